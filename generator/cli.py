@@ -1,0 +1,60 @@
+"""The `assetmap` command line: each verb a thin wrapper over the pipeline's stages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .loader import load_dataset
+from .problems import report
+from .schema import SCHEMA_FILE, load_schema
+from .validate import Validated, validate
+
+DATA_OPTION = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("assets_data"),
+    show_default=True,
+    help="The data folder (holding assets/, vocabularies/, config.yaml and datapackage.json).",
+)
+
+
+def run_validation(data_dir: Path) -> Validated:
+    """Load and validate a data folder, or stop with a usage error if it is not one."""
+    if not (data_dir / SCHEMA_FILE).is_file():
+        raise click.UsageError(f"{data_dir} has no {SCHEMA_FILE}: is --data pointing at the assets_data folder?")
+    schema = load_schema(data_dir)
+    return validate(load_dataset(data_dir, schema.descriptor))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="assetmap")
+def main() -> None:
+    """Community Asset Map: validate asset records and build the website."""
+
+
+@main.command("validate")
+@DATA_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for pull-request annotations.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings (such as records not checked recently) as errors.")
+def validate_command(data_dir: Path, fmt: str, strict: bool) -> None:
+    """Check every record against the schema and report all problems at once."""
+    result = run_validation(data_dir)
+    click.echo(report(result.problems, result.checked, fmt))
+    failed = not result.ok or (strict and result.problems)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
