@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .fieldref import field_reference, replace_reference
 from .loader import load_dataset
 from .problems import report
 from .schema import SCHEMA_FILE, load_schema
@@ -54,6 +55,27 @@ def validate_command(data_dir: Path, fmt: str, strict: bool) -> None:
     click.echo(report(result.problems, result.checked, fmt))
     failed = not result.ok or (strict and result.problems)
     sys.exit(1 if failed else 0)
+
+
+@main.command("fields")
+@DATA_OPTION
+@click.option(
+    "--write",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    is_flag=False,
+    flag_value=Path("CONTRIBUTING.md"),
+    help="Refresh the field reference inside this file (for example CONTRIBUTING.md) instead of printing it.",
+)
+def fields_command(data_dir: Path, target: Path | None) -> None:
+    """Print the record field reference generated from the schema."""
+    schema = load_schema(data_dir)
+    if target is None:
+        click.echo(field_reference(schema))
+        return
+    target.write_text(replace_reference(target.read_text(encoding="utf-8"), schema), encoding="utf-8")
+    click.echo(f"Refreshed the field reference in {target}.")
 
 
 if __name__ == "__main__":

@@ -143,7 +143,8 @@ def parse_yaml(raw: bytes, display: str, max_bytes: int = MAX_BYTES) -> tuple[An
         line = mark.line + 1 if mark else 0
         problem = exc.problem or "the YAML cannot be read"
         hint = "Check the indentation and that text containing ': ' or '#' is in quotes."
-        if "\t" in problem or "tab" in problem:
+        bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        if "\t" in bad_line or "tab" in problem:
             hint = "Use spaces, not tabs, to indent."
         if "expected a single document" in str(exc):
             problem, hint = "the file holds more than one YAML document.", "Keep one record per file; remove '---'."

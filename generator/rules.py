@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -10,6 +11,7 @@ from .flatten import Table, locate, record_id
 from .loader import Document
 from .problems import WARNING, Problem
 
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -73,7 +75,8 @@ def check_ids(docs: list[Document]) -> Iterator[Problem]:
                 "id",
                 "id-mismatch",
                 f"the id '{rid}' does not match the file name '{doc.path.name}'.",
-                f"Either change the id to '{doc.path.stem}' or rename the file to '{rid}.yaml'.",
+                f"Change the id to '{doc.path.stem}'"
+                + (f" or rename the file to '{rid}.yaml'." if SLUG.match(rid) else "."),
             )
         if rid in seen:
             yield Problem(

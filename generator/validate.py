@@ -52,6 +52,8 @@ def _constraint_message(fld: FieldSpec, constraint: str, cell: str, key_name: st
     """Code, message and hint for a broken constraint on one cell."""
     c = fld.constraints
     example = f"For example: {key_name}: {fld.example}" if fld.example else ""
+    if fld.key == "@value" and fld.example:
+        example = f"For example: - {fld.example}"
     if constraint == "required":
         return "required", "is missing; it is required.", f"{fld.description} {example}".strip()
     if constraint == "enum":
@@ -73,6 +75,10 @@ def _constraint_message(fld: FieldSpec, constraint: str, cell: str, key_name: st
     if constraint == "maxLength":
         return "too-long", f"is too long ({len(cell)} characters; at most {c['maxLength']}).", "Shorten it."
     return "constraint", f"'{_short(cell)}' breaks the rule {constraint}.", example
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 def _vocab_name(schema: Schema, resource: str) -> str:
@@ -99,7 +105,9 @@ def _map_error(error, tables: dict[str, Table], table: Table, schema: Schema) ->
                 path,
                 "type-error",
                 f"'{_short(cell)}' is not {TYPE_WORDS.get(fld.type, fld.type)}.",
-                f"For example: {key_name}: {fld.example}" + (" (in quotes)" if fld.type == "time" else ""),
+                f'For example: {key_name}: "{fld.example}"'
+                if fld.type == "time"
+                else f"For example: {key_name}: {fld.example}",
             )
         match = re.search(r'constraint "(\w+)"', error.note or "")
         code, message, hint = _constraint_message(fld, match.group(1) if match else "", cell, key_name)
@@ -139,7 +147,7 @@ def _map_error(error, tables: dict[str, Table], table: Table, schema: Schema) ->
             line,
             path,
             "unknown-" + fld.name,
-            f"'{value}' is not a {fld.name} listed in {_vocab_name(schema, target.name)}.",
+            f"'{value}' is not {_article(fld.name)} listed in {_vocab_name(schema, target.name)}.",
             hint,
         )
     return Problem(ctx.doc.display, ctx.line, ctx.path, kind, error.message, "")

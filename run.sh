@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Set up everything this project needs, then run one job:
+#   ./run.sh serve   build the bundled sample site and preview it at http://127.0.0.1:8000/
+#   ./run.sh build   build the sample site into site/
+#   ./run.sh test    run the whole test suite (installs Chromium from Debian's packages if missing)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+job="${1:-serve}"
+shift || true
+
+setup_python() {
+  if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+  fi
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e '.[test]'
+}
+
+setup_node() {
+  if [ -f package.json ]; then
+    command -v npm >/dev/null || { echo "npm is needed: install Node.js (apt-get install -y nodejs npm)." >&2; exit 2; }
+    if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+      npm ci --no-audit --no-fund --loglevel=error
+    fi
+  fi
+}
+
+setup_browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
+    else
+      sudo apt-get install -y chromium
+    fi
+  fi
+}
+
+case "$job" in
+  serve)
+    setup_python; setup_node
+    exec .venv/bin/assetmap serve "$@" ;;
+  build)
+    setup_python; setup_node
+    exec .venv/bin/assetmap build "$@" ;;
+  test)
+    setup_python; setup_node; setup_browser
+    .venv/bin/ruff check generator tests benchmarks 2>/dev/null || .venv/bin/ruff check generator tests
+    exec .venv/bin/python -m pytest "$@" ;;
+  *)
+    echo "usage: ./run.sh serve|build|test [options]" >&2; exit 2 ;;
+esac

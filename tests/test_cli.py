@@ -1,0 +1,76 @@
+"""The command line, through click's CliRunner: exit codes, formats and summaries."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .conftest import CASES
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_validate_sample_exits_zero():
+    result = invoke("validate")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith("Checked ")
+    assert result.output.strip().endswith("assets: all valid.")
+
+
+def test_validate_bad_data_exits_one_with_summary(data_factory):
+    data = data_factory({"bad-time.yaml": (CASES / "invalid" / "bad-time.yaml").read_bytes()})
+    result = invoke("validate", "--data", str(data))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-2:] == ["1 problem in 1 file.", "Checked 1 asset: with problems."]
+
+
+def test_validate_json_format(data_factory):
+    data = data_factory({"bad-time.yaml": (CASES / "invalid" / "bad-time.yaml").read_bytes()})
+    doc = json.loads(invoke("validate", "--data", str(data), "--format", "json").output)
+    assert doc["valid"] is False and doc["checked"] == 1
+    assert doc["problems"][0] | {"hint": ""} == {
+        "file": "assets_data/assets/bad-time.yaml",
+        "line": 41,
+        "field": "sessions[0].start",
+        "code": "type-error",
+        "message": "'25:00' is not a time of day (HH:MM, 24-hour).",
+        "hint": "",
+        "severity": "error",
+    }
+
+
+def test_validate_github_annotations(data_factory):
+    data = data_factory({"bad-time.yaml": (CASES / "invalid" / "bad-time.yaml").read_bytes()})
+    output = invoke("validate", "--data", str(data), "--format", "github").output
+    assert (
+        output.splitlines()[0].startswith(
+            "::error file=assets_data/assets/bad-time.yaml,line=41,title=sessions[0].start::'25%3A00'"
+        )
+        is False
+    )  # message text is not property-escaped
+    assert output.splitlines()[0].startswith(
+        "::error file=assets_data/assets/bad-time.yaml,line=41,title=sessions[0].start::'25:00' is not a time of day"
+    )
+
+
+def test_strict_fails_on_warnings(data_factory, base_record):
+    data = data_factory(
+        {"valid-case.yaml": base_record.replace("last_checked: 2026-10-01", "last_checked: 2020-01-01")}
+    )
+    assert invoke("validate", "--data", str(data)).exit_code == 0
+    assert invoke("validate", "--data", str(data), "--strict").exit_code == 1
+
+
+def test_usage_error_exits_two(tmp_path):
+    result = invoke("validate", "--data", str(tmp_path))
+    assert result.exit_code == 2
+    assert "has no datapackage.json" in result.output
+
+
+def test_unknown_format_is_a_usage_error():
+    assert invoke("validate", "--format", "xml").exit_code == 2

@@ -1,0 +1,98 @@
+"""Load stage: untrusted YAML is read as text that remembers its lines, and traps are refused."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from generator.loader import Mapping, Sequence, parse_yaml
+
+
+def parse(text: str | bytes):
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_yaml(raw, "x.yaml")
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("NO", "NO"),
+        ("on", "on"),
+        ("12:30", "12:30"),
+        ("0123", "0123"),
+        ("2024-01-05", "2024-01-05"),
+        ("1e3", "1e3"),
+        ("0x1F", "0x1F"),
+        ("'quoted'", "quoted"),
+        ('""', ""),
+        ("~", None),
+        ("", None),
+    ],
+)
+def test_scalars_are_kept_as_written(written, kept):
+    data, problems = parse(f"value: {written}\n")
+    assert problems == []
+    assert data["value"] == kept
+
+
+def test_lines_are_remembered_for_keys_and_items():
+    data, _ = parse("a: 1\nb:\n  - x\n  - y\nc:\n  d: 2\n")
+    assert isinstance(data, Mapping) and isinstance(data["b"], Sequence)
+    assert data.key_lines == {"a": 1, "b": 2, "c": 5}
+    assert data["b"].item_lines == [3, 4]
+    assert data["c"].key_lines["d"] == 6
+
+
+def test_byte_order_mark_is_accepted():
+    data, problems = parse(b"\xef\xbb\xbfname: x\n")
+    assert problems == [] and data == {"name": "x"}
+
+
+def test_alias_bomb_is_refused_quickly():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    started = time.perf_counter()
+    data, problems = parse(bomb)
+    assert data is None
+    assert problems[0].code == "yaml-alias" and problems[0].line == 2
+    assert time.perf_counter() - started < 2
+
+
+def test_duplicate_keys_name_both_lines():
+    _, problems = parse("name: a\nsummary: b\nname: c\n")
+    assert problems[0].line == 3
+    assert "(lines 1 and 3)" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b"", "empty-file"),
+        (b"# only a comment\n", "empty-file"),
+        (b"name: caf\xe9\n", "not-utf8"),
+        (b"a: 1\n---\nb: 2\n", "yaml-syntax"),
+        (b"a: !!python/object/apply:os.system [ls]\n", "yaml-tag"),
+        (b"a: !custom x\n", "yaml-tag"),
+        (b"<<: {a: 1}\n", "yaml-alias"),
+        (b"a: [1, 2\n", "yaml-syntax"),
+        (b"a:\n\tb: 1\n", "yaml-syntax"),
+    ],
+)
+def test_traps_are_refused_with_a_line(raw, code):
+    data, problems = parse(raw)
+    assert data is None
+    assert [p.code for p in problems] == [code]
+    assert problems[0].line >= 1
+
+
+def test_huge_file_is_refused():
+    data, problems = parse_yaml(b"a: " + b"x" * 300_000 + b"\n", "x.yaml")
+    assert data is None and problems[0].code == "file-too-large"
+
+
+def test_deep_nesting_is_refused_not_crashed():
+    data, problems = parse("a: " + "[" * 2000 + "]" * 2000 + "\n")
+    assert data is None and problems

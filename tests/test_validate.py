@@ -1,0 +1,122 @@
+"""Validate stage: the sample passes, and every invalid case gives its exact message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.loader import load_dataset
+from generator.problems import report
+from generator.schema import load_schema
+from generator.validate import validate
+
+from .conftest import CASES, SAMPLE
+
+INVALID = sorted((CASES / "invalid").glob("*.yaml"))
+
+
+def run(data_dir: Path, today: dt.date | None = None):
+    schema = load_schema(data_dir)
+    return validate(load_dataset(data_dir, schema.descriptor), today=today)
+
+
+def expectations(path: Path) -> list[str]:
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    return [line.removeprefix("# expect: ") for line in text.splitlines() if line.startswith("# expect: ")]
+
+
+def test_sample_is_valid():
+    result = run(SAMPLE)
+    assert [p for p in result.problems if p.is_error] == []
+    assert result.checked >= 60
+
+
+def test_there_are_enough_invalid_cases():
+    assert len(INVALID) >= 25
+    assert all(expectations(path) for path in INVALID)
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[p.stem for p in INVALID])
+def test_invalid_case_gives_its_message(case, data_factory):
+    data = data_factory({case.name: case.read_bytes()})
+    result = run(data)
+    lines = [line for line in report(result.problems, result.checked).splitlines() if line.startswith("assets_data")]
+    assert lines == expectations(case)
+    assert not result.ok
+
+
+def test_valid_yaml_traps_pass(data_factory):
+    case = CASES / "valid" / "yaml-traps.yaml"
+    result = run(data_factory({case.name: case.read_bytes()}))
+    assert result.problems == []
+
+
+def test_duplicate_ids_name_the_other_file(data_factory, base_record):
+    data = data_factory({"valid-case.yaml": base_record, "copy.yaml": base_record})
+    text = report(run(data).problems, 2)
+    assert (
+        "assets_data/assets/valid-case.yaml:1: id: the id 'valid-case' is already used by assets_data/assets/copy.yaml."
+        in text
+    )
+
+
+def test_all_problems_are_reported_at_once_and_sorted(data_factory, base_record):
+    broken = base_record.replace("start: 14:00", 'start: "25:00"').replace("status: active", "status: maybe")
+    broken = broken.replace("GL4 0QT", "nowhere")
+    data = data_factory({"valid-case.yaml": broken, "b.yaml": "- a list\n"})
+    problems = [p for p in run(data).problems if p.is_error]
+    assert [(Path(p.file).name, p.field) for p in problems] == [
+        ("b.yaml", ""),
+        ("valid-case.yaml", "status"),
+        ("valid-case.yaml", "locations[0].postcode"),
+        ("valid-case.yaml", "sessions[0].start"),
+    ]
+    assert report(problems, 2).splitlines()[-2:] == ["4 problems in 2 files.", "Checked 2 assets: with problems."]
+
+
+def test_stale_record_is_a_warning(data_factory, base_record):
+    data = data_factory(
+        {"valid-case.yaml": base_record.replace("last_checked: 2026-10-01", "last_checked: 2024-01-31")}
+    )
+    result = run(data, today=dt.date(2026, 11, 22))
+    assert result.ok
+    assert [(p.code, p.severity, p.line) for p in result.problems] == [("stale", "warning", 47)]
+
+
+def test_bounding_box_comes_from_config(data_factory, base_record):
+    data = data_factory({"valid-case.yaml": base_record})
+    config = (data / "config.yaml").read_text().replace('north: "52.12"', 'north: "51.80"')
+    (data / "config.yaml").write_text(config)
+    problems = run(data).problems
+    assert [p.message for p in problems] == ["51.8395 is outside the area this directory covers (51.57 to 51.8)."]
+
+
+def test_config_problems_name_file_line_and_field(data_factory, base_record):
+    data = data_factory({"valid-case.yaml": base_record})
+    config = (data / "config.yaml").read_text().replace('zoom: "10"', 'zoom: "ten"').replace("area_name", "area_nme")
+    (data / "config.yaml").write_text(config)
+    text = report(run(data).problems, 1)
+    assert "assets_data/config.yaml:2: area_nme: 'area_nme' is not a known setting." in text
+    assert "    hint: Did you mean 'area_name'?" in text
+    assert "assets_data/config.yaml:12: map.zoom: 'ten' is not a whole number." in text
+
+
+def test_vocabulary_problems_are_reported(data_factory, base_record):
+    data = data_factory({"valid-case.yaml": base_record})
+    vocab = data / "vocabularies" / "areas.yaml"
+    vocab.write_text(vocab.read_text().replace("- id: cheltenham", "- id: Cheltenham Town"))
+    text = report(run(data).problems, 1)
+    assert "assets_data/vocabularies/areas.yaml:5: [1].id: 'Cheltenham Town' is not lowercase letters" in text
+
+
+def test_wrong_extension_and_stray_files(data_factory, base_record):
+    data = data_factory({"valid-case.yaml": base_record, "other.yml": "id: other\n", "notes.txt": "hello"})
+    codes = sorted(p.code for p in run(data).problems)
+    assert codes == ["not-a-record", "wrong-extension"]
+
+
+def test_huge_record_file_is_refused(data_factory, base_record):
+    data = data_factory({"valid-case.yaml": base_record + "#" + "x" * 300_000 + "\n"})
+    assert [p.code for p in run(data).problems] == ["file-too-large"]
