@@ -47,12 +47,6 @@ def test_validate_json_format(data_factory):
 def test_validate_github_annotations(data_factory):
     data = data_factory({"bad-time.yaml": (CASES / "invalid" / "bad-time.yaml").read_bytes()})
     output = invoke("validate", "--data", str(data), "--format", "github").output
-    assert (
-        output.splitlines()[0].startswith(
-            "::error file=assets_data/assets/bad-time.yaml,line=41,title=sessions[0].start::'25%3A00'"
-        )
-        is False
-    )  # message text is not property-escaped
     assert output.splitlines()[0].startswith(
         "::error file=assets_data/assets/bad-time.yaml,line=41,title=sessions[0].start::'25:00' is not a time of day"
     )
