@@ -9,10 +9,9 @@ import click
 
 from . import __version__
 from .fieldref import field_reference, replace_reference
-from .loader import load_dataset
+from .pipeline import Checked, check
 from .problems import report
 from .schema import SCHEMA_FILE, load_schema
-from .validate import Validated, validate
 
 DATA_OPTION = click.option(
     "--data",
@@ -24,12 +23,11 @@ DATA_OPTION = click.option(
 )
 
 
-def run_validation(data_dir: Path) -> Validated:
-    """Load and validate a data folder, or stop with a usage error if it is not one."""
+def run_validation(data_dir: Path) -> Checked:
+    """Load, validate and model a data folder, or stop with a usage error if it is not one."""
     if not (data_dir / SCHEMA_FILE).is_file():
         raise click.UsageError(f"{data_dir} has no {SCHEMA_FILE}: is --data pointing at the assets_data folder?")
-    schema = load_schema(data_dir)
-    return validate(load_dataset(data_dir, schema.descriptor))
+    return check(data_dir)
 
 
 @click.group()

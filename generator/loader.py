@@ -19,7 +19,17 @@ from .problems import Problem
 MAX_BYTES = 256 * 1024
 NULLS = {"", "~", "null", "Null", "NULL"}
 PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _Loader(_BaseLoader):
+    """Compose-only loader that never guesses types: every untagged scalar is a string."""
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 - replaces YAML 1.1 type guessing
+        if kind is yaml.ScalarNode:
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 class Mapping(dict):
@@ -72,7 +82,7 @@ def _convert(node: yaml.Node, seen: set[int], path: str, written_at: int = 0) ->
     if tag not in PLAIN_TAGS:
         raise _Refused(line, path, "yaml-tag", f"the YAML tag '{tag}' is not allowed.", "Remove the tag.")
     if isinstance(node, yaml.ScalarNode):
-        if not node.style and tag == "tag:yaml.org,2002:null" and node.value in NULLS:
+        if not node.style and node.value in NULLS:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
@@ -86,7 +96,7 @@ def _convert(node: yaml.Node, seen: set[int], path: str, written_at: int = 0) ->
         key_line = key_node.start_mark.line + 1
         if not isinstance(key_node, yaml.ScalarNode):
             raise _Refused(key_line, path, "yaml-key", "a key must be a plain word.", "Check the indentation.")
-        if key_node.tag == "tag:yaml.org,2002:merge":
+        if key_node.value == "<<" and not key_node.style:
             raise _Refused(
                 key_line, path, "yaml-alias", "YAML merge keys (<<) are not allowed.", "Write the keys out in full."
             )
@@ -195,13 +205,12 @@ class RawDataset:
     problems: list[Problem]
 
 
-def load_dataset(data_dir: Path, schema: dict) -> RawDataset:
-    """Read the records, the vocabularies the schema names, and config.yaml from a data folder."""
+def list_records(data_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The record files in a data folder's assets/, and problems with anything else there."""
     data_dir = Path(data_dir)
-    problems: list[Problem] = []
     assets_dir = data_dir / "assets"
     if not assets_dir.is_dir():
-        problems.append(
+        return [], [
             Problem(
                 display_path(data_dir),
                 0,
@@ -210,12 +219,9 @@ def load_dataset(data_dir: Path, schema: dict) -> RawDataset:
                 "there is no assets/ folder here.",
                 "Point --data at the folder that holds assets/, vocabularies/ and datapackage.json.",
             )
-        )
-        paths: list[Path] = []
-    else:
-        paths = sorted(assets_dir.iterdir())
-    records = []
-    for path in paths:
+        ]
+    paths, problems = [], []
+    for path in sorted(assets_dir.iterdir()):
         if path.name.startswith("."):
             continue
         if path.suffix == ".yml":
@@ -229,8 +235,7 @@ def load_dataset(data_dir: Path, schema: dict) -> RawDataset:
                     f"Rename it to {path.stem}.yaml.",
                 )
             )
-            continue
-        if path.suffix != ".yaml" or not path.is_file():
+        elif path.suffix != ".yaml" or not path.is_file():
             problems.append(
                 Problem(
                     display_path(path),
@@ -241,8 +246,18 @@ def load_dataset(data_dir: Path, schema: dict) -> RawDataset:
                     "Move or delete this file.",
                 )
             )
-            continue
-        records.append(load_document(path))
+        else:
+            paths.append(path)
+    return paths, problems
+
+
+def load_dataset(data_dir: Path, schema: dict, paths: list[Path] | None = None) -> RawDataset:
+    """Read the records (all, or the given ones), the vocabularies the schema names, and config.yaml."""
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    if paths is None:
+        paths, problems = list_records(data_dir)
+    records = [load_document(path) for path in paths]
     vocabularies = {}
     for resource in schema["resources"]:
         source = resource["record"]["source"]

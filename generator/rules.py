@@ -60,35 +60,42 @@ def months_before(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def check_ids(docs: list[Document]) -> Iterator[Problem]:
-    """Each record's id equals its file name, and no two records share an id."""
-    seen: dict[str, Document] = {}
+def record_ids(docs: list[Document]) -> list[tuple[str, str, int]]:
+    """(id, file, line) of every record that states an id."""
+    return [(rid, doc.display, doc.data.key_lines["id"]) for doc in docs if (rid := record_id(doc)) is not None]
+
+
+def check_id_matches_file(docs: list[Document]) -> Iterator[Problem]:
+    """Each record's id equals its file name."""
     for doc in docs:
         rid = record_id(doc)
-        if rid is None:
-            continue
-        line = doc.data.key_lines["id"]
-        if rid != doc.path.stem:
+        if rid is not None and rid != doc.path.stem:
+            rename = f" or rename the file to '{rid}.yaml'" if SLUG.match(rid) else ""
             yield Problem(
                 doc.display,
-                line,
+                doc.data.key_lines["id"],
                 "id",
                 "id-mismatch",
                 f"the id '{rid}' does not match the file name '{doc.path.name}'.",
-                f"Change the id to '{doc.path.stem}'"
-                + (f" or rename the file to '{rid}.yaml'." if SLUG.match(rid) else "."),
+                f"Change the id to '{doc.path.stem}'{rename}.",
             )
+
+
+def check_unique_ids(ids: list[tuple[str, str, int]]) -> Iterator[Problem]:
+    """No two records share an id; each repeat names the file that has it first."""
+    seen: dict[str, str] = {}
+    for rid, display, line in sorted(ids, key=lambda i: i[1]):
         if rid in seen:
             yield Problem(
-                doc.display,
+                display,
                 line,
                 "id",
                 "duplicate-id",
-                f"the id '{rid}' is already used by {seen[rid].display}.",
+                f"the id '{rid}' is already used by {seen[rid]}.",
                 "Every asset needs its own id; pick another one.",
             )
         else:
-            seen[rid] = doc
+            seen[rid] = display
 
 
 def check_sessions(sessions: Table, locations: Table, session_days: Table) -> Iterator[Problem]:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass
 
-from frictionless import Package, system
+from frictionless import Package, Resource, system
+from frictionless import Schema as FrictionlessSchema
 
 from .config import Config, read_config
 from .flatten import Table, flatten, locate
 from .loader import Document, RawDataset
 from .problems import Problem, sort_problems
-from .rules import check_assets, check_ids, check_sessions
+from .rules import check_assets, check_id_matches_file, check_sessions, check_unique_ids, record_ids
 from .schema import FieldSpec, Schema, build_schema, frictionless_descriptor
 from .structure import check_structure, did_you_mean
 
@@ -153,16 +156,51 @@ def _map_error(error, tables: dict[str, Table], table: Table, schema: Schema) ->
     return Problem(ctx.doc.display, ctx.line, ctx.path, kind, error.message, "")
 
 
+def _structural(schema: Schema, name: str, foreign_key: dict) -> bool:
+    """True when a foreign key points to an enclosing part of the same record (true by construction)."""
+    own, target = schema.table(name), schema.table(foreign_key["reference"]["resource"])
+    if own.source != target.source:
+        return False
+    enclosing = target.path.removesuffix("[]").removesuffix("{}")
+    return target.path == "" or own.path.startswith(enclosing + "[]") or own.path.startswith(enclosing + "{}")
+
+
+def _csv_bytes(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([f.name for f in table.spec.fields])
+    writer.writerows(table.rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def frictionless_package(schema: Schema, tables: dict[str, Table]) -> Package:
+    """A Frictionless package over the flattened tables, each handed over as an in-memory CSV.
+
+    Foreign keys from a part of a record to the record itself (a location's accessibility to that
+    location, say) hold by construction and are left out here; references to the vocabularies are
+    checked by Frictionless.
+    """
+    resources = []
+    for res in frictionless_descriptor(schema.descriptor)["resources"]:
+        table_schema = res["schema"]
+        keys = [fk for fk in table_schema.get("foreignKeys", []) if not _structural(schema, res["name"], fk)]
+        table_schema["foreignKeys"] = keys
+        resources.append(
+            Resource(
+                _csv_bytes(tables[res["name"]]),
+                format="csv",
+                name=res["name"],
+                schema=FrictionlessSchema.from_descriptor(table_schema),
+            )
+        )
+    return Package(resources=resources)
+
+
 def run_frictionless(schema: Schema, tables: dict[str, Table]) -> list[Problem]:
     """Validate every table with Frictionless and map its errors back to the records."""
-    descriptor = frictionless_descriptor(schema.descriptor)
-    for resource in descriptor["resources"]:
-        table = tables[resource["name"]]
-        resource["data"] = [[f.name for f in table.spec.fields], *table.rows]
-        resource.pop("path", None)
     problems = []
     with system.use_context(trusted=False):
-        report = Package(descriptor).validate(limit_errors=100_000)
+        report = frictionless_package(schema, tables).validate(limit_errors=100_000)
     for task in report.tasks:
         for error in task.errors:
             if getattr(error, "row_number", None) is None:
@@ -174,8 +212,12 @@ def run_frictionless(schema: Schema, tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
-def validate(raw: RawDataset, today: dt.date | None = None) -> Validated:
-    """Run every check on a loaded data folder and collect all problems, sorted."""
+def validate(raw: RawDataset, today: dt.date | None = None, check_all_ids: bool = True) -> Validated:
+    """Run every check on a loaded data folder and collect all problems, sorted.
+
+    With check_all_ids False, ids are not compared across records: the caller validates a chunk of
+    a larger folder and compares ids across all chunks itself.
+    """
     today = today or dt.date.today()
     problems = list(raw.problems)
     config, config_problems = read_config(raw.config)
@@ -193,7 +235,9 @@ def validate(raw: RawDataset, today: dt.date | None = None) -> Validated:
             problems += shape_problems
             if not any(p.code == "wrong-shape" and not p.field for p in shape_problems):
                 sources[source].append(doc)
-    problems += check_ids(sources["assets"])
+    problems += check_id_matches_file(sources["assets"])
+    if check_all_ids:
+        problems += check_unique_ids(record_ids(sources["assets"]))
     tables = flatten(schema, sources)
     problems += run_frictionless(schema, tables)
     problems += check_sessions(tables["sessions"], tables["locations"], tables["session_days"])

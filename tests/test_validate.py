@@ -120,3 +120,30 @@ def test_wrong_extension_and_stray_files(data_factory, base_record):
 def test_huge_record_file_is_refused(data_factory, base_record):
     data = data_factory({"valid-case.yaml": base_record + "#" + "x" * 300_000 + "\n"})
     assert [p.code for p in run(data).problems] == ["file-too-large"]
+
+
+def test_chunked_run_reports_the_same_as_one_process(data_factory, base_record, monkeypatch):
+    from generator import pipeline
+
+    records = {f"{c.stem}.yaml": c.read_bytes() for c in INVALID[:8]}
+    records |= {"valid-case.yaml": base_record, "zz-copy.yaml": base_record}
+    data = data_factory(records)
+    single = pipeline.check(data, workers=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    chunked = pipeline.check(data, workers=2)
+    assert chunked.problems == single.problems
+    assert any(p.code == "duplicate-id" for p in chunked.problems)
+
+
+def test_model_is_typed_from_the_schema():
+    from generator.pipeline import check
+
+    result = check(SAMPLE)
+    walkers = next(a for a in result.assets if a.id == "stroud-valleys-walkers")
+    assert walkers.last_checked == dt.date(2026, 10, 14)
+    assert walkers.min_age == 18 and walkers.locations[0].latitude == 51.7466
+    assert [(s.frequency, s.days, s.start, s.week_of_month) for s in walkers.sessions] == [
+        ("weekly", ("tuesday",), "10:00", None),
+        ("monthly", ("saturday",), "10:00", "first"),
+    ]
+    assert len(result.categories) >= 12 and result.areas[0].id == "gloucester"
