@@ -45,7 +45,8 @@ case "$job" in
     exec .venv/bin/assetmap build "$@" ;;
   test)
     setup_python; setup_node; setup_browser
-    .venv/bin/ruff check generator tests benchmarks 2>/dev/null || .venv/bin/ruff check generator tests
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check .
     exec .venv/bin/python -m pytest "$@" ;;
   *)
     echo "usage: ./run.sh serve|build|test [options]" >&2; exit 2 ;;

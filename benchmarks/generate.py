@@ -1,6 +1,6 @@
 """Generate any number of valid synthetic asset records, spread over the configured region.
 
-    python -m benchmarks.generate 10000 --out benchmarks/out/data-10000
+python -m benchmarks.generate 10000 --out benchmarks/out/data-10000
 """
 
 from __future__ import annotations
@@ -29,9 +29,21 @@ TOWNS = [
     ("Nailsworth", "GL6", 51.694, -2.221, "stroud"),
 ]
 CATEGORIES = [
-    "physical-activity", "social-groups", "money-and-benefits", "housing", "carers", "mental-wellbeing",
-    "arts-and-crafts", "food", "digital-skills", "volunteering", "dementia", "gardening-and-nature",
-    "health-conditions", "learning-and-work", "families",
+    "physical-activity",
+    "social-groups",
+    "money-and-benefits",
+    "housing",
+    "carers",
+    "mental-wellbeing",
+    "arts-and-crafts",
+    "food",
+    "digital-skills",
+    "volunteering",
+    "dementia",
+    "gardening-and-nature",
+    "health-conditions",
+    "learning-and-work",
+    "families",
 ]
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
@@ -47,7 +59,11 @@ def record(i: int, rng: random.Random) -> str:
     town, district, lat, lon, area = rng.choice(TOWNS)
     cats = rng.sample(CATEGORIES, rng.randint(1, 3))
     cost = rng.choice(["free", "free", "donation", "fee"])
-    cost_lines = "cost:\n  type: free\n" if cost == "free" else f'cost:\n  type: {cost}\n  amount: "{rng.randint(1, 6)}.00"\n  per: per session\n'
+    cost_lines = (
+        "cost:\n  type: free\n"
+        if cost == "free"
+        else f'cost:\n  type: {cost}\n  amount: "{rng.randint(1, 6)}.00"\n  per: per session\n'
+    )
     start = rng.randint(9, 18)
     freq = rng.choice(["weekly", "weekly", "fortnightly", "monthly"])
     extra = ""
@@ -58,7 +74,7 @@ def record(i: int, rng: random.Random) -> str:
         extra = f"    starts_on: 2026-09-{7 + DAYS.index(day):02d}\n"
     description = " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(rng.randint(2, 5)))
     return f"""id: asset-{i:06d}
-name: {town} {rng.choice(WORDS).title()} {rng.choice(['Group', 'Club', 'Café', 'Circle', 'Drop-in'])} {i}
+name: {town} {rng.choice(WORDS).title()} {rng.choice(["Group", "Club", "Café", "Circle", "Drop-in"])} {i}
 summary: {sentence(rng, rng.randint(8, 16))}
 description: {description}
 status: active
