@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .build import BuildError, BuildResult, build_site
 from .fieldref import field_reference, replace_reference
 from .pipeline import Checked, check
-from .problems import report
+from .problems import DataError, report
 from .schema import SCHEMA_FILE, load_schema
 
 DATA_OPTION = click.option(
@@ -53,6 +54,79 @@ def validate_command(data_dir: Path, fmt: str, strict: bool) -> None:
     click.echo(report(result.problems, result.checked, fmt))
     failed = not result.ok or (strict and result.problems)
     sys.exit(1 if failed else 0)
+
+
+OUT_OPTION = click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to write the built site.",
+)
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The MkDocs configuration of the project.",
+)
+
+
+def run_build(data_dir: Path, out: Path, config_file: Path) -> BuildResult:
+    """Build once, turning data problems and build failures into messages and exit codes."""
+    if not (data_dir / SCHEMA_FILE).is_file():
+        raise click.UsageError(f"{data_dir} has no {SCHEMA_FILE}: is --data pointing at the assets_data folder?")
+    try:
+        return build_site(data_dir, out, config_file, progress=lambda m: click.echo(m, err=True))
+    except DataError as exc:
+        click.echo(report(exc.problems, exc.checked, "text"))
+        click.echo(f"The site was not built; {out}/ is unchanged.", err=True)
+        sys.exit(1)
+    except BuildError as exc:
+        click.echo(f"Build failed: {exc}", err=True)
+        click.echo(f"{out}/ is unchanged.", err=True)
+        sys.exit(1)
+
+
+@main.command("build")
+@DATA_OPTION
+@OUT_OPTION
+@CONFIG_OPTION
+def build_command(data_dir: Path, out: Path, config_file: Path) -> None:
+    """Validate the records and build the website (atomic: a failed build changes nothing)."""
+    run_build(data_dir, out, config_file)
+
+
+@main.command("serve")
+@DATA_OPTION
+@OUT_OPTION
+@CONFIG_OPTION
+@click.option("--port", default=8000, show_default=True, help="Port to serve on (localhost only).")
+def serve_command(data_dir: Path, out: Path, config_file: Path, port: int) -> None:
+    """Build, serve the site on http://127.0.0.1:PORT/, and rebuild when a record or template changes."""
+    from .serve import serve
+
+    serve(
+        lambda: run_build_quietly(data_dir, out, config_file),
+        out,
+        port,
+        watch=[
+            data_dir,
+            config_file.resolve().parent / "templates",
+            config_file.resolve().parent / "site_src",
+            config_file,
+        ],
+    )
+
+
+def run_build_quietly(data_dir: Path, out: Path, config_file: Path) -> bool:
+    """One rebuild for serve: report problems, keep serving the last good site."""
+    try:
+        run_build(data_dir, out, config_file)
+    except SystemExit:
+        return False
+    return True
 
 
 @main.command("fields")

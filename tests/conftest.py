@@ -46,3 +46,117 @@ def data_factory(tmp_path, monkeypatch):
 def base_record() -> str:
     """A valid record (id valid-case) to vary in tests."""
     return (CASES / "valid" / "yaml-traps.yaml").read_text(encoding="utf-8").replace("yaml-traps", "valid-case")
+
+
+# --- built sites and a browser -------------------------------------------------------------------
+
+TILE_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def build_into(tmp: Path, data_dir: Path = SAMPLE) -> Path:
+    """Build a site from data_dir into tmp/site with the project's own configuration."""
+    from generator.build import build_site
+
+    out = tmp / "site"
+    build_site(data_dir, out, ROOT / "mkdocs.yml")
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The sample site, built once per test session."""
+    import os
+
+    here = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        return build_into(tmp_path_factory.mktemp("sample"))
+    finally:
+        os.chdir(here)
+
+
+def serve_folder(folder: Path):
+    """Serve folder on a free localhost port in a background thread; returns (base url, server)."""
+    import functools
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The base URL of the served sample site."""
+    url, server = serve_folder(built_site)
+    yield url
+    server.shutdown()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Chromium is missing: run ./run.sh test, which installs Debian's chromium package.")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+class Visit:
+    """A browser page that records every request leaving localhost, dialogs and console errors."""
+
+    def __init__(self, context):
+        self.context = context
+        self.page = context.new_page()
+        self.outside: list[str] = []
+        self.tiles: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        context.route("**/*", self._route)
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith("http://127.0.0.1:") or url.startswith("data:") or url.startswith("blob:"):
+            return route.continue_()
+        if "tile.openstreetmap.org" in url:
+            self.tiles.append(url)
+            return route.fulfill(status=200, content_type="image/png", body=TILE_PNG)
+        self.outside.append(url)
+        return route.abort()
+
+
+@pytest.fixture
+def visit(browser):
+    """A fresh browser context (no storage) with request recording; closed after the test."""
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    v = Visit(context)
+    yield v
+    context.close()

@@ -1,0 +1,129 @@
+"""The map page: a folium map whose markers come from compact JSON, drawn by the site's own script."""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from .render import Site, json_script
+from .schedule import describe
+
+# Colours for categories, in vocabulary order; distinguishable and at least 3:1 against map tiles.
+PALETTE = [
+    "#1b7837",
+    "#762a83",
+    "#b35806",
+    "#2166ac",
+    "#c51b7d",
+    "#01665e",
+    "#8c510a",
+    "#d73027",
+    "#4d4d4d",
+    "#5e3c99",
+    "#00798c",
+    "#9e0142",
+    "#35978f",
+    "#e08214",
+    "#3f007d",
+]
+VENDOR_JS = [
+    ("leaflet", "assets/vendor/leaflet/leaflet.js"),
+    ("markercluster", "assets/vendor/leaflet.markercluster/leaflet.markercluster.js"),
+    ("assetmap", "javascripts/map.js"),
+]
+VENDOR_CSS = [
+    ("leaflet_css", "assets/vendor/leaflet/leaflet.css"),
+    ("markercluster_css", "assets/vendor/leaflet.markercluster/MarkerCluster.css"),
+    ("markercluster_default_css", "assets/vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+]
+
+
+class AssetLayer(MacroElement):
+    """Hands the folium map to the site's map script, which loads the compact marker data."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}\n"
+        "CommunityAssetMap.init({{ this._parent.get_name() }}, document.getElementById('cam-map-options'));\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "AssetLayer"
+
+
+def category_colours(site: Site) -> dict[str, str]:
+    """A colour for each category id, in vocabulary order."""
+    return {c.id: PALETTE[i % len(PALETTE)] for i, c in enumerate(site.categories)}
+
+
+def map_points(site: Site) -> dict:
+    """Compact marker data: one point per location, [id, lat*1e5, lon*1e5, category index]."""
+    index = {c.id: i for i, c in enumerate(site.categories)}
+    points = []
+    for asset in site.assets:
+        for loc in asset.locations:
+            points.append([asset.id, round(loc.latitude * 1e5), round(loc.longitude * 1e5), index[asset.categories[0]]])
+    return {"categories": [c.id for c in site.categories], "points": points}
+
+
+def popup_data(site: Site, asset) -> dict:
+    """What a map popup shows for one asset: plain text only, set with textContent in the browser."""
+    return {
+        "name": asset.name,
+        "summary": asset.summary,
+        "sessions": [describe(s, site.t) for s in asset.sessions],
+        "cost": site.cost_text(asset),
+        "access": site.t("access." + asset.access),
+        "status": asset.status,
+    }
+
+
+def folium_parts(site: Site, root: str) -> tuple[str, str, str]:
+    """The map's head links, its element and its script, with library files served from the site."""
+    config = site.config
+    fmap = folium.Map(
+        location=list(config.centre), zoom_start=config.zoom, tiles=None, control_scale=True, prefer_canvas=True
+    )
+    fmap.default_js = [(name, root + path) for name, path in VENDOR_JS]
+    fmap.default_css = [(name, root + path) for name, path in VENDOR_CSS]
+    folium.TileLayer(tiles=config.tiles, attr=config.attribution, name=config.tile_provider, max_zoom=19).add_to(fmap)
+    AssetLayer().add_to(fmap)
+    figure = fmap.get_root()
+    figure.render()
+    head = "\n".join(child.render() for name, child in figure.header._children.items() if name != "meta_http")
+    return head, figure.html.render(), figure.script.render()
+
+
+def render_map_page(site: Site, env) -> dict[str, str]:
+    """The map page and its data files, as {path in the docs folder: text}."""
+    root = "../"
+    colours = category_colours(site)
+    head, body, script = folium_parts(site, root)
+    options = {
+        "data": root + "assets/data/map.json",
+        "popups": root + "assets/data/popup/",
+        "pages": root + "support/",
+        "colours": [colours[c.id] for c in site.categories],
+        "strings": {"details": site.t("map.view_details"), "loading": "…"},
+    }
+    page = env.get_template("map.md.j2").render(
+        site=site,
+        t=site.t,
+        colours=colours,
+        head=head,
+        body=body,
+        script=script,
+        options=json_script(options),
+        root=root,
+    )
+    files = {"map.md": page, "assets/data/map.json": json.dumps(map_points(site), separators=(",", ":"))}
+    for asset in site.assets:
+        if asset.locations:
+            files[f"assets/data/popup/{asset.id}.json"] = json.dumps(
+                popup_data(site, asset), ensure_ascii=False, separators=(",", ":")
+            )
+    return files

@@ -1,0 +1,168 @@
+"""Render stage: turn the model into page texts (Markdown files holding escaped HTML). No disk writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .catalogue import Catalogue
+from .config import Config
+from .model import Area, Asset, Category
+from .rules import months_before
+from .schedule import compact, describe
+
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def safe_url(url: str | None) -> str:
+    """The URL when its scheme is http, https, mailto or tel; otherwise an empty string."""
+    if not url:
+        return ""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in SAFE_SCHEMES else ""
+
+
+def tel_href(phone: str) -> str:
+    """A tel: link for a UK phone number as written (spaces removed)."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Plain text split into paragraphs at blank lines, with single line breaks joined."""
+    if not text:
+        return []
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+def json_attr(value: object) -> str:
+    """Compact JSON for a data- attribute (the template escapes it as an attribute)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def json_script(value: object) -> Markup:
+    """JSON safe to place inside a <script type="application/json"> element."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+@dataclass
+class Site:
+    """Everything the templates need besides the page's own subject."""
+
+    config: Config
+    t: Catalogue
+    assets: list[Asset]
+    categories: list[Category]
+    areas: list[Area]
+    today: dt.date
+    repository: str = ""
+
+    def __post_init__(self) -> None:
+        self.category_by_id = {c.id: c for c in self.categories}
+        self.area_by_id = {a.id: a for a in self.areas}
+        self.by_category: dict[str, list[Asset]] = defaultdict(list)
+        self.by_area: dict[str, list[Asset]] = defaultdict(list)
+        for asset in self.assets:
+            for cat in asset.categories:
+                self.by_category[cat].append(asset)
+            for area in asset.areas:
+                self.by_area[area].append(asset)
+        self.stale_before = months_before(self.today, self.config.review_after_months)
+
+    def is_stale(self, asset: Asset) -> bool:
+        """True when the asset was last checked before the review threshold."""
+        return asset.last_checked < self.stale_before
+
+    def cost_text(self, asset: Asset) -> str:
+        """The cost in words, such as 'Free' or '£3.50 per session'."""
+        t = self.t
+        amount = f"{asset.cost_amount:.2f}" if asset.cost_amount is not None else ""
+        per = asset.cost_per or ""
+        if asset.cost == "fee" and amount:
+            return t("cost.fee_amount", amount=amount, per=per).strip()
+        if asset.cost == "donation" and amount:
+            return t("cost.donation_amount", amount=amount, per=per).replace(" )", ")")
+        return t("cost." + asset.cost)
+
+    def ages_text(self, asset: Asset) -> str:
+        """The age range in words, or empty when there is none."""
+        if asset.min_age is not None and asset.max_age is not None:
+            return self.t("asset.ages_from_to", min=asset.min_age, max=asset.max_age)
+        if asset.min_age is not None:
+            return self.t("asset.ages_from", min=asset.min_age)
+        if asset.max_age is not None:
+            return self.t("asset.ages_to", max=asset.max_age)
+        return ""
+
+    def last_updated(self) -> dt.date | None:
+        """The most recent last-checked date across the directory."""
+        return max((a.last_checked for a in self.assets), default=None)
+
+    def fresh_percent(self) -> int:
+        """Share of entries checked within the review period, as a whole percentage."""
+        if not self.assets:
+            return 100
+        fresh = sum(not self.is_stale(a) for a in self.assets)
+        return round(100 * fresh / len(self.assets))
+
+
+def environment(templates_dir: Path) -> Environment:
+    """The Jinja2 environment: autoescape on for every template, undefined names are errors."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        safe_url=safe_url,
+        tel_href=tel_href,
+        paragraphs=paragraphs,
+        json_attr=json_attr,
+        json_script=json_script,
+        urlquote=lambda s: quote(str(s), safe=""),
+    )
+    env.globals.update(describe=describe, compact=compact)
+    return env
+
+
+def _date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def render_pages(site: Site, env: Environment) -> dict[str, str]:
+    """Every generated page, as {path inside the docs folder: text}."""
+    common = {"site": site, "t": site.t, "date": _date}
+    pages: dict[str, str] = {}
+    asset_template = env.get_template("asset.md.j2")
+    for asset in site.assets:
+        pages[f"support/{asset.id}.md"] = asset_template.render(asset=asset, root="../../", **common)
+    list_template = env.get_template("list.md.j2")
+    for category in site.categories:
+        pages[f"need/{category.id}.md"] = list_template.render(
+            kind="need", subject=category, items=site.by_category.get(category.id, []), root="../../", **common
+        )
+    for area in site.areas:
+        pages[f"area/{area.id}.md"] = list_template.render(
+            kind="area", subject=area, items=site.by_area.get(area.id, []), root="../../", **common
+        )
+    index_template = env.get_template("browse.md.j2")
+    pages["need/index.md"] = index_template.render(
+        kind="need", entries=site.categories, counts=site.by_category, root="../", **common
+    )
+    pages["area/index.md"] = index_template.render(
+        kind="area", entries=site.areas, counts=site.by_area, root="../", **common
+    )
+    pages["index.md"] = env.get_template("home.md.j2").render(root="", **common)
+    return pages

@@ -1,0 +1,88 @@
+/* Community Asset Map: draws markers from compact JSON onto the folium map.
+   Record text only ever reaches the page through textContent, never as HTML. */
+(function () {
+  "use strict";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function popupContent(point, data, options) {
+    var box = el("div", "cam-popup");
+    var title = el("h3", "cam-popup__title");
+    var link = el("a", null, data.name);
+    link.href = options.pages + encodeURIComponent(point[0]) + "/";
+    title.appendChild(link);
+    box.appendChild(title);
+    box.appendChild(el("p", "cam-popup__summary", data.summary));
+    if (data.sessions && data.sessions.length) {
+      var list = el("ul", "cam-popup__sessions");
+      data.sessions.forEach(function (s) { list.appendChild(el("li", null, s)); });
+      box.appendChild(list);
+    }
+    box.appendChild(el("p", "cam-popup__facts", data.cost + " · " + data.access));
+    var more = el("a", "cam-popup__more", options.strings.details);
+    more.href = link.href;
+    box.appendChild(more);
+    return box;
+  }
+
+  function init(map, optionsElement) {
+    var options = JSON.parse(optionsElement.textContent);
+    var container = map.getContainer();
+    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+    var byCategory = [];
+    var byId = {};
+    var cache = {};
+
+    function openPopup(marker) {
+      var point = marker.camPoint;
+      var show = function (data) {
+        marker.bindPopup(popupContent(point, data, options), { maxWidth: 300 }).openPopup();
+      };
+      if (cache[point[0]]) return show(cache[point[0]]);
+      fetch(options.popups + encodeURIComponent(point[0]) + ".json")
+        .then(function (r) { return r.json(); })
+        .then(function (data) { cache[point[0]] = data; show(data); });
+    }
+
+    fetch(options.data).then(function (r) { return r.json(); }).then(function (data) {
+      data.categories.forEach(function () { byCategory.push([]); });
+      data.points.forEach(function (point) {
+        var colour = options.colours[point[3]];
+        var marker = L.circleMarker([point[1] / 1e5, point[2] / 1e5], {
+          radius: 9, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 0.95
+        });
+        marker.camPoint = point;
+        marker.on("click", function () { openPopup(marker); });
+        byCategory[point[3]].push(marker);
+        (byId[point[0]] = byId[point[0]] || []).push(marker);
+      });
+      byCategory.forEach(function (markers) { cluster.addLayers(markers); });
+      map.addLayer(cluster);
+      container.setAttribute("data-cam-ready", String(data.points.length));
+
+      document.querySelectorAll(".cam-map-filter input[name=category]").forEach(function (box) {
+        box.addEventListener("change", function () {
+          var i = data.categories.indexOf(box.value);
+          if (i < 0) return;
+          if (box.checked) cluster.addLayers(byCategory[i]); else cluster.removeLayers(byCategory[i]);
+        });
+      });
+
+      function showHash() {
+        var id = decodeURIComponent(window.location.hash.replace(/^#/, ""));
+        var markers = byId[id];
+        if (!markers) return;
+        cluster.zoomToShowLayer(markers[0], function () { openPopup(markers[0]); });
+      }
+      window.addEventListener("hashchange", showHash);
+      showHash();
+    });
+  }
+
+  window.CommunityAssetMap = { init: init };
+})();

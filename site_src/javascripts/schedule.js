@@ -1,0 +1,60 @@
+/* Community Asset Map: when does a regular session next happen? Computed on the visitor's device.
+   A compact session is {f: "w"|"f"|"m", d: [ISO weekdays, Monday = 1], s: "HH:MM", e: "HH:MM",
+   w: week of month (1-4, or -1 for last), a: "YYYY-MM-DD" (a date it happens on, for fortnightly)}. */
+(function () {
+  "use strict";
+
+  var DAY_MS = 86400000;
+
+  function isoWeekday(date) { return ((date.getDay() + 6) % 7) + 1; }
+
+  function dayNumber(date) { return Math.floor(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / DAY_MS); }
+
+  function occursOn(session, date) {
+    if (session.d.indexOf(isoWeekday(date)) < 0) return false;
+    if (session.f === "w") return true;
+    if (session.f === "f") {
+      if (!session.a) return false;
+      var parts = session.a.split("-");
+      var anchor = new Date(+parts[0], +parts[1] - 1, +parts[2]);
+      var diff = dayNumber(date) - dayNumber(anchor);
+      return ((diff % 14) + 14) % 14 === 0;
+    }
+    if (session.f === "m") {
+      var dom = date.getDate();
+      if (session.w === -1) {
+        var last = new Date(date.getFullYear(), date.getMonth() + 1, 0).getDate();
+        return dom + 7 > last;
+      }
+      return Math.ceil(dom / 7) === session.w;
+    }
+    return false;
+  }
+
+  function minutes(hhmm) { var p = hhmm.split(":"); return +p[0] * 60 + +p[1]; }
+
+  /* The next date (today included while the session has not yet ended), or null within 13 months. */
+  function next(session, now) {
+    now = now || new Date();
+    var start = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+    for (var i = 0; i < 400; i++) {
+      var day = new Date(start.getFullYear(), start.getMonth(), start.getDate() + i);
+      if (!occursOn(session, day)) continue;
+      if (i === 0 && now.getHours() * 60 + now.getMinutes() >= minutes(session.e)) continue;
+      return day;
+    }
+    return null;
+  }
+
+  function format(date, lang) {
+    return new Intl.DateTimeFormat(lang || "en-GB", { weekday: "long", day: "numeric", month: "long" }).format(date);
+  }
+
+  function isoDate(date) {
+    var m = String(date.getMonth() + 1).padStart(2, "0");
+    var d = String(date.getDate()).padStart(2, "0");
+    return date.getFullYear() + "-" + m + "-" + d;
+  }
+
+  window.CAMSchedule = { occursOn: occursOn, next: next, format: format, isoDate: isoDate, isoWeekday: isoWeekday };
+})();
