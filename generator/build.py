@@ -19,6 +19,7 @@ from .mapview import render_map_page
 from .pipeline import Checked, check
 from .problems import DataError
 from .render import Site, environment, render_pages
+from .sheets import render_sheets
 from .write import WriteError, discard, staging_dir, swap_in, sync_generated
 
 # Library files the site serves itself, copied from node_modules (see package.json).
@@ -150,6 +151,7 @@ def build_site(
         files: dict[str, str | bytes] = dict(render_pages(site, env))
         files |= render_map_page(site, env)
         files |= render_find_page(site, env)
+        files |= render_sheets(site, env, mk["site_url"] or "")
     except Exception as exc:  # a template error is a bug in a template, reported without a traceback
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
     files |= vendor_files(project)

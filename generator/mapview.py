@@ -70,16 +70,27 @@ def map_points(site: Site) -> dict:
     return {"categories": [c.id for c in site.categories], "points": points}
 
 
-def popup_data(site: Site, asset) -> dict:
-    """What a map popup shows for one asset: plain text only, set with textContent in the browser."""
-    return {
+def asset_card(site: Site, asset) -> dict:
+    """One asset's essentials as plain text, for map popups and signposting sheets (set with textContent)."""
+    t = site.t
+    card = {
         "name": asset.name,
         "summary": asset.summary,
-        "sessions": [describe(s, site.t) for s in asset.sessions],
+        "sessions": [describe(s, t) for s in asset.sessions],
         "cost": site.cost_text(asset),
-        "access": site.t("access." + asset.access),
+        "access": t("access." + asset.access),
         "status": asset.status,
+        "where": [f"{loc.name}, {loc.address}, {loc.town} {loc.postcode}" for loc in asset.locations],
+        "accessibility": sorted({t.label("accessibility", f) for loc in asset.locations for f in loc.accessibility}),
+        "last_checked": f"{asset.last_checked.day} {asset.last_checked:%B %Y}",
+        "checked_by": asset.checked_by,
     }
+    if not asset.locations:
+        card["online"] = ", ".join(t("attending." + mode) for mode in asset.attending)
+    for key in ("phone", "email", "website"):
+        if getattr(asset, key):
+            card[key] = getattr(asset, key)
+    return card
 
 
 def folium_parts(site: Site, root: str) -> tuple[str, str, str]:
@@ -105,7 +116,7 @@ def render_map_page(site: Site, env) -> dict[str, str]:
     head, body, script = folium_parts(site, root)
     options = {
         "data": root + "assets/data/map.json",
-        "popups": root + "assets/data/popup/",
+        "popups": root + "assets/data/asset/",
         "pages": root + "support/",
         "colours": [colours[c.id] for c in site.categories],
         "strings": {"details": site.t("map.view_details"), "loading": "…"},
@@ -124,6 +135,6 @@ def render_map_page(site: Site, env) -> dict[str, str]:
     for asset in site.assets:
         if asset.locations:
             files[f"assets/data/popup/{asset.id}.json"] = json.dumps(
-                popup_data(site, asset), ensure_ascii=False, separators=(",", ":")
+                asset_card(site, asset), ensure_ascii=False, separators=(",", ":")
             )
     return files

@@ -8,7 +8,19 @@ import tempfile
 from pathlib import Path
 
 # Paths inside the docs folder that the build owns; everything else there is hand-written.
-GENERATED = ("index.md", "map.md", "find.md", "support", "need", "area", "sheets", "assets/data", "assets/vendor")
+GENERATED = (
+    "index.md",
+    "map.md",
+    "find.md",
+    "sheet.md",
+    "list.md",
+    "support",
+    "need",
+    "area",
+    "sheets",
+    "assets/data",
+    "assets/vendor",
+)
 
 
 class WriteError(Exception):

@@ -125,7 +125,7 @@ def test_map_data_has_one_point_per_location(built_site):
         loc = next(loc for loc in located[point[0]] if round(float(loc["latitude"]) * 1e5) == point[1])
         assert round(float(loc["longitude"]) * 1e5) == point[2]
     for asset_id in located:
-        popup = json.loads((built_site / "assets" / "data" / "popup" / f"{asset_id}.json").read_text())
+        popup = json.loads((built_site / "assets" / "data" / "asset" / f"{asset_id}.json").read_text())
         assert popup["name"] == RECORDS[asset_id]["name"]
 
 
