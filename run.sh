@@ -27,12 +27,12 @@ setup_node() {
 }
 
 setup_browser() {
-  if [ ! -x /usr/bin/chromium ]; then
-    if [ "$(id -u)" = 0 ]; then
-      apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
-    else
-      sudo apt-get install -y chromium
-    fi
+  # Chromium for the browser tests, zbar-tools to decode QR codes from rendered pages.
+  if [ ! -x /usr/bin/chromium ] || ! command -v zbarimg >/dev/null; then
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get install -y chromium zbar-tools >/dev/null 2>&1 \
+      || { $sudo apt-get update >/dev/null && $sudo apt-get install -y chromium zbar-tools >/dev/null; }
   fi
 }
 
