@@ -20,7 +20,7 @@ from .pipeline import Checked, check
 from .problems import DataError
 from .render import Site, environment, render_pages
 from .sheets import render_sheets
-from .write import WriteError, discard, staging_dir, swap_in, sync_generated
+from .write import WriteError, copy_hand_written, discard, staging_dir, swap_in, sync_generated
 
 # Library files the site serves itself, copied from node_modules (see package.json).
 VENDOR_FILES = {
@@ -119,8 +119,14 @@ def build_site(
     config_file: Path = Path("mkdocs.yml"),
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    docs_dir: Path | None = None,
 ) -> BuildResult:
-    """Build the whole site into out; on any failure out is left exactly as it was."""
+    """Build the whole site into out; on any failure out is left exactly as it was.
+
+    Generated pages go into the generated part of the project's docs folder (site_src/), or into
+    docs_dir when given, which then also receives a copy of the hand-written pages (so that two
+    builds, such as parallel test runs, do not share a folder).
+    """
     today = today or dt.date.today()
     project = Project(Path(config_file))
     if not project.config_file.is_file():
@@ -135,7 +141,10 @@ def build_site(
 
     started = time.perf_counter()
     mk = load_config(config_file=str(project.config_file))
-    docs_dir = Path(mk["docs_dir"])
+    if docs_dir is None:
+        docs_dir = Path(mk["docs_dir"])
+    else:
+        copy_hand_written(Path(mk["docs_dir"]), Path(docs_dir))
     t = load_catalogue(project.templates, mk["theme"]["language"])
     site = Site(
         checked.config,

@@ -132,9 +132,8 @@ def render_map_page(site: Site, env) -> dict[str, str]:
         root=root,
     )
     files = {"map.md": page, "assets/data/map.json": json.dumps(map_points(site), separators=(",", ":"))}
-    for asset in site.assets:
-        if asset.locations:
-            files[f"assets/data/popup/{asset.id}.json"] = json.dumps(
-                asset_card(site, asset), ensure_ascii=False, separators=(",", ":")
-            )
+    for asset in site.assets:  # every asset: the signposting sheet uses these too
+        files[f"assets/data/asset/{asset.id}.json"] = json.dumps(
+            asset_card(site, asset), ensure_ascii=False, separators=(",", ":")
+        )
     return files

@@ -62,6 +62,16 @@ def sync_generated(docs_dir: Path, files: dict[str, str | bytes]) -> tuple[int, 
     return written, removed
 
 
+def copy_hand_written(source: Path, target: Path) -> None:
+    """Copy the hand-written part of a docs folder (everything not generated) into another folder."""
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source).as_posix()
+        if path.is_file() and not _owned(rel):
+            destination = target / rel
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, destination)
+
+
 def write_bytes(target: Path, data: bytes) -> None:
     """Write a file through a temporary name, so a reader never sees half a file."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")

@@ -61,7 +61,7 @@ def build_into(tmp: Path, data_dir: Path = SAMPLE) -> Path:
     from generator.build import build_site
 
     out = tmp / "site"
-    build_site(data_dir, out, ROOT / "mkdocs.yml")
+    build_site(data_dir, out, ROOT / "mkdocs.yml", docs_dir=tmp / "docs")
     return out
 
 

@@ -186,12 +186,12 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     data = make_data_dir(tmp_path / "data", {}, with_sample=True)
     out = tmp_path / "site"
-    build_site(data, out, ROOT / "mkdocs.yml")
+    build_site(data, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     record = data / "assets" / "stroud-valleys-walkers.yaml"
     record.write_text(record.read_text().replace('start: "10:00"', 'start: "25:00"', 1))
     with pytest.raises(DataError):
-        build_site(data, out, ROOT / "mkdocs.yml")
+        build_site(data, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
@@ -200,7 +200,7 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
 def test_mkdocs_failure_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "site"
-    build_site(SAMPLE, out, ROOT / "mkdocs.yml")
+    build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     broken = tmp_path / "mkdocs.yml"
     broken.write_text(
@@ -212,5 +212,5 @@ def test_mkdocs_failure_leaves_the_previous_site_untouched(tmp_path, monkeypatch
     (tmp_path / "templates").symlink_to(ROOT / "templates")
     (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
     with pytest.raises(BuildError, match="missing.md"):
-        build_site(SAMPLE, out, broken)
+        build_site(SAMPLE, out, broken, docs_dir=tmp_path / "docs")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
