@@ -18,7 +18,7 @@ from .findsupport import render_find_page
 from .mapview import render_map_page
 from .pipeline import Checked, check
 from .problems import DataError
-from .render import Site, environment, render_pages
+from .render import Site, environment, render_pages, safe_url
 from .sheets import render_sheets
 from .write import WriteError, copy_hand_written, discard, staging_dir, swap_in, sync_generated
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -9,9 +10,12 @@ import click
 
 from . import __version__
 from .build import BuildError, BuildResult, build_site
+from .editorschema import SCHEMA_NAME, schema_text
 from .fieldref import field_reference, replace_reference
 from .pipeline import Checked, check
 from .problems import DataError, report
+from .review import AgeError, format_review, review
+from .scaffold import is_slug, new_record
 from .schema import SCHEMA_FILE, load_schema
 
 DATA_OPTION = click.option(
@@ -127,6 +131,61 @@ def run_build_quietly(data_dir: Path, out: Path, config_file: Path) -> bool:
     except SystemExit:
         return False
     return True
+
+
+@main.command("new")
+@click.argument("asset_id")
+@DATA_OPTION
+def new_command(asset_id: str, data_dir: Path) -> None:
+    """Start a new record ASSET_ID.yaml with every field explained; never overwrites a record."""
+    if not is_slug(asset_id):
+        raise click.UsageError(f"'{asset_id}' is not a valid id: use lowercase letters, numbers and hyphens.")
+    target = data_dir / "assets" / f"{asset_id}.yaml"
+    if target.exists():
+        click.echo(f"{target} already exists; edit it instead, or choose another id.", err=True)
+        sys.exit(1)
+    text = new_record(load_schema(data_dir), asset_id, dt.date.today())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as fh:
+        fh.write(text)
+    click.echo(f"Wrote {target}. Fill in the values marked Required, then run `assetmap validate`.")
+
+
+@main.command("schema")
+@DATA_OPTION
+@click.option("--write", is_flag=True, help=f"Write it to {SCHEMA_NAME} in the data folder instead of printing it.")
+def schema_command(data_dir: Path, write: bool) -> None:
+    """Print the JSON Schema of a record (for editors and check-jsonschema), generated from the data package."""
+    schema = load_schema(data_dir)
+    config = run_validation(data_dir).config
+    text = schema_text(schema.with_bounding_box(config.south, config.west, config.north, config.east))
+    if not write:
+        click.echo(text, nl=False)
+        return
+    (data_dir / SCHEMA_NAME).write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {data_dir / SCHEMA_NAME}.")
+
+
+@main.command("review")
+@DATA_OPTION
+@click.option(
+    "--older-than",
+    default=None,
+    help="Age after which a record is stale, like 12m, 1y or 90d (default: review_after_months in config.yaml).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+def review_command(data_dir: Path, older_than: str | None, fmt: str) -> None:
+    """List records that are stale or soon will be, grouped by organisation."""
+    result = run_validation(data_dir)
+    if not result.ok:
+        click.echo(report(result.problems, result.checked, "text"))
+        sys.exit(1)
+    older_than = older_than or f"{result.config.review_after_months}m"
+    try:
+        groups = review(result.assets, dt.date.today(), older_than)
+    except AgeError as exc:
+        raise click.BadParameter(str(exc), param_hint="--older-than") from exc
+    click.echo(format_review(groups, fmt, older_than, data_dir.as_posix()))
 
 
 @main.command("fields")

@@ -93,6 +93,7 @@ def render_find_page(site: Site, env) -> dict[str, str]:
     strings = {key: t("find." + key) for key in t.section("find")}
     strings |= {"cost_" + k: t("cost." + k) for k in ("free", "donation", "fee")}
     strings |= {"access_" + k: t("access." + k) for k in ACCESS_ORDER}
+    strings |= {"status_" + k: t("asset.status_" + k) for k in ("paused", "closed")}
     options = {
         "data": "../assets/data/find.json",
         "pages": "../support/",

@@ -65,6 +65,7 @@ class Site:
     areas: list[Area]
     today: dt.date
     repository: str = ""
+    records_path: str = "assets_data/assets"
 
     def __post_init__(self) -> None:
         self.category_by_id = {c.id: c for c in self.categories}
