@@ -5,431 +5,437 @@
 (function () {
   "use strict";
 
-  var optionsEl = document.getElementById("cam-find-options");
-  var form = document.getElementById("cam-find-form");
-  var list = document.getElementById("cam-results");
-  var heading = document.getElementById("results-heading");
-  if (!optionsEl || !form || !list || !heading) return;
-
-  var opts = JSON.parse(optionsEl.textContent);
-  var S = opts.strings || {};
-  var DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-  var ACCESS = ["drop-in", "self-referral", "referral"];
-  var COST = { f: "cost_free", d: "cost_donation", p: "cost_fee" };
-  var PAGE_SIZE = 200;
-  var lang = document.documentElement.lang || "en-GB";
-  var collator = window.Intl ? new Intl.Collator(lang, { sensitivity: "base", numeric: true }) : null;
-  var kmFormat = window.Intl ? new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : null;
-  var countFormat = window.Intl ? new Intl.NumberFormat(lang) : null;
-
-  var nearInput = form.elements.near;
-  var nearStatus = document.getElementById("f-near-status");
-  var locateButton = document.getElementById("f-locate");
-
-  var data = null;        // find.json, with each asset prepared for filtering
-  var byName = [];        // every asset, sorted by name once
-  var geo = null;         // {lat, lon} from "Use my location": kept in memory only
-  var lastKey = null;     // what the list currently shows, to skip work when nothing changed
-  var current = [];       // the filtered and sorted results
-  var shown = 0;          // how many of them are in the list
-  var showDistance = false;
-  var unknownTimer = null;
-  var moreButton = null;
-
-  function str(key, fallback) { return Object.prototype.hasOwnProperty.call(S, key) ? S[key] : fallback; }
-
-  /* Lower case, without accents, apostrophes or hyphens, so "cafe" finds "Café" and "bishops" finds "Bishop's". */
-  function fold(text) {
-    var s = String(text || "").toLowerCase();
-    if (s.normalize) s = s.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-    return s.replace(/['\u2018\u2019`]/g, "").replace(/[-\u2010-\u2015/]/g, " ");
-  }
-
-  /* "gl5 1ab", "GL51AB" and "gl5" all give "GL5". */
-  function outwardCode(text) {
-    var s = String(text || "").toUpperCase().replace(/[^A-Z0-9 ]/g, " ").trim();
-    if (!s) return "";
-    var first = s.split(/\s+/)[0];
-    var full = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$/.exec(first);
-    return full ? full[1] : first;
-  }
-
-  function district(text) {
-    var code = outwardCode(text);
-    if (!code || !data || !data.districts || !Object.prototype.hasOwnProperty.call(data.districts, code)) return null;
-    var p = data.districts[code];
-    return { lat: p[0] / 1e5, lon: p[1] / 1e5, key: code };
-  }
-
-  function haversine(lat1, lon1, lat2, lon2) {
-    var rad = Math.PI / 180;
-    var dLat = (lat2 - lat1) * rad;
-    var dLon = (lon2 - lon1) * rad;
-    var h = Math.sin(dLat / 2) * Math.sin(dLat / 2) +
-      Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
-    return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
-  }
-
-  /* --- the form and the address ------------------------------------------------------------------ */
-
-  function radioValue(name) {
-    var checked = form.querySelector('input[type="radio"][name="' + name + '"]:checked');
-    return checked ? checked.value : "";
-  }
-
-  function setRadio(name, value) {
-    var radios = form.querySelectorAll('input[type="radio"][name="' + name + '"]');
-    for (var i = 0; i < radios.length; i++) radios[i].checked = radios[i].value === value;
-  }
-
-  function readForm() {
-    var features = [];
-    var boxes = form.querySelectorAll('input[type="checkbox"][name="feature"]');
-    for (var i = 0; i < boxes.length; i++) if (boxes[i].checked) features.push(boxes[i].value);
-    return {
-      q: form.elements.q.value.trim(),
-      cat: form.elements.cat.value,
-      area: form.elements.area.value,
-      day: form.elements.day.value,
-      cost: form.elements.cost.value,
-      who: form.elements.who.value,
-      access: form.elements.access.value,
-      feature: features,
-      sort: radioValue("sort") || "name",
-      near: nearInput.value.trim()
-    };
-  }
-
-  function setSelect(select, value) {
-    for (var i = 0; i < select.options.length; i++) {
-      if (select.options[i].value === value) { select.value = value; return; }
-    }
-    select.value = "";
-  }
-
-  function formFromParams(params) {
-    form.elements.q.value = params.get("q") || "";
-    ["cat", "area", "day", "cost", "who", "access"].forEach(function (name) {
-      setSelect(form.elements[name], params.get(name) || "");
-    });
-    var wanted = params.getAll("feature");
-    var boxes = form.querySelectorAll('input[type="checkbox"][name="feature"]');
-    for (var i = 0; i < boxes.length; i++) boxes[i].checked = wanted.indexOf(boxes[i].value) >= 0;
-    setRadio("sort", params.get("sort") === "distance" ? "distance" : "name");
-    nearInput.value = params.get("near") || "";
-  }
-
-  function queryString(state) {
-    var params = new URLSearchParams();
-    ["q", "cat", "area", "day", "cost", "who", "access"].forEach(function (name) {
-      if (state[name]) params.set(name, state[name]);
-    });
-    state.feature.forEach(function (f) { params.append("feature", f); });
-    if (state.sort && state.sort !== "name") params.set("sort", state.sort);
-    if (state.near) params.set("near", state.near);
-    var text = params.toString();
-    return text ? "?" + text : "";
-  }
-
-  function writeAddress(state) {
-    if (holdAddress) return;
-    var search = queryString(state);
-    if (search === location.search) return;
-    try {
-      history.replaceState(history.state, "", location.pathname + search + location.hash);
-    } catch (e) { /* some browsers limit replaceState calls: the results are still right */ }
-  }
-
-  /* --- filtering ---------------------------------------------------------------------------------- */
-
-  function prepare(json) {
-    var catNames = opts.categoryNames || {};
-    var areaNames = opts.areaNames || {};
-    (json.assets || []).forEach(function (a) {
-      var words = [a.n, a.s, a.o, a.t];
-      (a.c || []).forEach(function (i) { words.push(catNames[json.categories[i]] || ""); });
-      (a.a || []).forEach(function (i) { words.push(areaNames[json.areas[i]] || ""); });
-      a._hay = fold(words.join(" "));
-      a._dist = null;
-    });
-    byName = (json.assets || []).slice().sort(function (x, y) {
-      return collator ? collator.compare(x.n, y.n) : (x.n < y.n ? -1 : x.n > y.n ? 1 : 0);
-    });
-    return json;
-  }
-
-  function indexIn(listOfIds, id) { return listOfIds ? listOfIds.indexOf(id) : -1; }
-
-  function filter(state) {
-    var words = fold(state.q).split(/\s+/).filter(Boolean);
-    var cat = state.cat ? indexIn(data.categories, state.cat) : null;
-    var area = state.area ? indexIn(data.areas, state.area) : null;
-    var dayIndex = DAYS.indexOf(state.day);
-    var dayBit = dayIndex >= 0 ? 1 << (dayIndex + 1) : 0;
-    var who = state.who ? indexIn(data.groups, state.who) : null;
-    var access = state.access ? ACCESS.indexOf(state.access) : null;
-    var feats = state.feature.map(function (f) { return indexIn(data.features, f); });
-    var costOk = state.cost === "free" ? { f: 1 } : state.cost === "free-or-donation" ? { f: 1, d: 1 } : null;
-    var out = [];
-    for (var i = 0; i < byName.length; i++) {
-      var a = byName[i];
-      if (cat !== null && (!a.c || a.c.indexOf(cat) < 0)) continue;
-      if (area !== null && (!a.a || a.a.indexOf(area) < 0)) continue;
-      if (dayBit && !(a.d & dayBit)) continue;
-      if (costOk && !costOk[a.$]) continue;
-      if (who !== null && (!a.g || a.g.indexOf(who) < 0)) continue;
-      if (access !== null && a.x !== access) continue;
-      if (feats.length) {
-        var ok = true;
-        for (var f = 0; f < feats.length; f++) {
-          if (!a.f || a.f.indexOf(feats[f]) < 0) { ok = false; break; }
-        }
-        if (!ok) continue;
-      }
-      if (words.length) {
-        var all = true;
-        for (var w = 0; w < words.length; w++) {
-          if (a._hay.indexOf(words[w]) < 0) { all = false; break; }
-        }
-        if (!all) continue;
-      }
-      out.push(a);
-    }
-    return out;
-  }
-
-  function distanceFrom(origin, a) {
-    if (!a.l || !a.l.length) return Infinity;
-    var best = Infinity;
-    for (var i = 0; i < a.l.length; i++) {
-      var d = haversine(origin.lat, origin.lon, a.l[i][0] / 1e5, a.l[i][1] / 1e5);
-      if (d < best) best = d;
-    }
-    return best;
-  }
-
-  function sortByDistance(items, origin) {
-    var key = origin.key;
-    items.forEach(function (a) {
-      if (!a._dist || a._dist.key !== key) a._dist = { key: key, km: distanceFrom(origin, a) };
-    });
-    // byName order is the tie-breaker, so keep each item's position in it.
-    var pos = new Map();
-    items.forEach(function (a, i) { pos.set(a, i); });
-    return items.slice().sort(function (x, y) {
-      var dx = x._dist.km, dy = y._dist.km;
-      if (dx === dy) return pos.get(x) - pos.get(y);
-      if (dx === Infinity) return 1;
-      if (dy === Infinity) return -1;
-      return dx - dy;
-    });
-  }
-
-  /* --- where distances are measured from ----------------------------------------------------------- */
-
-  function origin(state) {
-    if (geo) return geo;
-    return state.near ? district(state.near) : null;
-  }
-
-  function setNearStatus(text) {
-    if (nearStatus && nearStatus.textContent !== text) nearStatus.textContent = text;
-  }
-
-  /* Say so when a typed postcode area is unknown: at once when asked, or after a pause in typing. */
-  function checkNear(now) {
-    if (unknownTimer) { clearTimeout(unknownTimer); unknownTimer = null; }
-    if (geo || !data) return;
-    var near = nearInput.value.trim();
-    if (!near || district(near)) { setNearStatus(""); return; }
-    if (now) setNearStatus(str("postcode_unknown", ""));
-    else unknownTimer = setTimeout(function () { checkNear(true); }, 700);
-  }
-
-  /* --- rendering ----------------------------------------------------------------------------------- */
-
-  function countText(n) {
-    if (n === 0) return str("no_results", "");
-    if (n === 1) return str("result_one", "1");
-    return str("results", "{count}").replace("{count}", countFormat ? countFormat.format(n) : String(n));
-  }
-
-  function card(a) {
-    var li = document.createElement("li");
-    li.className = "cam-card cam-find-card" + (a.st ? " cam-find-card--" + a.st : "");
-    var h = document.createElement("h3");
-    h.className = "cam-card__title";
-    var link = document.createElement("a");
-    link.href = opts.pages + encodeURIComponent(a.i) + "/";
-    link.textContent = a.n;
-    h.appendChild(link);
-    if (a.st) {
-      h.appendChild(document.createTextNode(" "));
-      var badge = document.createElement("span");
-      badge.className = "cam-badge cam-find-status";
-      badge.textContent = str("status_" + a.st, a.st);
-      h.appendChild(badge);
-    }
-    li.appendChild(h);
-    if (a.s) {
-      var summary = document.createElement("p");
-      summary.className = "cam-find-card__summary";
-      summary.textContent = a.s;
-      li.appendChild(summary);
-    }
-    var facts = [];
-    if (showDistance && a._dist && a._dist.km !== Infinity) {
-      var km = kmFormat ? kmFormat.format(a._dist.km) : a._dist.km.toFixed(1);
-      facts.push(str("km_away", "{km}").replace("{km}", km));
-    }
-    facts.push(a.t || str("online_or_phone", ""));
-    if (COST[a.$]) facts.push(str(COST[a.$], ""));
-    if (ACCESS[a.x]) facts.push(str("access_" + ACCESS[a.x], ""));
-    var p = document.createElement("p");
-    p.className = "cam-find-card__facts";
-    p.textContent = facts.filter(Boolean).join(" · ");
-    li.appendChild(p);
-    return li;
-  }
-
-  function appendPage() {
-    var fragment = document.createDocumentFragment();
-    var end = Math.min(current.length, shown + PAGE_SIZE);
-    var first = null;
-    for (var i = shown; i < end; i++) {
-      var li = card(current[i]);
-      if (!first) first = li;
-      fragment.appendChild(li);
-    }
-    list.appendChild(fragment);
-    shown = end;
-    if (moreButton) moreButton.hidden = shown >= current.length;
-    return first;
-  }
-
-  function ensureMoreButton() {
-    if (moreButton) return;
-    moreButton = document.createElement("button");
-    moreButton.type = "button";
-    moreButton.className = "md-button cam-find-more";
-    moreButton.textContent = str("show_more", "+");
-    moreButton.hidden = true;
-    moreButton.addEventListener("click", function () {
-      var first = appendPage();
-      // The visitor asked for more: take them to the first new result, as a screen reader would expect.
-      var link = first && first.querySelector("a");
-      if (link) link.focus();
-    });
-    list.parentNode.insertBefore(moreButton, list.nextSibling);
-  }
-
-  function update(force) {
-    var state = readForm();
-    writeAddress(state);
-    if (!data) return;
-    var from = state.sort === "distance" ? origin(state) : null;
-    var key = JSON.stringify([state.q, state.cat, state.area, state.day, state.cost, state.who, state.access,
-      state.feature, from ? from.key : ""]);
-    if (!force && key === lastKey) return;
-    lastKey = key;
-    var found = filter(state);
-    showDistance = !!from;
-    current = from ? sortByDistance(found, from) : found;
-    shown = 0;
-    list.textContent = "";
-    ensureMoreButton();
-    appendPage();
-    var text = countText(current.length);
-    if (heading.textContent !== text) heading.textContent = text;
-    form.setAttribute("data-cam-results", String(current.length));
-  }
-
-  /* --- events -------------------------------------------------------------------------------------- */
-
-  form.addEventListener("input", function (event) {
-    if (event.target === nearInput) {
-      geo = null;
-      if (district(nearInput.value)) setRadio("sort", "distance");
-      checkNear(false);
-    }
-    update();
-  });
-
-  form.addEventListener("change", function (event) {
-    if (event.target === nearInput) checkNear(true);
-    update();
-  });
-
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    checkNear(true);
-    update();
-  });
-
-  form.addEventListener("reset", function () {
-    geo = null;
-    if (unknownTimer) { clearTimeout(unknownTimer); unknownTimer = null; }
-    setNearStatus("");
-    // The form's own reset happens after this event: read it once it has.
-    setTimeout(function () { update(); }, 0);
-  });
-
-  if (locateButton) {
-    locateButton.addEventListener("click", function () {
-      if (!navigator.geolocation) { setNearStatus(str("location_failed", "")); return; }
-      locateButton.setAttribute("aria-busy", "true");
-      navigator.geolocation.getCurrentPosition(function (position) {
-        locateButton.removeAttribute("aria-busy");
-        geo = { lat: position.coords.latitude, lon: position.coords.longitude };
-        geo.key = "@" + geo.lat.toFixed(5) + "," + geo.lon.toFixed(5);
-        nearInput.value = "";
-        if (unknownTimer) { clearTimeout(unknownTimer); unknownTimer = null; }
-        setNearStatus("");
-        setRadio("sort", "distance");
-        update();
-      }, function () {
-        locateButton.removeAttribute("aria-busy");
-        setNearStatus(str("location_failed", ""));
-      }, { enableHighAccuracy: false, timeout: 20000, maximumAge: 600000 });
-    });
-  }
-
-  /* --- start --------------------------------------------------------------------------------------- */
-
-  formFromParams(new URLSearchParams(location.search));
-
-  /* The theme opens its own site search, and moves focus into it, when the address has ?q= (which the
-     home page's search form sends here). Hide q from the theme until it has started, then put it back. */
+  /* This script is loaded without "defer", before the theme's own script. The theme opens its site
+     search, and moves focus into it, when the address has ?q= (which the home page's search form sends
+     here), so q is hidden from the address until the theme has started, then put back. */
+  var initialParams = new URLSearchParams(location.search);
   var holdAddress = false;
-  if (new URLSearchParams(location.search).has("q") && document.readyState !== "complete") {
+  if (initialParams.has("q") && document.readyState === "loading") {
     holdAddress = true;
     var withoutQ = new URLSearchParams(location.search);
     withoutQ.delete("q");
     var rest = withoutQ.toString();
     try {
       history.replaceState(history.state, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
-    } catch (e) { /* ignore */ }
-    var release = function () {
-      setTimeout(function () { holdAddress = false; writeAddress(readForm()); }, 0);
-    };
-    if (document.readyState === "loading" || document.readyState === "interactive") {
-      document.addEventListener("DOMContentLoaded", release, { once: true });
-    } else {
-      release();
-    }
+    } catch (e) { holdAddress = false; }
   }
 
-  fetch(opts.data, { credentials: "same-origin" })
-    .then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
-    })
-    .then(function (json) {
-      data = prepare(json);
-      checkNear(true);
-      update(true);
-    })
-    .catch(function (error) {
-      if (window.console) console.warn("Find support: could not load the list", error);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
+  else start();
+
+  function start() {
+    var optionsEl = document.getElementById("cam-find-options");
+    var form = document.getElementById("cam-find-form");
+    var list = document.getElementById("cam-results");
+    var heading = document.getElementById("results-heading");
+    if (!optionsEl || !form || !list || !heading) {
+      if (holdAddress) history.replaceState(history.state, "", location.pathname + "?" + initialParams + location.hash);
+      return;
+    }
+
+    var opts = JSON.parse(optionsEl.textContent);
+    var S = opts.strings || {};
+    var DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    var ACCESS = ["drop-in", "self-referral", "referral"];
+    var COST = { f: "cost_free", d: "cost_donation", p: "cost_fee" };
+    var PAGE_SIZE = 200;
+    var lang = document.documentElement.lang || "en-GB";
+    var collator = window.Intl ? new Intl.Collator(lang, { sensitivity: "base", numeric: true }) : null;
+    var kmFormat = window.Intl ? new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : null;
+    var countFormat = window.Intl ? new Intl.NumberFormat(lang) : null;
+
+    var nearInput = form.elements.near;
+    var nearStatus = document.getElementById("f-near-status");
+    var locateButton = document.getElementById("f-locate");
+
+    var data = null;        // find.json, with each asset prepared for filtering
+    var byName = [];        // every asset, sorted by name once
+    var geo = null;         // {lat, lon} from "Use my location": kept in memory only
+    var lastKey = null;     // what the list currently shows, to skip work when nothing changed
+    var current = [];       // the filtered and sorted results
+    var shown = 0;          // how many of them are in the list
+    var showDistance = false;
+    var unknownTimer = null;
+    var moreButton = null;
+
+    function str(key, fallback) { return Object.prototype.hasOwnProperty.call(S, key) ? S[key] : fallback; }
+
+    /* Lower case, without accents, apostrophes or hyphens, so "cafe" finds "Café" and "bishops" finds "Bishop's". */
+    function fold(text) {
+      var s = String(text || "").toLowerCase();
+      if (s.normalize) s = s.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+      return s.replace(/['\u2018\u2019`]/g, "").replace(/[-\u2010-\u2015/]/g, " ");
+    }
+
+    /* "gl5 1ab", "GL51AB" and "gl5" all give "GL5". */
+    function outwardCode(text) {
+      var s = String(text || "").toUpperCase().replace(/[^A-Z0-9 ]/g, " ").trim();
+      if (!s) return "";
+      var first = s.split(/\s+/)[0];
+      var full = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$/.exec(first);
+      return full ? full[1] : first;
+    }
+
+    function district(text) {
+      var code = outwardCode(text);
+      if (!code || !data || !data.districts || !Object.prototype.hasOwnProperty.call(data.districts, code)) return null;
+      var p = data.districts[code];
+      return { lat: p[0] / 1e5, lon: p[1] / 1e5, key: code };
+    }
+
+    function haversine(lat1, lon1, lat2, lon2) {
+      var rad = Math.PI / 180;
+      var dLat = (lat2 - lat1) * rad;
+      var dLon = (lon2 - lon1) * rad;
+      var h = Math.sin(dLat / 2) * Math.sin(dLat / 2) +
+        Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+      return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
+    }
+
+    /* --- the form and the address ------------------------------------------------------------------ */
+
+    function radioValue(name) {
+      var checked = form.querySelector('input[type="radio"][name="' + name + '"]:checked');
+      return checked ? checked.value : "";
+    }
+
+    function setRadio(name, value) {
+      var radios = form.querySelectorAll('input[type="radio"][name="' + name + '"]');
+      for (var i = 0; i < radios.length; i++) radios[i].checked = radios[i].value === value;
+    }
+
+    function readForm() {
+      var features = [];
+      var boxes = form.querySelectorAll('input[type="checkbox"][name="feature"]');
+      for (var i = 0; i < boxes.length; i++) if (boxes[i].checked) features.push(boxes[i].value);
+      return {
+        q: form.elements.q.value.trim(),
+        cat: form.elements.cat.value,
+        area: form.elements.area.value,
+        day: form.elements.day.value,
+        cost: form.elements.cost.value,
+        who: form.elements.who.value,
+        access: form.elements.access.value,
+        feature: features,
+        sort: radioValue("sort") || "name",
+        near: nearInput.value.trim()
+      };
+    }
+
+    function setSelect(select, value) {
+      for (var i = 0; i < select.options.length; i++) {
+        if (select.options[i].value === value) { select.value = value; return; }
+      }
+      select.value = "";
+    }
+
+    function formFromParams(params) {
+      form.elements.q.value = params.get("q") || "";
+      ["cat", "area", "day", "cost", "who", "access"].forEach(function (name) {
+        setSelect(form.elements[name], params.get(name) || "");
+      });
+      var wanted = params.getAll("feature");
+      var boxes = form.querySelectorAll('input[type="checkbox"][name="feature"]');
+      for (var i = 0; i < boxes.length; i++) boxes[i].checked = wanted.indexOf(boxes[i].value) >= 0;
+      setRadio("sort", params.get("sort") === "distance" ? "distance" : "name");
+      nearInput.value = params.get("near") || "";
+    }
+
+    function queryString(state) {
+      var params = new URLSearchParams();
+      ["q", "cat", "area", "day", "cost", "who", "access"].forEach(function (name) {
+        if (state[name]) params.set(name, state[name]);
+      });
+      state.feature.forEach(function (f) { params.append("feature", f); });
+      if (state.sort && state.sort !== "name") params.set("sort", state.sort);
+      if (state.near) params.set("near", state.near);
+      var text = params.toString();
+      return text ? "?" + text : "";
+    }
+
+    function writeAddress(state) {
+      if (holdAddress) return;
+      var search = queryString(state);
+      if (search === location.search) return;
+      try {
+        history.replaceState(history.state, "", location.pathname + search + location.hash);
+      } catch (e) { /* some browsers limit replaceState calls: the results are still right */ }
+    }
+
+    /* --- filtering ---------------------------------------------------------------------------------- */
+
+    function prepare(json) {
+      var catNames = opts.categoryNames || {};
+      var areaNames = opts.areaNames || {};
+      (json.assets || []).forEach(function (a) {
+        var words = [a.n, a.s, a.o, a.t];
+        (a.c || []).forEach(function (i) { words.push(catNames[json.categories[i]] || ""); });
+        (a.a || []).forEach(function (i) { words.push(areaNames[json.areas[i]] || ""); });
+        a._hay = fold(words.join(" "));
+        a._dist = null;
+      });
+      byName = (json.assets || []).slice().sort(function (x, y) {
+        return collator ? collator.compare(x.n, y.n) : (x.n < y.n ? -1 : x.n > y.n ? 1 : 0);
+      });
+      return json;
+    }
+
+    function indexIn(listOfIds, id) { return listOfIds ? listOfIds.indexOf(id) : -1; }
+
+    function filter(state) {
+      var words = fold(state.q).split(/\s+/).filter(Boolean);
+      var cat = state.cat ? indexIn(data.categories, state.cat) : null;
+      var area = state.area ? indexIn(data.areas, state.area) : null;
+      var dayIndex = DAYS.indexOf(state.day);
+      var dayBit = dayIndex >= 0 ? 1 << (dayIndex + 1) : 0;
+      var who = state.who ? indexIn(data.groups, state.who) : null;
+      var access = state.access ? ACCESS.indexOf(state.access) : null;
+      var feats = state.feature.map(function (f) { return indexIn(data.features, f); });
+      var costOk = state.cost === "free" ? { f: 1 } : state.cost === "free-or-donation" ? { f: 1, d: 1 } : null;
+      var out = [];
+      for (var i = 0; i < byName.length; i++) {
+        var a = byName[i];
+        if (cat !== null && (!a.c || a.c.indexOf(cat) < 0)) continue;
+        if (area !== null && (!a.a || a.a.indexOf(area) < 0)) continue;
+        if (dayBit && !(a.d & dayBit)) continue;
+        if (costOk && !costOk[a.$]) continue;
+        if (who !== null && (!a.g || a.g.indexOf(who) < 0)) continue;
+        if (access !== null && a.x !== access) continue;
+        if (feats.length) {
+          var ok = true;
+          for (var f = 0; f < feats.length; f++) {
+            if (!a.f || a.f.indexOf(feats[f]) < 0) { ok = false; break; }
+          }
+          if (!ok) continue;
+        }
+        if (words.length) {
+          var all = true;
+          for (var w = 0; w < words.length; w++) {
+            if (a._hay.indexOf(words[w]) < 0) { all = false; break; }
+          }
+          if (!all) continue;
+        }
+        out.push(a);
+      }
+      return out;
+    }
+
+    function distanceFrom(origin, a) {
+      if (!a.l || !a.l.length) return Infinity;
+      var best = Infinity;
+      for (var i = 0; i < a.l.length; i++) {
+        var d = haversine(origin.lat, origin.lon, a.l[i][0] / 1e5, a.l[i][1] / 1e5);
+        if (d < best) best = d;
+      }
+      return best;
+    }
+
+    function sortByDistance(items, origin) {
+      var key = origin.key;
+      items.forEach(function (a) {
+        if (!a._dist || a._dist.key !== key) a._dist = { key: key, km: distanceFrom(origin, a) };
+      });
+      // byName order is the tie-breaker, so keep each item's position in it.
+      var pos = new Map();
+      items.forEach(function (a, i) { pos.set(a, i); });
+      return items.slice().sort(function (x, y) {
+        var dx = x._dist.km, dy = y._dist.km;
+        if (dx === dy) return pos.get(x) - pos.get(y);
+        if (dx === Infinity) return 1;
+        if (dy === Infinity) return -1;
+        return dx - dy;
+      });
+    }
+
+    /* --- where distances are measured from ----------------------------------------------------------- */
+
+    function origin(state) {
+      if (geo) return geo;
+      return state.near ? district(state.near) : null;
+    }
+
+    function setNearStatus(text) {
+      if (nearStatus && nearStatus.textContent !== text) nearStatus.textContent = text;
+    }
+
+    /* Say so when a typed postcode area is unknown: at once when asked, or after a pause in typing. */
+    function checkNear(now) {
+      if (unknownTimer) { clearTimeout(unknownTimer); unknownTimer = null; }
+      if (geo || !data) return;
+      var near = nearInput.value.trim();
+      if (!near || district(near)) { setNearStatus(""); return; }
+      if (now) setNearStatus(str("postcode_unknown", ""));
+      else unknownTimer = setTimeout(function () { checkNear(true); }, 700);
+    }
+
+    /* --- rendering ----------------------------------------------------------------------------------- */
+
+    function countText(n) {
+      if (n === 0) return str("no_results", "");
+      if (n === 1) return str("result_one", "1");
+      return str("results", "{count}").replace("{count}", countFormat ? countFormat.format(n) : String(n));
+    }
+
+    function card(a) {
+      var li = document.createElement("li");
+      li.className = "cam-card cam-find-card" + (a.st ? " cam-find-card--" + a.st : "");
+      var h = document.createElement("h3");
+      h.className = "cam-card__title";
+      var link = document.createElement("a");
+      link.href = opts.pages + encodeURIComponent(a.i) + "/";
+      link.textContent = a.n;
+      h.appendChild(link);
+      if (a.st) {
+        h.appendChild(document.createTextNode(" "));
+        var badge = document.createElement("span");
+        badge.className = "cam-badge cam-find-status";
+        badge.textContent = str("status_" + a.st, a.st);
+        h.appendChild(badge);
+      }
+      li.appendChild(h);
+      if (a.s) {
+        var summary = document.createElement("p");
+        summary.className = "cam-find-card__summary";
+        summary.textContent = a.s;
+        li.appendChild(summary);
+      }
+      var facts = [];
+      if (showDistance && a._dist && a._dist.km !== Infinity) {
+        var km = kmFormat ? kmFormat.format(a._dist.km) : a._dist.km.toFixed(1);
+        facts.push(str("km_away", "{km}").replace("{km}", km));
+      }
+      facts.push(a.t || str("online_or_phone", ""));
+      if (COST[a.$]) facts.push(str(COST[a.$], ""));
+      if (ACCESS[a.x]) facts.push(str("access_" + ACCESS[a.x], ""));
+      var p = document.createElement("p");
+      p.className = "cam-find-card__facts";
+      p.textContent = facts.filter(Boolean).join(" · ");
+      li.appendChild(p);
+      return li;
+    }
+
+    function appendPage() {
+      var fragment = document.createDocumentFragment();
+      var end = Math.min(current.length, shown + PAGE_SIZE);
+      var first = null;
+      for (var i = shown; i < end; i++) {
+        var li = card(current[i]);
+        if (!first) first = li;
+        fragment.appendChild(li);
+      }
+      list.appendChild(fragment);
+      shown = end;
+      if (moreButton) moreButton.hidden = shown >= current.length;
+      return first;
+    }
+
+    function ensureMoreButton() {
+      if (moreButton) return;
+      moreButton = document.createElement("button");
+      moreButton.type = "button";
+      moreButton.className = "md-button cam-find-more";
+      moreButton.textContent = str("show_more", "+");
+      moreButton.hidden = true;
+      moreButton.addEventListener("click", function () {
+        var first = appendPage();
+        // The visitor asked for more: take them to the first new result, as a screen reader would expect.
+        var link = first && first.querySelector("a");
+        if (link) link.focus();
+      });
+      list.parentNode.insertBefore(moreButton, list.nextSibling);
+    }
+
+    function update(force) {
+      var state = readForm();
+      writeAddress(state);
+      if (!data) return;
+      var from = state.sort === "distance" ? origin(state) : null;
+      var key = JSON.stringify([state.q, state.cat, state.area, state.day, state.cost, state.who, state.access,
+        state.feature, from ? from.key : ""]);
+      if (!force && key === lastKey) return;
+      lastKey = key;
+      var found = filter(state);
+      showDistance = !!from;
+      current = from ? sortByDistance(found, from) : found;
+      shown = 0;
+      list.textContent = "";
+      ensureMoreButton();
+      appendPage();
+      var text = countText(current.length);
+      if (heading.textContent !== text) heading.textContent = text;
+      form.setAttribute("data-cam-results", String(current.length));
+    }
+
+    /* --- events -------------------------------------------------------------------------------------- */
+
+    form.addEventListener("input", function (event) {
+      if (event.target === nearInput) {
+        geo = null;
+        if (district(nearInput.value)) setRadio("sort", "distance");
+        checkNear(false);
+      }
+      update();
     });
+
+    form.addEventListener("change", function (event) {
+      if (event.target === nearInput) checkNear(true);
+      update();
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      checkNear(true);
+      update();
+    });
+
+    form.addEventListener("reset", function () {
+      geo = null;
+      if (unknownTimer) { clearTimeout(unknownTimer); unknownTimer = null; }
+      setNearStatus("");
+      // The form's own reset happens after this event: read it once it has.
+      setTimeout(function () { update(); }, 0);
+    });
+
+    if (locateButton) {
+      locateButton.addEventListener("click", function () {
+        if (!navigator.geolocation) { setNearStatus(str("location_failed", "")); return; }
+        locateButton.setAttribute("aria-busy", "true");
+        navigator.geolocation.getCurrentPosition(function (position) {
+          locateButton.removeAttribute("aria-busy");
+          geo = { lat: position.coords.latitude, lon: position.coords.longitude };
+          geo.key = "@" + geo.lat.toFixed(5) + "," + geo.lon.toFixed(5);
+          nearInput.value = "";
+          if (unknownTimer) { clearTimeout(unknownTimer); unknownTimer = null; }
+          setNearStatus("");
+          setRadio("sort", "distance");
+          update();
+        }, function () {
+          locateButton.removeAttribute("aria-busy");
+          setNearStatus(str("location_failed", ""));
+        }, { enableHighAccuracy: false, timeout: 20000, maximumAge: 600000 });
+      });
+    }
+
+    /* --- start --------------------------------------------------------------------------------------- */
+
+    formFromParams(initialParams);
+
+    fetch(opts.data, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (json) {
+        data = prepare(json);
+        checkNear(true);
+        update(true);
+      })
+      .catch(function (error) {
+        if (window.console) console.warn("Find support: could not load the list", error);
+      });
+
+    if (holdAddress) {
+      setTimeout(function () { holdAddress = false; writeAddress(readForm()); }, 0);
+    }
+  }
 })();
