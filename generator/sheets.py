@@ -39,7 +39,8 @@ def list_strings(site: Site) -> str:
     t = site.t
     strings = {f"mylist.{k}": v for k, v in t.section("mylist").items()}
     strings |= {f"sheet.{k}": v for k, v in t.section("sheet").items()}
-    strings |= {"asset.phone": t("asset.phone"), "asset.email": t("asset.email"), "asset.website": t("asset.website")}
+    for key in ("phone", "email", "website", "status_paused", "status_closed", "online_phone_only"):
+        strings[f"asset.{key}"] = t(f"asset.{key}")
     return json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -1,0 +1,176 @@
+"""Benchmark the build at a given size and print figures (no timed tests: this prints, it does not assert).
+
+    python -m benchmarks.run 10000            # generate 10,000 records (once), build, measure
+    python -m benchmarks.run 1000 --json out.json
+
+Figures: wall time of validation, rendering, MkDocs and the whole build; peak memory of the build's
+process tree; total site size; one asset page's HTML; what the map page loads; map data per asset;
+search index; find support data; the same-size bare MkDocs Material site (the floor) and our
+build's ratio to it; and a rebuild after one record changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.generate import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+
+
+def _gz(data: bytes) -> int:
+    return len(gzip.compress(data, 6))
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _run_child(code: str, *args: str) -> tuple[dict, float, int]:
+    """Run python code in a child; return its JSON output, wall seconds and peak RSS (KiB) of its tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"child failed:\n{done.stdout}\n{done.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return json.loads(done.stdout.strip().splitlines()[-1]), wall, max(peak, before)
+
+
+BUILD = """
+import json, sys, time
+from pathlib import Path
+from generator.build import build_site
+t = time.perf_counter()
+r = build_site(Path(sys.argv[1]), Path(sys.argv[2]), Path("mkdocs.yml"), docs_dir=Path(sys.argv[3]))
+print(json.dumps(r.timings | {"total": time.perf_counter() - t, "pages": r.pages, "written": r.written}))
+"""
+
+FLOOR = """
+import json, sys, time
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+t = time.perf_counter()
+build(load_config(config_file=sys.argv[1]))
+print(json.dumps({"total": time.perf_counter() - t}))
+"""
+
+
+def floor_project(count: int, where: Path) -> Path:
+    """A bare MkDocs Material site with count trivial pages (our page count), for the ratio."""
+    if where.exists():
+        shutil.rmtree(where)
+    docs = where / "docs"
+    (docs / "p").mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n\nA bare site.\n")
+    for i in range(count):
+        (docs / "p" / f"page-{i}.md").write_text(f"# Page {i}\n\nA trivial page number {i}.\n")
+    (where / "mkdocs.yml").write_text(
+        "site_name: Floor\nuse_directory_urls: true\ntheme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search\nnav:\n  - Home: index.md\nnot_in_nav: |\n  /p/\n"
+        f"docs_dir: {docs}\nsite_dir: {where / 'site'}\n"
+    )
+    return where / "mkdocs.yml"
+
+
+def measure(count: int, rebuild: bool = True) -> dict:
+    """Build count synthetic assets and return every figure."""
+    data = OUT / f"data-{count}"
+    if not (data / "assets").is_dir() or len(list((data / "assets").iterdir())) != count:
+        generate(count, data)
+    work = OUT / f"build-{count}"
+    if work.exists():
+        shutil.rmtree(work)
+    site, docs = work / "site", work / "docs"
+    timings, wall, peak = _run_child(BUILD, str(data), str(site), str(docs))
+    figures: dict = {"assets": count, "build": timings, "build_wall": wall, "peak_rss_mb": peak / 1024}
+    figures["site_bytes"] = _size(site)
+    first = sorted((site / "support").iterdir())[0]
+    figures["asset_page_html"] = (first / "index.html").stat().st_size
+    map_dir = site / "map"
+    map_files = [
+        map_dir / "index.html",
+        site / "javascripts" / "map.js",
+        site / "assets" / "data" / "map.json",
+        *(site / "assets" / "vendor" / "leaflet").glob("*.js"),
+        *(site / "assets" / "vendor" / "leaflet").glob("*.css"),
+        *(site / "assets" / "vendor" / "leaflet.markercluster").glob("*.*"),
+    ]
+    figures["map_page_bytes"] = sum(p.stat().st_size for p in map_files)
+    figures["map_page_gz"] = sum(_gz(p.read_bytes()) for p in map_files)
+    map_data = (site / "assets" / "data" / "map.json").read_bytes()
+    points = len(json.loads(map_data)["points"])
+    figures["map_data_per_asset"] = len(map_data) / points
+    figures["map_data_per_asset_gz"] = _gz(map_data) / points
+    index = (site / "search" / "search_index.json").read_bytes()
+    figures["search_index"], figures["search_index_gz"] = len(index), _gz(index)
+    find = (site / "assets" / "data" / "find.json").read_bytes()
+    figures["find_data"], figures["find_data_gz"] = len(find), _gz(find)
+    if rebuild:
+        record = sorted((data / "assets").glob("*.yaml"))[count // 2]
+        original = record.read_text()
+        record.write_text(original.replace("summary: ", "summary: Changed. ", 1))
+        try:
+            again, again_wall, _ = _run_child(BUILD, str(data), str(site), str(docs))
+        finally:
+            record.write_text(original)
+        figures["rebuild"] = again | {"wall": again_wall}
+    floor_config = floor_project(figures["build"]["pages"], OUT / f"floor-{count}")
+    floor, floor_wall, _ = _run_child(FLOOR, str(floor_config))
+    figures["floor_wall"] = floor_wall
+    figures["ratio_to_floor"] = wall / floor_wall
+    return figures
+
+
+def report(f: dict) -> str:
+    """Figures as a readable block."""
+    b = f["build"]
+    lines = [
+        f"assets: {f['assets']:,}   machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        f"validation {b['validate']:.1f} s, rendering {b['render']:.1f} s, writing {b['write']:.1f} s, "
+        f"MkDocs {b['mkdocs']:.1f} s; whole build {f['build_wall']:.1f} s (pages: {b['pages']:,})",
+        f"floor (bare MkDocs Material, same page count): {f['floor_wall']:.1f} s; ratio {f['ratio_to_floor']:.2f}",
+        f"peak memory (build process tree): {f['peak_rss_mb']:.0f} MB",
+        f"site size: {f['site_bytes'] / 1e6:.1f} MB; one asset page: {f['asset_page_html'] / 1e3:.1f} kB",
+        f"map page loads: {f['map_page_bytes'] / 1e3:.0f} kB ({f['map_page_gz'] / 1e3:.0f} kB gzipped); "
+        f"map data per asset: {f['map_data_per_asset']:.1f} B ({f['map_data_per_asset_gz']:.1f} B gzipped)",
+        f"search index: {f['search_index'] / 1e6:.2f} MB ({f['search_index_gz'] / 1e6:.2f} MB gzipped)",
+        f"find support data: {f['find_data'] / 1e6:.2f} MB ({f['find_data_gz'] / 1e6:.2f} MB gzipped)",
+    ]
+    if "rebuild" in f:
+        r = f["rebuild"]
+        lines.append(
+            f"rebuild after one record changed: {r['wall']:.1f} s "
+            f"({r['wall'] / f['build_wall']:.2f} of a full build; files rewritten: {r['written']})"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int)
+    parser.add_argument("--no-rebuild", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    figures = measure(args.count, rebuild=not args.no_rebuild)
+    print(report(figures))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
