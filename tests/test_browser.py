@@ -55,11 +55,20 @@ def test_map_category_filter_hides_markers(visit, site_url):
     assert 0 < shown() < before
 
 
+def search(page, query: str) -> None:
+    """Type a query once Material's search worker has loaded the index."""
+    page.locator("input.md-search__input").click()
+    page.wait_for_function(
+        "() => (document.querySelector('.md-search-result__meta') || {}).textContent === 'Type to start searching'",
+        timeout=20000,
+    )
+    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+
+
 def test_search_finds_an_asset_by_name(visit, site_url):
     page = visit.page
     page.goto(site_url)
-    page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").fill("Stroud Valleys Walkers")
+    search(page, "Stroud Valleys Walkers")
     result = page.wait_for_selector(".md-search-result__item a[href*='support/stroud-valleys-walkers']", timeout=15000)
     assert result is not None
     assert visit.outside == []
@@ -69,8 +78,7 @@ def test_search_finds_an_asset_by_name(visit, site_url):
 def test_search_finds_words_from_descriptions_and_towns(visit, site_url, query, asset):
     page = visit.page
     page.goto(site_url)
-    page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").fill(query)
+    search(page, query)
     page.wait_for_selector(".md-search-result__item", timeout=15000)
     hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__item a").all()]
     if asset:

@@ -1,0 +1,258 @@
+/* Community Asset Map: the signposting sheet, built in the browser from ?ids=a,b,c.
+   The address carries asset ids only. The heading and note a link worker types are shown on the page
+   and printed, but never put in the address, stored, or sent anywhere.
+   Record text is only ever set with textContent; the QR code is drawn from the sheet's address alone. */
+(function () {
+  "use strict";
+
+  var ID = /^[a-z0-9-]+$/;
+
+  function parseIds(value) {
+    var seen = {};
+    return String(value || "").split(",").map(function (s) { return s.trim(); }).filter(function (id) {
+      if (!id || !ID.test(id) || seen[id]) return false;
+      seen[id] = true;
+      return true;
+    });
+  }
+
+  function lang() { return document.documentElement.lang === "cy" ? "cy-GB" : "en-GB"; }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function loadStrings(opts) {
+    if (window.CAMList && window.CAMList.ready) {
+      return window.CAMList.ready.then(function () { return window.CAMList.t; });
+    }
+    var url = new URL("../strings.json", new URL(opts.data, location.href)).href;
+    return fetch(url).then(function (r) { return r.json(); }).catch(function () { return {}; }).then(function (S) {
+      return function (key, vars) {
+        var text = Object.prototype.hasOwnProperty.call(S, key) ? S[key] : key;
+        Object.keys(vars || {}).forEach(function (n) { text = text.split("{" + n + "}").join(String(vars[n])); });
+        return text;
+      };
+    });
+  }
+
+  function safeWebsite(url) {
+    url = String(url || "").trim();
+    return /^https?:\/\//i.test(url) ? url : "";
+  }
+
+  /* One entry, in the same shape as the pre-built sheets (templates/macros.j2, sheet_entry). */
+  function entry(id, card, t) {
+    var article = el("article", "cam-sheet-entry");
+    article.setAttribute("data-asset-id", id);
+    var name = card.name || id;
+    if (card.status && card.status !== "active") name += " (" + t("asset.status_" + card.status) + ")";
+    article.appendChild(el("h2", "cam-sheet-entry__name", name));
+    if (card.summary) article.appendChild(el("p", "cam-sheet-entry__summary", card.summary));
+    var dl = el("dl", "cam-sheet-entry__facts");
+    function fact(label, value) {
+      dl.appendChild(el("dt", null, label));
+      var dd = el("dd");
+      if (typeof value === "string") dd.textContent = value;
+      else value.forEach(function (part) { dd.appendChild(part); });
+      dl.appendChild(dd);
+    }
+    if (card.sessions && card.sessions.length) fact(t("sheet.when"), card.sessions.join("; "));
+    if (card.where && card.where.length) fact(t("sheet.where"), card.where.join("; "));
+    else {
+      var online = t("asset.online_phone_only");
+      fact(t("sheet.where"), online === "asset.online_phone_only" ? card.online || "" : online);
+    }
+    if (card.cost) fact(t("sheet.cost"), card.cost);
+    if (card.access) fact(t("sheet.how_to_access"), card.access);
+    if (card.accessibility && card.accessibility.length) fact(t("sheet.accessibility"), card.accessibility.join(", "));
+    var contact = [];
+    function link(label, href, text) {
+      if (contact.length) contact.push(document.createTextNode(" "));
+      var span = el("span", "cam-sheet-entry__contact");
+      span.appendChild(document.createTextNode(label + ": "));
+      var a = el("a", null, text);
+      a.href = href;
+      span.appendChild(a);
+      contact.push(span);
+    }
+    if (card.phone) link(t("asset.phone"), "tel:" + String(card.phone).replace(/[^0-9+]/g, ""), card.phone);
+    if (card.email) link(t("asset.email"), "mailto:" + card.email, card.email);
+    var website = safeWebsite(card.website);
+    if (website) link(t("asset.website"), website, card.website);
+    if (contact.length) fact(t("sheet.contact"), contact);
+    if (card.last_checked) fact(t("sheet.last_checked"), card.last_checked);
+    article.appendChild(dl);
+    return article;
+  }
+
+  /* The QR code as SVG elements, from the module grid of qrcode-generator. */
+  function qrSvg(url, title) {
+    var qr = window.qrcode(0, "M");
+    qr.addData(url);
+    qr.make();
+    var count = qr.getModuleCount();
+    var margin = 4;
+    var size = count + margin * 2;
+    var NS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "0 0 " + size + " " + size);
+    svg.setAttribute("class", "cam-qr__svg");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("shape-rendering", "crispEdges");
+    var label = document.createElementNS(NS, "title");
+    label.textContent = title;
+    svg.appendChild(label);
+    var bg = document.createElementNS(NS, "rect");
+    bg.setAttribute("width", size);
+    bg.setAttribute("height", size);
+    bg.setAttribute("fill", "#fff");
+    svg.appendChild(bg);
+    var d = "";
+    for (var r = 0; r < count; r++) {
+      for (var c = 0; c < count; c++) {
+        if (qr.isDark(r, c)) d += "M" + (c + margin) + " " + (r + margin) + "h1v1h-1z";
+      }
+    }
+    var path = document.createElementNS(NS, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("fill", "#000");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function start() {
+    var optionsEl = document.getElementById("cam-sheet-options");
+    var holder = document.getElementById("cam-sheet-entries");
+    if (!optionsEl || !holder) return;
+    var opts = JSON.parse(optionsEl.textContent);
+    var ids = parseIds(new URLSearchParams(location.search).get("ids"));
+
+    var form = document.querySelector(".cam-sheet__controls");
+    var headingInput = document.getElementById("sheet-heading");
+    var noteInput = document.getElementById("sheet-note");
+    var title = document.getElementById("sheet-title");
+    var noteOut = document.getElementById("sheet-note-out");
+    var defaultHeading = title ? title.textContent : "";
+
+    /* The form has nothing to send: pressing Enter must not reload the page (and drop the ids). */
+    if (form) form.addEventListener("submit", function (event) { event.preventDefault(); });
+    if (headingInput && title) {
+      headingInput.addEventListener("input", function () {
+        title.textContent = headingInput.value.trim() || defaultHeading;
+      });
+    }
+    if (noteInput && noteOut) {
+      noteInput.addEventListener("input", function () {
+        noteOut.textContent = noteInput.value.trim();
+        noteOut.hidden = !noteOut.textContent;
+      });
+    }
+
+    loadStrings(opts).then(function (t) {
+      var date = document.getElementById("sheet-date");
+      if (date) {
+        var today = opts.today;
+        try {
+          today = new Intl.DateTimeFormat(lang(), { day: "numeric", month: "long", year: "numeric" }).format(new Date());
+        } catch (e) { /* keep the build date */ }
+        date.textContent = t("sheet.printed_on", { date: today });
+      }
+      var share = document.querySelector(".cam-share");
+      var footer = document.querySelector(".cam-sheet__footer");
+      if (!ids.length) {
+        holder.appendChild(el("p", "cam-sheet__none", t("sheet.none_selected")));
+        if (share) share.hidden = true;
+        if (footer) footer.hidden = true;
+        ready(0);
+        return;
+      }
+      var base = new URL(opts.data, location.href).href;
+      return Promise.all(ids.map(function (id) {
+        return fetch(base + id + ".json").then(function (r) {
+          if (r.status === 404 || r.status === 410) return { id: id, gone: true };
+          if (!r.ok) return { id: id, failed: true };
+          return r.json().then(function (card) { return { id: id, card: card }; });
+        }).catch(function () { return { id: id, failed: true }; });
+      })).then(function (results) {
+        var gone = [];
+        var kept = [];
+        results.forEach(function (result) {
+          if (result.gone) { gone.push(result.id); return; }
+          kept.push(result.id);
+          if (result.card) holder.appendChild(entry(result.id, result.card, t));
+          else {
+            var article = el("article", "cam-sheet-entry");
+            article.setAttribute("data-asset-id", result.id);
+            article.appendChild(el("h2", "cam-sheet-entry__name", result.id));
+            holder.appendChild(article);
+          }
+        });
+        var missing = document.getElementById("sheet-missing");
+        if (missing && gone.length) {
+          missing.textContent = t("sheet.no_longer_listed", { ids: gone.join(", ") });
+          missing.hidden = false;
+        }
+        if (!kept.length) {
+          holder.appendChild(el("p", "cam-sheet__none", t("sheet.none_selected")));
+          if (share) share.hidden = true;
+          if (footer) footer.hidden = true;
+          ready(0);
+          return;
+        }
+        setUpSharing(location.origin + location.pathname + "?ids=" + kept.join(","), t);
+        ready(kept.length);
+      });
+    });
+  }
+
+  /* Marks the sheet as drawn (for tests and for anything waiting on it). */
+  function ready(count) {
+    var root = document.querySelector(".cam-sheet--dynamic");
+    if (root) root.setAttribute("data-cam-ready", String(count));
+  }
+
+  function setUpSharing(url, t) {
+    var qrHolder = document.getElementById("sheet-qr");
+    if (qrHolder && window.qrcode) {
+      qrHolder.textContent = "";
+      qrHolder.appendChild(qrSvg(url, t("sheet.scan")));
+    }
+    var shortUrl = document.getElementById("sheet-url");
+    if (shortUrl) shortUrl.textContent = url.replace(/^[a-z]+:\/\//i, "");
+    var body = t("sheet.share_body", { url: url });
+    var email = document.getElementById("sheet-email");
+    if (email) email.href = "mailto:?subject=" + encodeURIComponent(t("sheet.email_subject")) + "&body=" + encodeURIComponent(body);
+    var sms = document.getElementById("sheet-sms");
+    if (sms) sms.href = "sms:?&body=" + encodeURIComponent(body);
+    var copy = document.getElementById("sheet-copy");
+    var status = document.getElementById("sheet-share-status");
+    if (copy) {
+      copy.addEventListener("click", function () {
+        function done() { if (status) status.textContent = t("sheet.copied"); }
+        function fallback() {
+          var field = document.createElement("textarea");
+          field.value = url;
+          field.setAttribute("readonly", "");
+          field.className = "cam-sr-only";
+          document.body.appendChild(field);
+          field.select();
+          var ok = false;
+          try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+          document.body.removeChild(field);
+          copy.focus();
+          if (ok) done();
+          else if (status) status.textContent = url;
+        }
+        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(done, fallback);
+        else fallback();
+      });
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
+  else start();
+})();
