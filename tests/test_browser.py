@@ -118,3 +118,15 @@ def test_no_cookies_and_no_outside_requests_while_browsing(visit, site_url):
     stored = page.evaluate("() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]")
     assert [key for key in stored if not key.endswith(".__palette")] == []
     assert visit.errors == []
+
+
+def test_map_popup_and_find_results_offer_add_to_list(visit, site_url):
+    page = visit.page
+    page.goto(site_url + "map/#stroud-valleys-walkers")
+    button = page.wait_for_selector(".cam-popup button[data-cam-add='stroud-valleys-walkers']", timeout=15000)
+    button.click()
+    assert page.evaluate("() => JSON.parse(localStorage.getItem('cam.list'))") == ["stroud-valleys-walkers"]
+    page.goto(site_url + "find/?q=walkers")
+    page.wait_for_selector("#cam-results li button[data-cam-add]", timeout=15000)
+    first = page.locator("#cam-results li button[data-cam-add]").first
+    assert first.inner_text() in ("Add to list", "Remove from list")

@@ -311,6 +311,7 @@
       p.className = "cam-find-card__facts";
       p.textContent = facts.filter(Boolean).join(" · ");
       li.appendChild(p);
+      if (window.CAMList && window.CAMList.button) li.appendChild(window.CAMList.button(a.i));
       return li;
     }
 

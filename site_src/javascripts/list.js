@@ -101,7 +101,8 @@
     var id = button.getAttribute("data-cam-add");
     if (!ID.test(id || "")) return;
     var pressed = has(id);
-    button.setAttribute("aria-pressed", pressed ? "true" : "false");
+    // The label itself says what a press does ("Add to list" / "Remove from list"), so no aria-pressed:
+    // a changing label with a pressed state would read as "Remove from list, pressed".
     button.textContent = t(pressed ? "mylist.remove" : "mylist.add");
     button.classList.toggle("cam-add--added", pressed);
     button.hidden = false;

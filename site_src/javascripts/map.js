@@ -27,6 +27,7 @@
     var more = el("a", "cam-popup__more", options.strings.details);
     more.href = link.href;
     box.appendChild(more);
+    if (window.CAMList && window.CAMList.button) box.appendChild(window.CAMList.button(point[0]));
     return box;
   }
 

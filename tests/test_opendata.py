@@ -1,0 +1,382 @@
+"""Open data out (data package, ORUK, GeoJSON, calendars) and in (ORUK and CSV import), checked by third-party tools."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+
+from generator.catalogue import load_catalogue
+from generator.importer import import_csv, import_oruk
+from generator.opendata import catalogue_site, render_open_data, write_export
+from generator.opendata_cli import export_command, import_group
+from generator.oruk import NAMESPACE
+from generator.pipeline import check
+from generator.render import environment
+from generator.schedule import describe
+
+from .conftest import CASES, ROOT, SAMPLE, make_data_dir
+
+ORUK = ROOT.parent / "shared" / "standards" / "oruk"
+BIN = Path(sys.executable).parent
+TODAY = dt.date.today()
+CSV_CASE = CASES / "import" / "assets.csv"
+
+
+def _tool(name: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / name), *args], capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """The sample data, checked once."""
+    checked = check(SAMPLE, today=TODAY)
+    assert checked.ok
+    return checked
+
+
+@pytest.fixture(scope="module")
+def site(sample):
+    return catalogue_site(sample, load_catalogue(ROOT / "templates"), TODAY)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, sample, site):
+    """Every format of the sample exported into its own folder."""
+    out = tmp_path_factory.mktemp("export")
+    for fmt in ("datapackage", "oruk", "geojson", "ics"):
+        write_export(site, sample.schema, fmt, out / fmt)
+    return out
+
+
+def _asset(sample, asset_id):
+    return next(a for a in sample.assets if a.id == asset_id)
+
+
+# --- data package -------------------------------------------------------------------------------
+
+
+def test_data_package_passes_frictionless_validate(exported, sample):
+    result = _tool("frictionless", "validate", "--json", str(exported / "datapackage" / "datapackage.json"))
+    report = json.loads(result.stdout)
+    assert report["valid"], result.stdout[:2000]
+    names = {task["name"] for task in report["tasks"]}
+    assert names == {t.name for t in sample.schema.tables}
+    with open(exported / "datapackage" / "assets.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["id"] for r in rows] == sorted(a.id for a in sample.assets)
+
+
+def test_data_package_guards_spreadsheet_formulas(data_factory, base_record):
+    record = base_record.replace("  Bring whatever", '  =HYPERLINK("https://example.org") Bring whatever')
+    data = data_factory({"valid-case.yaml": record})
+    checked = check(data, today=TODAY)
+    assert checked.ok, checked.problems
+    out = Path("out")
+    write_export(catalogue_site(checked, load_catalogue(ROOT / "templates"), TODAY), checked.schema, "datapackage", out)
+    with open(out / "assets.csv", encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["description"].startswith("'=HYPERLINK")
+    assert row["phone"] == "01632 960555"
+
+
+# --- Open Referral UK ---------------------------------------------------------------------------
+
+
+def test_every_oruk_service_passes_check_jsonschema(exported, sample):
+    files = sorted((exported / "oruk" / "services").glob("*.json"))
+    assert len(files) == len(sample.assets)
+    result = _tool("check-jsonschema", "--schemafile", str(ORUK / "service.json"), *map(str, files))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_oruk_list_is_paginated_and_each_item_passes_service_list_schema(exported, sample, tmp_path):
+    listing = json.loads((exported / "oruk" / "services.json").read_text(encoding="utf-8"))
+    assert listing["total_items"] == len(sample.assets) == listing["size"]
+    assert (listing["total_pages"], listing["page_number"], listing["first_page"], listing["last_page"]) == (
+        1,
+        1,
+        True,
+        True,
+    )
+    assert listing["empty"] is False
+    items = []
+    for i, service in enumerate(listing["contents"]):
+        items.append(tmp_path / f"item{i}.json")
+        items[-1].write_text(json.dumps(service), encoding="utf-8")
+    result = _tool("check-jsonschema", "--schemafile", str(ORUK / "service_list.json"), *map(str, items))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _walk(value):
+    if isinstance(value, dict):
+        for sub in value.values():
+            yield from _walk(sub)
+    elif isinstance(value, list):
+        for sub in value:
+            yield from _walk(sub)
+    yield value
+
+
+def test_oruk_ids_are_stable_uuid5_and_empty_fields_left_out(exported, site, sample, tmp_path):
+    for asset in sample.assets:
+        service_id = str(uuid.uuid5(NAMESPACE, asset.id))
+        service = json.loads((exported / "oruk" / "services" / f"{service_id}.json").read_text(encoding="utf-8"))
+        assert service["name"] == asset.name
+        assert all(v not in (None, "", [], {}) for v in _walk(service))
+    write_export(site, sample.schema, "oruk", tmp_path / "again")
+    for path in (exported / "oruk").rglob("*.json"):
+        assert path.read_bytes() == (tmp_path / "again" / path.relative_to(exported / "oruk")).read_bytes()
+
+
+def _service(exported, asset_id):
+    path = exported / "oruk" / "services" / f"{uuid.uuid5(NAMESPACE, asset_id)}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_oruk_fields_are_mapped(exported, sample):
+    walkers = _service(exported, "stroud-valleys-walkers")
+    weekly, monthly = walkers["schedules"]
+    assert (weekly["freq"], weekly["byday"], weekly["opens_at"], weekly["closes_at"]) == (
+        "WEEKLY",
+        "TU",
+        "10:00",
+        "11:30",
+    )
+    assert (monthly["freq"], monthly["byday"]) == ("MONTHLY", "1SA")
+    assert walkers["assured_date"] == "2026-10-14"
+    assert walkers["status"] == "active"
+    assert walkers["contacts"][0]["phones"][0]["number"] == "01632 960123"
+    assert walkers["email"] == "walks@example.org" and walkers["url"] == "https://www.example.org/walks"
+    assert walkers["cost_options"] == [
+        {"id": walkers["cost_options"][0]["id"], "service_id": walkers["id"], "amount": 0}
+    ]
+    location = walkers["service_at_locations"][0]["location"]
+    assert (location["latitude"], location["longitude"]) == (51.7466, -2.2285)
+    assert location["addresses"][0]["postal_code"] == "GL5 4AF"
+    assert [a["description"] for a in location["accessibility"] if "description" in a] == [
+        "Accessible toilet",
+        "Parking",
+        "Near public transport",
+    ]
+    assert walkers["languages"][0]["code"] == "en"
+    fortnightly = [
+        (a, s) for a in sample.assets for s in a.sessions if s.frequency == "fortnightly" and not s.is_opening_hours
+    ]
+    asset, session = fortnightly[0]
+    schedule = _service(exported, asset.id)["schedules"][session.index]
+    assert (schedule["freq"], schedule["interval"], schedule["dtstart"]) == ("WEEKLY", 2, session.starts_on.isoformat())
+    last = next((a, s) for a in sample.assets for s in a.sessions if s.week_of_month == "last")
+    assert _service(exported, last[0].id)["schedules"][last[1].index]["byday"].startswith("-1")
+    paused = next(a for a in sample.assets if a.status == "paused")
+    assert _service(exported, paused.id)["status"] == "temporarily closed"
+
+
+# --- GeoJSON ------------------------------------------------------------------------------------
+
+
+def test_geojson_is_rfc7946_with_coordinates_from_the_records(exported, sample):
+    doc = json.loads((exported / "geojson" / "assets.geojson").read_text(encoding="utf-8"))
+    assert doc["type"] == "FeatureCollection" and "crs" not in doc
+    expected = {(a.id, loc.id): loc for a in sample.assets for loc in a.locations}
+    seen = {}
+    for feature in doc["features"]:
+        assert feature["type"] == "Feature"
+        assert feature["geometry"]["type"] == "Point"
+        props = feature["properties"]
+        seen[(props["asset_id"], props["location_id"])] = feature["geometry"]["coordinates"]
+    assert seen.keys() == expected.keys()
+    for key, (lon, lat) in seen.items():
+        assert (lon, lat) == (expected[key].longitude, expected[key].latitude)
+        assert -180 <= lon <= 180 and -90 <= lat <= 90 and lat > 49  # latitude second: [lon, lat]
+    walkers = next(f for f in doc["features"] if f["properties"]["asset_id"] == "stroud-valleys-walkers")
+    props = walkers["properties"]
+    assert props["name"] == "Stroud Valleys Walkers" and props["cost_text"] == "Free"
+    t = load_catalogue(ROOT / "templates")
+    assert props["when"] == [describe(s, t) for s in _asset(sample, "stroud-valleys-walkers").sessions]
+
+
+# --- calendars ----------------------------------------------------------------------------------
+
+
+def test_every_calendar_parses_with_icalendar_and_has_recurring_events(exported, sample):
+    files = sorted((exported / "ics").glob("*.ics"))
+    assert {p.stem for p in files} == {a.id for a in sample.assets if a.sessions}
+    rules = {}
+    for path in files:
+        cal = icalendar.Calendar.from_ical(path.read_bytes())
+        assert cal.walk("VTIMEZONE"), path.name
+        asset = _asset(sample, path.stem)
+        events = cal.walk("VEVENT")
+        assert len(events) == len(asset.sessions)
+        for event, session in zip(events, asset.sessions, strict=True):
+            start = event.decoded("dtstart")
+            assert start.tzinfo is not None and str(event["dtstart"].params["TZID"]) == "Europe/London"
+            assert start.strftime("%A").lower() in session.days
+            assert start.strftime("%H:%M") == session.start
+            rules[(asset.id, session.index)] = (session, event["rrule"])
+    weekly = [r for s, r in rules.values() if s.frequency == "weekly"]
+    fortnightly = [(s, r) for s, r in rules.values() if s.frequency == "fortnightly"]
+    monthly_first = [(s, r) for s, r in rules.values() if s.week_of_month == "first"]
+    assert weekly and all(r["FREQ"] == ["WEEKLY"] and "INTERVAL" not in r for r in weekly)
+    assert fortnightly and all(r["FREQ"] == ["WEEKLY"] and r["INTERVAL"] == [2] for _, r in fortnightly)
+    assert monthly_first
+    for _session, rule in monthly_first:
+        assert rule["FREQ"] == ["MONTHLY"]
+        assert all(str(day).startswith("1") for day in rule["BYDAY"])
+        assert rule.to_ical().decode().count("BYDAY=1") == 1
+
+
+def test_fortnightly_calendar_starts_on_the_anchor_date(exported, sample):
+    asset, session = next((a, s) for a in sample.assets for s in a.sessions if s.frequency == "fortnightly")
+    cal = icalendar.Calendar.from_ical((exported / "ics" / f"{asset.id}.ics").read_bytes())
+    event = cal.walk("VEVENT")[session.index]
+    assert event.decoded("dtstart").date() == session.starts_on
+
+
+# --- the site's Open data page ------------------------------------------------------------------
+
+
+def test_render_open_data_publishes_every_format_and_the_page(site, sample):
+    files = render_open_data(site, sample, environment(ROOT / "templates"))
+    page = files["open-data.md"]
+    assert sample.config.data_licence in page and sample.config.data_licence_url in page
+    for path in ("data/datapackage/datapackage.json", "data/oruk/services.json", "data/assets.geojson"):
+        assert path in files and f"({path})" in page
+    assert "data/calendar/stroud-valleys-walkers.ics" in files
+    assert f"data/oruk/services/{uuid.uuid5(NAMESPACE, 'stroud-valleys-walkers')}.json" in files
+    assert "`last_checked`" in page and "ORUK" in page
+    assert "<script" not in page
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+def _facts(asset):
+    return dataclasses.replace(asset, translations={})
+
+
+def test_round_trip_sample_to_oruk_and_back_keeps_the_facts(exported, sample, tmp_path):
+    data = make_data_dir(tmp_path, {})
+    report = import_oruk(data, exported / "oruk" / "services.json", False, ROOT / "templates", TODAY)
+    assert report.ok, report.text()
+    assert len(report.written) == len(sample.assets)
+    assert all(not m.unused and not m.attention for m in report.mapped), report.text()
+    again = check(data, today=TODAY)
+    assert again.ok
+    assert [_facts(a) for a in again.assets] == [_facts(a) for a in sample.assets]
+
+
+def test_round_trip_from_a_folder_of_service_files(exported, sample, tmp_path):
+    data = make_data_dir(tmp_path, {})
+    report = import_oruk(data, exported / "oruk" / "services", False, ROOT / "templates", TODAY)
+    assert report.ok and len(report.written) == len(sample.assets)
+
+
+def test_import_of_the_oruk_example_reports_what_it_could_not_use(tmp_path):
+    data = make_data_dir(tmp_path, {})
+    report = import_oruk(data, ORUK / "service_full.json", False, ROOT / "templates", TODAY)
+    assert report.ok, report.text()
+    text = report.text()
+    record = (data / "assets" / "community-counselling.yaml").read_text(encoding="utf-8")
+    for expected in (
+        "service_at_locations[0].location: location left out",
+        "latitude: 100 is outside",
+        "schedules[0].bymonthday",
+        "contacts[0].name: a person's",
+        "assurer_email: never imported",
+        "funding[0].source: not mapped",
+        "Needs attention: community-counselling",
+        "categories: no category matched",
+    ):
+        assert expected in text
+    assert "Ann Persona" not in record and "A. Persona" not in record
+    assert "# CHECK: categories" in record
+    checked = check(data, today=TODAY)
+    assert checked.ok
+    (asset,) = checked.assets
+    assert (asset.name, asset.cost, asset.cost_amount, asset.min_age, asset.max_age) == (
+        "Community Counselling",
+        "fee",
+        35.0,
+        12,
+        100,
+    )
+    assert asset.sessions[0].days == ("thursday", "friday") and asset.sessions[0].start == "10:00"
+    assert asset.attending == ("online",) and not asset.locations
+
+
+def test_import_never_overwrites_without_update(exported, tmp_path):
+    data = make_data_dir(tmp_path, {})
+    source = exported / "oruk" / "services.json"
+    import_oruk(data, source, False, ROOT / "templates", TODAY)
+    target = data / "assets" / "stroud-valleys-walkers.yaml"
+    target.write_text(target.read_text(encoding="utf-8").replace("Gentle walk", "Gentle stroll"), encoding="utf-8")
+    report = import_oruk(data, source, False, ROOT / "templates", TODAY)
+    assert not report.written and len(report.skipped) == 70
+    assert "Gentle stroll" in target.read_text(encoding="utf-8")
+    report = import_oruk(data, source, True, ROOT / "templates", TODAY)
+    assert len(report.updated) == 70
+    assert "Gentle walk" in target.read_text(encoding="utf-8")
+
+
+def test_csv_import_writes_valid_records_and_reports_rows_it_cannot_use(tmp_path):
+    data = make_data_dir(tmp_path, {})
+    report = import_csv(data, CSV_CASE, False, TODAY)
+    assert sorted(Path(p).name for p in report.written) == ["kingsholm-knitters.yaml", "listening-line.yaml"]
+    problems = {(p.line, p.code) for p in report.problems}
+    assert (4, "no-coordinates") in problems
+    assert (5, "bad-session") in problems
+    assert (1, "unknown-column") in problems
+    checked = check(data, today=TODAY)
+    assert checked.ok
+    knitters = _asset(checked, "kingsholm-knitters")
+    assert knitters.locations[0].postcode == "GL1 3BD"
+    assert [(s.frequency, s.week_of_month, s.days) for s in knitters.sessions] == [
+        ("weekly", None, ("tuesday",)),
+        ("monthly", "first", ("saturday",)),
+    ]
+    line = _asset(checked, "listening-line")
+    assert line.sessions[0].starts_on == dt.date(2026, 9, 2) and line.languages == ("en", "pl")
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "line"),
+    [
+        ('{"name": "x",\n  "status": }', "bad-json", 2),
+        ('{"total_items": 0}', "not-a-service", 1),
+        ('[{"id": "no-name"}]', "required", 0),
+    ],
+)
+def test_bad_oruk_input_is_a_problem_not_a_traceback(tmp_path, content, code, line):
+    data = make_data_dir(tmp_path, {})
+    source = tmp_path / "in.json"
+    source.write_text(content, encoding="utf-8")
+    report = import_oruk(data, source, False, ROOT / "templates", TODAY)
+    assert not report.ok
+    assert [(p.code, p.line) for p in report.problems] == [(code, line)]
+
+
+def test_cli_export_and_import(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    result = runner.invoke(export_command, ["--format", "geojson", "--out", str(tmp_path / "geo")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "geo" / "assets.geojson").is_file()
+    data = make_data_dir(tmp_path, {})
+    result = runner.invoke(import_group, ["csv", str(CSV_CASE), "--data", str(data)])
+    assert result.exit_code == 1 and "Imported 2 records" in result.output
+    assert "Traceback" not in result.output
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    result = runner.invoke(import_group, ["oruk", str(bad), "--data", str(data)])
+    assert result.exit_code == 1 and "not valid JSON" in result.output
