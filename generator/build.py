@@ -16,9 +16,10 @@ from mkdocs.exceptions import MkDocsException
 from .catalogue import load_catalogue
 from .findsupport import render_find_page
 from .mapview import render_map_page
+from .opendata import render_open_data
 from .pipeline import Checked, check
 from .problems import DataError
-from .render import Site, environment, render_pages, safe_url
+from .render import Site, environment, render_pages
 from .sheets import render_sheets
 from .write import WriteError, copy_hand_written, discard, staging_dir, swap_in, sync_generated
 
@@ -161,6 +162,7 @@ def build_site(
         files |= render_map_page(site, env)
         files |= render_find_page(site, env)
         files |= render_sheets(site, env, mk["site_url"] or "")
+        files |= render_open_data(site, checked, env)
     except Exception as exc:  # a template error is a bug in a template, reported without a traceback
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
     files |= vendor_files(project)

@@ -12,6 +12,7 @@ from . import __version__
 from .build import BuildError, BuildResult, build_site
 from .editorschema import SCHEMA_NAME, schema_text
 from .fieldref import field_reference, replace_reference
+from .opendata_cli import export_command, import_group
 from .pipeline import Checked, check
 from .problems import DataError, report
 from .review import AgeError, format_review, review
@@ -207,6 +208,10 @@ def fields_command(data_dir: Path, target: Path | None) -> None:
         return
     target.write_text(replace_reference(target.read_text(encoding="utf-8"), schema), encoding="utf-8")
     click.echo(f"Refreshed the field reference in {target}.")
+
+
+main.add_command(export_command)
+main.add_command(import_group)
 
 
 if __name__ == "__main__":

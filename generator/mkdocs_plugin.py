@@ -31,4 +31,3 @@ class PrerenderedPages(BasePlugin):
         """Put the pre-rendered HTML back as the page content."""
         stored = self._html.pop(page.file.src_uri, None)
         return html if stored is None else html + stored
-

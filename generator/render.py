@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from collections import defaultdict
@@ -40,6 +41,15 @@ def paragraphs(text: str | None) -> list[str]:
     if not text:
         return []
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+def front_matter(value: object) -> Markup:
+    """A value for a page's front matter (title, description), HTML-escaped then JSON-quoted.
+
+    The theme prints page titles and descriptions without escaping, so they are escaped here; the
+    JSON string is also a valid YAML scalar, whatever the text holds.
+    """
+    return Markup(json.dumps(html.escape(str(value), quote=True), ensure_ascii=False))
 
 
 def json_attr(value: object) -> str:
@@ -128,6 +138,7 @@ def environment(templates_dir: Path) -> Environment:
     )
     env.filters.update(
         safe_url=safe_url,
+        front_matter=front_matter,
         tel_href=tel_href,
         paragraphs=paragraphs,
         json_attr=json_attr,

@@ -14,6 +14,8 @@ GENERATED = (
     "find.md",
     "sheet.md",
     "list.md",
+    "open-data.md",
+    "data",
     "support",
     "need",
     "area",

@@ -1,0 +1,247 @@
+"""Open data exports: the data package (CSV + datapackage.json), GeoJSON, and the Open data page with every file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from .catalogue import Catalogue
+from .fieldref import field_reference
+from .icsfeed import calendars
+from .importer import csv_columns
+from .model import Area, Asset, Category
+from .oruk import PAGE_SIZE, to_service, web_url
+from .pipeline import Checked
+from .render import Site
+from .schedule import describe
+from .schema import FieldSpec, Schema, TableSpec, frictionless_descriptor
+
+FORMATS = ("datapackage", "oruk", "geojson", "ics")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+# --- data package ---------------------------------------------------------------------------------
+
+
+def _value(obj: object, name: str) -> object:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def _cell(fld: FieldSpec, value: object) -> str:
+    """One value as CSV text; free text that a spreadsheet would run as a formula is prefixed with '."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value)
+    free_text = fld.type == "string" and not {"pattern", "enum"} & set(fld.constraints)
+    return "'" + text if free_text and text.startswith(FORMULA_START) else text
+
+
+def _row(table: TableSpec, asset: Asset | None, obj: object, parent: object = None, key: str = "") -> list[str]:
+    cells = []
+    for fld in table.fields:
+        special = {
+            "@asset": asset.id if asset else None,
+            "@value": obj,
+            "@key": key,
+            "@index": _value(obj, "index"),
+            "@parent.id": _value(parent, "id"),
+            "@parent.@index": _value(parent, "index"),
+        }
+        value = special[fld.key] if fld.key in special else _value(obj, fld.name)
+        cells.append(_cell(fld, value))
+    return cells
+
+
+def table_rows(table: TableSpec, assets: list[Asset], vocabularies: dict[str, list]) -> Iterator[list[str]]:
+    """The rows of one data package table, made from the typed model by following the table's record path."""
+    if table.source != "assets":
+        for item in vocabularies[table.name]:
+            yield _row(table, None, item)
+        return
+    parts = [s.rstrip("[]{}") for s in table.segments if s.endswith(("[]", "{}"))]
+    for asset in assets:
+        if not parts:
+            yield _row(table, asset, asset)
+        elif table.segments[-1].endswith("{}"):
+            for key, values in sorted(getattr(asset, parts[0]).items()):
+                yield _row(table, asset, values, key=key)
+        elif len(parts) == 1:
+            for item in getattr(asset, parts[0]):
+                yield _row(table, asset, item)
+        else:
+            for parent in getattr(asset, parts[0]):
+                for item in getattr(parent, parts[1]):
+                    yield _row(table, asset, item, parent)
+
+
+def data_package(schema: Schema, assets: list[Asset], categories: list[Category], areas: list[Area]) -> dict[str, str]:
+    """datapackage.json and one CSV per table, as {file name: text}, rows in a stable order."""
+    assets = sorted(assets, key=lambda a: a.id)
+    vocabularies = {"categories": categories, "areas": areas}
+    descriptor = frictionless_descriptor(schema.descriptor)
+    files = {}
+    for resource, table in zip(descriptor["resources"], schema.tables, strict=True):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([f.name for f in table.fields])
+        writer.writerows(table_rows(table, assets, vocabularies))
+        files[f"{table.name}.csv"] = buffer.getvalue()
+        resource.update(path=f"{table.name}.csv", format="csv", mediatype="text/csv", encoding="utf-8")
+    return {"datapackage.json": _json(descriptor), **files}
+
+
+# --- GeoJSON --------------------------------------------------------------------------------------
+
+
+def geojson(site: Site) -> dict:
+    """An RFC 7946 FeatureCollection: one Point per venue, [longitude, latitude], with the asset's key facts."""
+    features = []
+    for asset in sorted(site.assets, key=lambda a: a.id):
+        for loc in asset.locations:
+            properties = {
+                "asset_id": asset.id,
+                "name": asset.name,
+                "summary": asset.summary,
+                "organisation": asset.organisation,
+                "status": asset.status,
+                "categories": list(asset.categories),
+                "areas": list(asset.areas),
+                "access": asset.access,
+                "cost": asset.cost,
+                "cost_text": site.cost_text(asset),
+                "when": [describe(s, site.t) for s in asset.sessions if s.location in (None, loc.id)],
+                "location_id": loc.id,
+                "location_name": loc.name,
+                "address": loc.address,
+                "town": loc.town,
+                "postcode": loc.postcode,
+                "accessibility": list(loc.accessibility),
+                "phone": asset.phone,
+                "email": asset.email,
+                "website": web_url(asset.website),
+                "page": f"support/{asset.id}/",
+                "last_checked": asset.last_checked.isoformat(),
+            }
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": f"{asset.id}/{loc.id}",
+                    "geometry": {"type": "Point", "coordinates": [loc.longitude, loc.latitude]},
+                    "properties": {k: v for k, v in properties.items() if v not in (None, "", [])},
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- Open Referral UK -----------------------------------------------------------------------------
+
+
+def oruk_services(site: Site) -> list[dict]:
+    """Every asset as an ORUK service, ordered by id."""
+    categories = {c.id: (c.name, c.description) for c in site.categories}
+    areas = {a.id: a.name for a in site.areas}
+    region = site.config.area_name
+    return [to_service(a, site.t, categories, areas, region) for a in sorted(site.assets, key=lambda a: a.id)]
+
+
+def oruk_files(site: Site) -> dict[str, str]:
+    """services.json shaped like ORUK's paginated /services response, and one file per service."""
+    services = oruk_services(site)
+    pages = max(1, -(-len(services) // PAGE_SIZE))
+    listing = {
+        "total_items": len(services),
+        "total_pages": pages,
+        "page_number": 1,
+        "size": len(services[:PAGE_SIZE]),
+        "first_page": True,
+        "last_page": pages == 1,
+        "empty": not services,
+        "contents": services[:PAGE_SIZE],
+    }
+    files = {"services.json": _json(listing)}
+    files |= {f"services/{s['id']}.json": _json(s) for s in services}
+    return files
+
+
+# --- everything -----------------------------------------------------------------------------------
+
+
+def export_files(site: Site, schema: Schema, fmt: str) -> dict[str, str | bytes]:
+    """The files of one format, keyed by their path inside its folder."""
+    if fmt == "datapackage":
+        return dict(data_package(schema, site.assets, site.categories, site.areas))
+    if fmt == "oruk":
+        return dict(oruk_files(site))
+    if fmt == "geojson":
+        return {"assets.geojson": _json(geojson(site))}
+    if fmt == "ics":
+        return dict(calendars(site.assets, site.t))
+    raise ValueError(f"unknown format {fmt}")
+
+
+PUBLISHED = {"datapackage": "data/datapackage/", "oruk": "data/oruk/", "geojson": "data/", "ics": "data/calendar/"}
+
+
+def _markdown_text(text: str) -> Markup:
+    """Schema-derived markdown without its marker comments, <, > and & escaped (quotes kept for code spans)."""
+    lines = [line for line in text.splitlines() if not line.startswith("<!--")]
+    return Markup(html.escape("\n".join(lines).strip(), quote=False))
+
+
+def render_open_data(site: Site, checked: Checked, env: Environment) -> dict[str, str | bytes]:
+    """The Open data page and every published data file, keyed by path inside the docs folder."""
+    files: dict[str, str | bytes] = {}
+    for fmt, folder in PUBLISHED.items():
+        files |= {folder + name: content for name, content in export_files(site, checked.schema, fmt).items()}
+    mapping = [(f.table, f.name, f.oruk) for t in checked.schema.tables for f in t.fields if f.oruk]
+    page = env.get_template("opendata.md.j2").render(
+        site=site,
+        t=site.t,
+        calendars=sum(1 for a in site.assets if a.sessions),
+        links={
+            "datapackage": PUBLISHED["datapackage"] + "datapackage.json",
+            "oruk": PUBLISHED["oruk"] + "services.json",
+            "geojson": PUBLISHED["geojson"] + "assets.geojson",
+        },
+        tables=[(f"{t.name}.csv", f"{PUBLISHED['datapackage']}{t.name}.csv") for t in checked.schema.tables],
+        fields=_markdown_text(field_reference(checked.schema)),
+        mapping=mapping,
+        columns=csv_columns(checked.schema),
+        root="../",
+    )
+    return {"open-data.md": page, **files}
+
+
+def write_export(site: Site, schema: Schema, fmt: str, out: Path) -> list[Path]:
+    """Write one format's files into out (the only function here that touches the disk)."""
+    written = []
+    for name, content in sorted(export_files(site, schema, fmt).items()):
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8", newline="")
+        written.append(target)
+    return written
+
+
+def catalogue_site(checked: Checked, t: Catalogue, today: dt.date) -> Site:
+    """A Site for exports made outside a build (the CLI)."""
+    return Site(checked.config, t, checked.assets, checked.categories, checked.areas, today)
