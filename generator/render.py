@@ -52,6 +52,11 @@ def front_matter(value: object) -> Markup:
     return Markup(json.dumps(html.escape(str(value), quote=True), ensure_ascii=False))
 
 
+def quoted(value: object) -> Markup:
+    """A JSON-quoted string for front matter, for text that is already safe HTML."""
+    return Markup(json.dumps(str(value), ensure_ascii=False))
+
+
 def json_attr(value: object) -> str:
     """Compact JSON for a data- attribute (the template escapes it as an attribute)."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
@@ -104,6 +109,14 @@ class Site:
             return t("cost.donation_amount", amount=amount, per=per).replace(" )", ")")
         return t("cost." + asset.cost)
 
+    def search_text(self, asset: Asset) -> str:
+        """What search indexes for an asset, as escaped HTML paragraphs: what it is, its needs and places."""
+        parts = [asset.summary, *paragraphs(asset.description)]
+        parts.append(", ".join(self.category_by_id[c].name for c in asset.categories))
+        places = [self.area_by_id[a].name for a in asset.areas] + [loc.town for loc in asset.locations]
+        parts.append(", ".join(dict.fromkeys(places)))
+        return " ".join(f"<p>{html.escape(part, quote=False)}</p>" for part in parts if part)
+
     def ages_text(self, asset: Asset) -> str:
         """The age range in words, or empty when there is none."""
         if asset.min_age is not None and asset.max_age is not None:
@@ -139,6 +152,7 @@ def environment(templates_dir: Path) -> Environment:
     env.filters.update(
         safe_url=safe_url,
         front_matter=front_matter,
+        quoted=quoted,
         tel_href=tel_href,
         paragraphs=paragraphs,
         json_attr=json_attr,
