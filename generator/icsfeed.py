@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import calendar as monthcal
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, Timezone, vRecur
 
 from .catalogue import Catalogue
 from .model import Asset, Location, Session
@@ -104,8 +105,14 @@ def asset_calendar(asset: Asset, t: Catalogue) -> bytes:
     cal.add("x-wr-timezone", ZONE)
     for session in asset.sessions:
         cal.add_component(session_event(asset, session, t))
-    cal.add_missing_timezones()
+    cal.add_component(_zone())
     return cal.to_ical()
+
+
+@functools.lru_cache(maxsize=1)
+def _zone() -> Timezone:
+    """The VTIMEZONE of Europe/London, computed once, covering the years a calendar is likely used."""
+    return Timezone.from_tzid(ZONE, first_date=dt.date(2024, 1, 1), last_date=dt.date(2040, 1, 1))
 
 
 def calendars(assets: list[Asset], t: Catalogue) -> dict[str, bytes]:

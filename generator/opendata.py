@@ -29,7 +29,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _json(value: object) -> str:
+    """Indented JSON, for small descriptors people read."""
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _compact(value: object) -> str:
+    """Compact JSON, for data files that grow with the number of assets."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 # --- data package ---------------------------------------------------------------------------------
@@ -174,8 +180,8 @@ def oruk_files(site: Site) -> dict[str, str]:
         "empty": not services,
         "contents": services[:PAGE_SIZE],
     }
-    files = {"services.json": _json(listing)}
-    files |= {f"services/{s['id']}.json": _json(s) for s in services}
+    files = {"services.json": _compact(listing)}
+    files |= {f"services/{s['id']}.json": _compact(s) for s in services}
     return files
 
 
@@ -189,7 +195,7 @@ def export_files(site: Site, schema: Schema, fmt: str) -> dict[str, str | bytes]
     if fmt == "oruk":
         return dict(oruk_files(site))
     if fmt == "geojson":
-        return {"assets.geojson": _json(geojson(site))}
+        return {"assets.geojson": _compact(geojson(site))}
     if fmt == "ics":
         return dict(calendars(site.assets, site.t))
     raise ValueError(f"unknown format {fmt}")
