@@ -139,7 +139,8 @@ def report(f: dict) -> str:
     """Figures as a readable block."""
     b = f["build"]
     lines = [
-        f"assets: {f['assets']:,}   machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        f"assets: {f['assets']:,}   machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
         f"validation {b['validate']:.1f} s, rendering {b['render']:.1f} s, writing {b['write']:.1f} s, "
         f"MkDocs {b['mkdocs']:.1f} s; whole build {f['build_wall']:.1f} s (pages: {b['pages']:,})",
         f"floor (bare MkDocs Material, same page count): {f['floor_wall']:.1f} s; ratio {f['ratio_to_floor']:.2f}",
