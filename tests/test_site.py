@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -214,3 +216,64 @@ def test_mkdocs_failure_leaves_the_previous_site_untouched(tmp_path, monkeypatch
     with pytest.raises(BuildError, match="missing.md"):
         build_site(SAMPLE, out, broken, docs_dir=tmp_path / "docs")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def _snapshot(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def previous_site(tmp_path, monkeypatch):
+    """A built sample site in tmp_path/site, and its exact bytes."""
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "site"
+    build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
+    return out, _snapshot(out)
+
+
+def test_template_error_leaves_the_previous_site_untouched(tmp_path, previous_site):
+    out, before = previous_site
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", project / "templates")
+    (project / "node_modules").parent.mkdir(exist_ok=True)
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    asset = project / "templates" / "asset.md.j2"
+    asset.write_text(asset.read_text().replace("{{ asset.summary }}", "{{ asset.no_such_field }}", 1))
+    config = project / "mkdocs.yml"
+    config.write_text((ROOT / "mkdocs.yml").read_text().replace("docs_dir: site_src", f"docs_dir: {ROOT / 'site_src'}"))
+    with pytest.raises(BuildError, match="rendering failed: UndefinedError"):
+        build_site(SAMPLE, out, config, docs_dir=tmp_path / "docs2")
+    assert _snapshot(out) == before
+
+
+def test_full_disk_while_writing_pages_leaves_the_previous_site_untouched(tmp_path, previous_site, monkeypatch):
+    out, before = previous_site
+
+    def full(target, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("generator.write.write_bytes", full)
+    with pytest.raises(BuildError, match="No space left on device"):
+        build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "fresh-docs")
+    assert _snapshot(out) == before
+
+
+def test_full_disk_while_mkdocs_writes_leaves_the_previous_site_untouched(tmp_path, previous_site, monkeypatch):
+    out, before = previous_site
+    import mkdocs.utils
+
+    real = mkdocs.utils.write_file
+    calls = {"n": 0}
+
+    def fills_up(content, output_path):
+        calls["n"] += 1
+        if calls["n"] > 20:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(content, output_path)
+
+    monkeypatch.setattr(mkdocs.utils, "write_file", fills_up)
+    monkeypatch.setattr("mkdocs.commands.build.utils.write_file", fills_up)
+    with pytest.raises(BuildError, match="No space left on device"):
+        build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
+    assert _snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
