@@ -34,7 +34,14 @@
   function init(map, optionsElement) {
     var options = JSON.parse(optionsElement.textContent);
     var container = map.getContainer();
-    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+    var loaded = null;  // called once chunked loading has added every marker
+    var cluster = L.markerClusterGroup({
+      chunkedLoading: true,
+      showCoverageOnHover: false,
+      chunkProgress: function (processed, total) {
+        if (processed === total && loaded) { var done = loaded; loaded = null; done(); }
+      }
+    });
     var byCategory = [];
     var byId = {};
     var cache = {};
@@ -62,9 +69,17 @@
         byCategory[point[3]].push(marker);
         (byId[point[0]] = byId[point[0]] || []).push(marker);
       });
-      byCategory.forEach(function (markers) { cluster.addLayers(markers); });
+      var all = [].concat.apply([], byCategory);
+      loaded = function () {
+        // after the cluster group has finished its own bookkeeping for the last chunk
+        window.setTimeout(function () {
+          container.setAttribute("data-cam-ready", String(data.points.length));
+          showHash();
+        }, 0);
+      };
       map.addLayer(cluster);
-      container.setAttribute("data-cam-ready", String(data.points.length));
+      cluster.addLayers(all);
+      if (!all.length && loaded) { loaded(); }
 
       document.querySelectorAll(".cam-map-filter input[name=category]").forEach(function (box) {
         box.addEventListener("change", function () {
@@ -81,7 +96,6 @@
         cluster.zoomToShowLayer(markers[0], function () { openPopup(markers[0]); });
       }
       window.addEventListener("hashchange", showHash);
-      showHash();
     });
   }
 
