@@ -26,7 +26,7 @@ from generator.schedule import describe
 
 from .conftest import CASES, ROOT, SAMPLE, make_data_dir
 
-ORUK = ROOT.parent / "shared" / "standards" / "oruk"
+ORUK = ROOT / "standards" / "oruk"  # Open Referral UK schemas, copied unchanged (CC BY-SA 4.0; see README there)
 BIN = Path(sys.executable).parent
 TODAY = dt.date.today()
 CSV_CASE = CASES / "import" / "assets.csv"
