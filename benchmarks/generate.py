@@ -109,14 +109,19 @@ checked_by: {town} Community Connectors
 """
 
 
+def refresh_support_files(out: Path) -> None:
+    """Copy the sample's schema, settings and vocabularies into a data folder (records untouched)."""
+    for name in ("datapackage.json", "config.yaml"):
+        shutil.copy(SAMPLE / name, out / name)
+    shutil.copytree(SAMPLE / "vocabularies", out / "vocabularies", dirs_exist_ok=True)
+
+
 def generate(count: int, out: Path, seed: int = 1) -> Path:
     """Write a data folder with count synthetic records and the sample vocabularies and schema."""
     if out.exists():
         shutil.rmtree(out)
     (out / "assets").mkdir(parents=True)
-    for name in ("datapackage.json", "config.yaml"):
-        shutil.copy(SAMPLE / name, out / name)
-    shutil.copytree(SAMPLE / "vocabularies", out / "vocabularies")
+    refresh_support_files(out)
     rng = random.Random(seed)
     for i in range(count):
         (out / "assets" / f"asset-{i:06d}.yaml").write_text(record(i, rng), encoding="utf-8")

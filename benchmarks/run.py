@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.generate import generate
+from benchmarks.generate import generate, refresh_support_files
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -91,6 +91,7 @@ def measure(count: int, rebuild: bool = True) -> dict:
     data = OUT / f"data-{count}"
     if not (data / "assets").is_dir() or len(list((data / "assets").iterdir())) != count:
         generate(count, data)
+    refresh_support_files(data)
     work = OUT / f"build-{count}"
     if work.exists():
         shutil.rmtree(work)
