@@ -27,12 +27,12 @@ setup_node() {
 }
 
 setup_browser() {
-  # Chromium for the browser tests, zbar-tools to decode QR codes from rendered pages.
-  if [ ! -x /usr/bin/chromium ] || ! command -v zbarimg >/dev/null; then
+  # Chromium for the browser tests, zbar-tools to decode QR codes, Java for the Nu HTML checker.
+  if [ ! -x /usr/bin/chromium ] || ! command -v zbarimg >/dev/null || ! command -v java >/dev/null; then
     local sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get install -y chromium zbar-tools >/dev/null 2>&1 \
-      || { $sudo apt-get update >/dev/null && $sudo apt-get install -y chromium zbar-tools >/dev/null; }
+    $sudo apt-get install -y chromium zbar-tools default-jre-headless >/dev/null 2>&1 \
+      || { $sudo apt-get update >/dev/null && $sudo apt-get install -y chromium zbar-tools default-jre-headless >/dev/null; }
   fi
 }
 

@@ -11,7 +11,8 @@
       if (!holder || !window.CAMSchedule) return;
       var date = window.CAMSchedule.next(JSON.parse(item.getAttribute("data-schedule")));
       if (!date) return;
-      var time = holder.querySelector("time");
+      // The <time> is made here, once its date is known: an empty <time> in the page is not valid HTML.
+      var time = holder.querySelector("time") || holder.appendChild(document.createElement("time"));
       time.setAttribute("datetime", window.CAMSchedule.isoDate(date));
       time.textContent = window.CAMSchedule.format(date, lang());
       holder.hidden = false;
@@ -53,7 +54,31 @@
     }).catch(function () { /* keep the plain-text fallback */ });
   }
 
-  function start() { showNextDates(); showToday(); }
+  /* The theme makes its search results panel a Tab stop (tabindex="0"), even while the panel is closed
+     and invisible: Tab from the search box would move focus to nothing visible (WCAG 2.4.7). The results
+     are links, so they stay reachable (and scroll into view) by Tab. */
+  function fixSearchPanelFocus() {
+    document.querySelectorAll(".md-search__scrollwrap").forEach(function (panel) {
+      panel.setAttribute("tabindex", "-1");
+    });
+  }
+
+  /* The theme's light/dark switch is a pair of radio buttons, each hidden behind the label after it. When
+     the palette comes from the system setting, neither is checked, so Tab lands on the first and Shift+Tab
+     on the last, whichever label is showing: focus could sit on an invisible switch. Checking (without a
+     change event, so nothing is stored) the one for the system setting, whose label is the one shown,
+     keeps focus on what is on screen. */
+  function fixPaletteFocus() {
+    var options = document.querySelectorAll("[data-md-component=palette] .md-option");
+    var checked = Array.prototype.some.call(options, function (input) { return input.checked; });
+    if (checked) return;
+    for (var i = 0; i < options.length; i++) {
+      var media = options[i].getAttribute("data-md-color-media");
+      if (media && window.matchMedia(media).matches) { options[i].checked = true; return; }
+    }
+  }
+
+  function start() { fixSearchPanelFocus(); fixPaletteFocus(); showNextDates(); showToday(); }
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(start);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
