@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import html
 import logging
 import time
 from collections.abc import Callable
@@ -12,13 +14,15 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
+from mkdocs.utils.yaml import yaml_load
 
-from .catalogue import load_catalogue
+from .catalogue import Catalogue, load_catalogue
+from .config import Config
 from .findsupport import render_find_page
 from .mapview import render_map_page
 from .opendata import render_open_data
 from .pipeline import Checked, check
-from .problems import DataError
+from .problems import DataError, Problem
 from .render import Site, environment, render_pages
 from .sheets import render_sheets
 from .write import WriteError, copy_hand_written, discard, staging_dir, swap_in, sync_generated
@@ -98,13 +102,97 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, copyright_text: str) -> None:
+def mkdocs_overrides(config: Config, config_file: Path) -> dict:
+    """The MkDocs settings that come from config.yaml, which win over anything in mkdocs.yml."""
+    try:
+        with open(config_file, encoding="utf-8") as fh:
+            raw = yaml_load(fh) or {}
+    except (OSError, MkDocsException) as exc:
+        raise BuildError(f"cannot read {config_file}: {exc}") from exc
+    theme = copy.deepcopy(raw.get("theme") or {})
+    theme = {"name": theme} if isinstance(theme, str) else theme
+    theme["language"] = config.languages[0]
+    palette = theme.get("palette") or [{}]
+    theme["palette"] = [dict(scheme, primary=config.primary, accent=config.accent) for scheme in palette]
+    icons = dict(theme.get("icon") or {})
+    if config.logo_is_image:
+        theme["logo"] = config.logo
+        icons.pop("logo", None)
+    else:
+        theme.pop("logo", None)
+        icons["logo"] = config.logo
+    theme["icon"] = icons
+    extra = dict(raw.get("extra") or {}) | {"repository": config.repository, "records_path": config.records_path}
+    return {
+        "site_name": config.site_name,
+        "site_description": config.site_description,
+        "site_url": config.site_url,
+        "theme": theme,
+        "extra": extra,
+    }
+
+
+def check_settings(config: Config, project: Project, mk) -> list[Problem]:
+    """Settings that can only be checked against the project: language catalogues and the logo."""
+    problems = []
+    for i, code in enumerate(config.languages):
+        if not (project.templates / "strings" / f"{code}.yaml").is_file():
+            problems.append(
+                Problem(
+                    config.source,
+                    config.lines.get(f"languages[{i}]", config.lines.get("languages", 1)),
+                    f"languages[{i}]",
+                    "no-catalogue",
+                    f"there are no interface strings for '{code}' (templates/strings/{code}.yaml).",
+                    "Translate templates/strings/en.yaml into that file, or remove the language.",
+                )
+            )
+    if config.logo_is_image:
+        found = (Path(mk["docs_dir"]) / config.logo).is_file()
+        where = "site_src/"
+    else:
+        found = any((Path(d) / ".icons" / f"{config.logo}.svg").is_file() for d in mk["theme"].dirs)
+        where = "the theme's icons"
+    if not found:
+        problems.append(
+            Problem(
+                config.source,
+                config.lines.get("theme.logo", 1),
+                "theme.logo",
+                "not-found",
+                f"'{config.logo}' is not in {where}.",
+                "Use an icon name such as material/map-marker-radius, or put the image in site_src/.",
+            )
+        )
+    return problems
+
+
+def footer_text(config: Config, t: Catalogue, today: dt.date) -> str:
+    """The page footer (as HTML): data licence, build date and where to send corrections."""
+    text = html.escape(f"{t('site.licence', licence=config.data_licence)}. ")
+    text += html.escape(f"{t('site.built_on', date=f'{today.day} {today:%B %Y}')}.")
+    if config.corrections_contact:
+        link = f'<a href="{html.escape(config.corrections_href)}">{html.escape(config.corrections_contact)}</a>'
+        before, _, after = t("footer.corrections", contact="\x00").partition("\x00")
+        text += f" {html.escape(before)}{link}{html.escape(after)}"
+    return text
+
+
+def run_mkdocs(
+    config_file: Path, docs_dir: Path, site_dir: Path, copyright_text: str, overrides: dict | None = None
+) -> None:
     """A strict MkDocs build of docs_dir into site_dir; raise BuildError with MkDocs' warnings."""
     collector = _Collector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        cfg = load_config(config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
+        cfg = load_config(
+            config_file=str(config_file),
+            docs_dir=str(docs_dir),
+            site_dir=str(site_dir),
+            strict=True,
+            **(overrides or {}),
+        )
         cfg["copyright"] = copyright_text
         mkdocs_build(cfg)
     except (MkDocsException, OSError) as exc:
@@ -141,12 +229,19 @@ def build_site(
     progress(f"Validated {checked.checked} assets in {timings['validate']:.1f} s.")
 
     started = time.perf_counter()
-    mk = load_config(config_file=str(project.config_file))
+    overrides = mkdocs_overrides(checked.config, project.config_file)
+    try:
+        mk = load_config(config_file=str(project.config_file), **overrides)
+    except MkDocsException as exc:
+        raise BuildError(f"{project.config_file} is not a valid MkDocs configuration: {exc}") from exc
+    settings_problems = check_settings(checked.config, project, mk)
+    if settings_problems:
+        raise DataError(settings_problems, checked.checked)
     if docs_dir is None:
         docs_dir = Path(mk["docs_dir"])
     else:
         copy_hand_written(Path(mk["docs_dir"]), Path(docs_dir))
-    t = load_catalogue(project.templates, mk["theme"]["language"])
+    t = load_catalogue(project.templates, checked.config.languages[0])
     site = Site(
         checked.config,
         t,
@@ -154,14 +249,15 @@ def build_site(
         checked.categories,
         checked.areas,
         today,
-        repository=mk["extra"].get("repository", ""),
+        repository=checked.config.repository,
+        records_path=checked.config.records_path,
     )
     env = environment(project.templates)
     try:
         files: dict[str, str | bytes] = dict(render_pages(site, env))
         files |= render_map_page(site, env)
         files |= render_find_page(site, env)
-        files |= render_sheets(site, env, mk["site_url"] or "")
+        files |= render_sheets(site, env, checked.config.site_url)
         files |= render_open_data(site, checked, env)
     except Exception as exc:  # a template error is a bug in a template, reported without a traceback
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
@@ -180,8 +276,8 @@ def build_site(
     started = time.perf_counter()
     staged = staging_dir(Path(out))
     try:
-        licence = f"Data licence: {checked.config.data_licence}. Built on {today.day} {today:%B %Y}."
-        run_mkdocs(project.config_file, docs_dir.resolve(), staged, licence)
+        footer = footer_text(checked.config, t, today)
+        run_mkdocs(project.config_file, docs_dir.resolve(), staged, footer, overrides)
         swap_in(staged, Path(out))
     except BaseException:
         discard(staged)

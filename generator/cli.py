@@ -10,11 +10,13 @@ import click
 
 from . import __version__
 from .build import BuildError, BuildResult, build_site
+from .config import config_reference, replace_config_reference
 from .editorschema import SCHEMA_NAME, schema_text
 from .fieldref import field_reference, replace_reference
 from .opendata_cli import export_command, import_group
 from .pipeline import Checked, check
 from .problems import DataError, report
+from .projectinit import InitError, init_project, parse_bbox
 from .review import AgeError, format_review, review
 from .scaffold import is_slug, new_record
 from .schema import SCHEMA_FILE, load_schema
@@ -208,6 +210,52 @@ def fields_command(data_dir: Path, target: Path | None) -> None:
         return
     target.write_text(replace_reference(target.read_text(encoding="utf-8"), schema), encoding="utf-8")
     click.echo(f"Refreshed the field reference in {target}.")
+
+
+@main.command("config-reference")
+@click.option(
+    "--write",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    is_flag=False,
+    flag_value=Path("docs/configuration.md"),
+    help="Refresh the configuration reference inside this file (docs/configuration.md) instead of printing it.",
+)
+def config_reference_command(target: Path | None) -> None:
+    """Print the reference of every setting in config.yaml, generated from the settings table."""
+    if target is None:
+        click.echo(config_reference())
+        return
+    target.write_text(replace_config_reference(target.read_text(encoding="utf-8")), encoding="utf-8")
+    click.echo(f"Refreshed the configuration reference in {target}.")
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--name", required=True, help='The site\'s name, for example "Leeds Community Asset Map".')
+@click.option("--area", default=None, help="The area it covers, as people name it (default: the name).")
+@click.option(
+    "--bbox",
+    default=None,
+    metavar="SOUTH,WEST,NORTH,EAST",
+    help="The area's bounding box in decimal degrees (default: the Gloucestershire sample's box).",
+)
+def init_command(directory: Path, name: str, area: str | None, bbox: str | None) -> None:
+    """Start a new area's directory in DIRECTORY (new or empty), ready to build and deploy."""
+    try:
+        box = parse_bbox(bbox) if bbox is not None else None
+    except InitError as exc:
+        raise click.BadParameter(str(exc), param_hint="--bbox") from exc
+    try:
+        init_project(directory, name, area, box)
+    except InitError as exc:
+        click.echo(f"assetmap init: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Created {directory}/. Next:")
+    click.echo(f"  cd {directory}")
+    click.echo("  ./run.sh serve        # build and preview at http://127.0.0.1:8000/")
+    click.echo("  then edit assets_data/config.yaml (see docs/configuration.md) and publish (docs/deploy.md).")
 
 
 main.add_command(export_command)
