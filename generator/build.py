@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -78,6 +79,12 @@ class Project:
     def node_modules(self) -> Path:
         """Where npm installed the browser libraries."""
         return self.root / "node_modules"
+
+    @property
+    def docs_dir(self) -> Path:
+        """The MkDocs docs folder named in mkdocs.yml (site_src/ here)."""
+        with open(self.config_file, encoding="utf-8") as fh:
+            return self.root / (yaml.safe_load(fh) or {}).get("docs_dir", "docs")
 
 
 def vendor_files(project: Project) -> dict[str, bytes]:

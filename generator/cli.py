@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import BuildError, BuildResult, build_site
+from .build import BuildError, BuildResult, Project, build_site
+from .cliopts import DATA_OPTION, print_or_refresh, write_option
 from .config import config_reference, replace_config_reference
 from .editorschema import SCHEMA_NAME, schema_text
 from .fieldref import field_reference, replace_reference
@@ -20,15 +21,6 @@ from .projectinit import InitError, init_project, parse_bbox
 from .review import AgeError, format_review, review
 from .scaffold import is_slug, new_record
 from .schema import SCHEMA_FILE, load_schema
-
-DATA_OPTION = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("assets_data"),
-    show_default=True,
-    help="The data folder (holding assets/, vocabularies/, config.yaml and datapackage.json).",
-)
 
 
 def run_validation(data_dir: Path) -> Checked:
@@ -114,16 +106,14 @@ def serve_command(data_dir: Path, out: Path, config_file: Path, port: int) -> No
     """Build, serve the site on http://127.0.0.1:PORT/, and rebuild when a record or template changes."""
     from .serve import serve
 
+    project = Project(config_file)
+    docs_dir = project.docs_dir
     serve(
         lambda: run_build_quietly(data_dir, out, config_file),
         out,
         port,
-        watch=[
-            data_dir,
-            config_file.resolve().parent / "templates",
-            config_file.resolve().parent / "site_src",
-            config_file,
-        ],
+        watch=[data_dir, project.templates, docs_dir, config_file],
+        docs_dir=docs_dir,
     )
 
 
@@ -193,42 +183,20 @@ def review_command(data_dir: Path, older_than: str | None, fmt: str) -> None:
 
 @main.command("fields")
 @DATA_OPTION
-@click.option(
-    "--write",
-    "target",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    is_flag=False,
-    flag_value=Path("CONTRIBUTING.md"),
-    help="Refresh the field reference inside this file (for example CONTRIBUTING.md) instead of printing it.",
-)
+@write_option("CONTRIBUTING.md", "field reference")
 def fields_command(data_dir: Path, target: Path | None) -> None:
     """Print the record field reference generated from the schema."""
     schema = load_schema(data_dir)
-    if target is None:
-        click.echo(field_reference(schema))
-        return
-    target.write_text(replace_reference(target.read_text(encoding="utf-8"), schema), encoding="utf-8")
-    click.echo(f"Refreshed the field reference in {target}.")
+    print_or_refresh(
+        target, "field reference", lambda: field_reference(schema), lambda text: replace_reference(text, schema)
+    )
 
 
 @main.command("config-reference")
-@click.option(
-    "--write",
-    "target",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    is_flag=False,
-    flag_value=Path("docs/configuration.md"),
-    help="Refresh the configuration reference inside this file (docs/configuration.md) instead of printing it.",
-)
+@write_option("docs/configuration.md", "configuration reference")
 def config_reference_command(target: Path | None) -> None:
     """Print the reference of every setting in config.yaml, generated from the settings table."""
-    if target is None:
-        click.echo(config_reference())
-        return
-    target.write_text(replace_config_reference(target.read_text(encoding="utf-8")), encoding="utf-8")
-    click.echo(f"Refreshed the configuration reference in {target}.")
+    print_or_refresh(target, "configuration reference", config_reference, replace_config_reference)
 
 
 @main.command("init")

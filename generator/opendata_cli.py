@@ -9,20 +9,13 @@ from pathlib import Path
 import click
 
 from .catalogue import load_catalogue
+from .cliopts import DATA_OPTION
 from .importer import ImportReport, import_csv, import_oruk
 from .opendata import FORMATS, catalogue_site, write_export
 from .pipeline import check
 from .problems import report
 from .schema import SCHEMA_FILE
 
-DATA_OPTION = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("assets_data"),
-    show_default=True,
-    help="The data folder (holding assets/, vocabularies/, config.yaml and datapackage.json).",
-)
 TEMPLATES_OPTION = click.option(
     "--templates",
     type=click.Path(file_okay=False, exists=True, path_type=Path),

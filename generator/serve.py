@@ -29,9 +29,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(rebuild: Callable[[], bool], out: Path, port: int, watch: list[Path], interval: float = 1.0) -> None:
-    """Build, then serve out on 127.0.0.1:port, rebuilding whenever a watched file changes."""
-    docs_dir = watch[2] if len(watch) > 2 else Path("site_src")
+def serve(
+    rebuild: Callable[[], bool], out: Path, port: int, watch: list[Path], docs_dir: Path, interval: float = 1.0
+) -> None:
+    """Build, then serve out on 127.0.0.1:port, rebuilding whenever a watched file changes.
+
+    Files the build itself writes into the generated part of docs_dir are not watched.
+    """
     rebuild()
     handler = functools.partial(_Handler, directory=str(Path(out).resolve()))
 

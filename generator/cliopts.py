@@ -1,0 +1,41 @@
+"""Options and helpers shared by the `assetmap` commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+DATA_OPTION = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("assets_data"),
+    show_default=True,
+    help="The data folder (holding assets/, vocabularies/, config.yaml and datapackage.json).",
+)
+
+
+def write_option(default: str, what: str):
+    """A --write option that refreshes a generated reference inside a file (default: default)."""
+    return click.option(
+        "--write",
+        "target",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        is_flag=False,
+        flag_value=Path(default),
+        help=f"Refresh the {what} inside this file ({default} when no file is given) instead of printing it.",
+    )
+
+
+def print_or_refresh(
+    target: Path | None, what: str, generate: Callable[[], str], replace: Callable[[str], str]
+) -> None:
+    """Print a generated reference, or refresh it between its markers inside target."""
+    if target is None:
+        click.echo(generate())
+        return
+    target.write_text(replace(target.read_text(encoding="utf-8")), encoding="utf-8")
+    click.echo(f"Refreshed the {what} in {target}.")
