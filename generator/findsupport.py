@@ -90,7 +90,10 @@ def day_files(site: Site) -> dict[str, str]:
 def render_find_page(site: Site, env) -> dict[str, str]:
     """The find support page and its data file, as {path in the docs folder: text}."""
     t = site.t
+    districts = district_centroids(site)
+    example = {"example": next(iter(districts), "GL1"), "area": site.config.area_name}
     strings = {key: t("find." + key) for key in t.section("find")}
+    strings |= {key: t("find." + key, **example) for key in ("postcode", "postcode_unknown")}
     strings |= {"cost_" + k: t("cost." + k) for k in ("free", "donation", "fee")}
     strings |= {"access_" + k: t("access." + k) for k in ACCESS_ORDER}
     strings |= {"status_" + k: t("asset.status_" + k) for k in ("paused", "closed")}
@@ -110,6 +113,7 @@ def render_find_page(site: Site, env) -> dict[str, str]:
         features=t.section("accessibility"),
         options=json_script(options),
         root="../",
+        postcode_label=strings["postcode"],
     )
     data = json.dumps(find_data(site), ensure_ascii=False, separators=(",", ":"))
     return {"find.md": page, "assets/data/find.json": data, **day_files(site)}
