@@ -47,9 +47,10 @@
     var cache = {};
 
     function openPopup(marker) {
+      // A map popup at the marker's position: works whether or not the marker sits in a cluster.
       var point = marker.camPoint;
       var show = function (data) {
-        marker.bindPopup(popupContent(point, data, options), { maxWidth: 300 }).openPopup();
+        L.popup({ maxWidth: 300 }).setLatLng(marker.getLatLng()).setContent(popupContent(point, data, options)).openOn(map);
       };
       if (cache[point[0]]) return show(cache[point[0]]);
       fetch(options.popups + encodeURIComponent(point[0]) + ".json")
@@ -93,7 +94,8 @@
         var id = decodeURIComponent(window.location.hash.replace(/^#/, ""));
         var markers = byId[id];
         if (!markers) return;
-        cluster.zoomToShowLayer(markers[0], function () { openPopup(markers[0]); });
+        map.setView(markers[0].getLatLng(), Math.max(map.getZoom(), 16), { animate: false });
+        openPopup(markers[0]);
       }
       window.addEventListener("hashchange", showHash);
     });
