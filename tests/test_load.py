@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from generator.loader import Mapping, Sequence, parse_yaml
@@ -49,16 +47,15 @@ def test_byte_order_mark_is_accepted():
     assert problems == [] and data == {"name": "x"}
 
 
-def test_alias_bomb_is_refused_quickly():
+def test_alias_bomb_is_refused_at_the_first_alias():
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
         for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     )
-    started = time.perf_counter()
     data, problems = parse(bomb)
     assert data is None
-    assert problems[0].code == "yaml-alias" and problems[0].line == 2
-    assert time.perf_counter() - started < 2
+    # refused at the first alias (line 2), before any expansion: the bomb is never walked
+    assert [(p.code, p.line) for p in problems] == [("yaml-alias", 2)]
 
 
 def test_duplicate_keys_name_both_lines():
