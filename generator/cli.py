@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .build import BuildError, BuildResult, Project, build_site
-from .cliopts import DATA_OPTION, print_or_refresh, write_option
+from .cliopts import CONFIG_OPTION, DATA_OPTION, OUT_OPTION, print_or_refresh, write_option
 from .config import config_reference, replace_config_reference
 from .editorschema import SCHEMA_NAME, schema_text
 from .fieldref import field_reference, replace_reference
@@ -53,23 +53,6 @@ def validate_command(data_dir: Path, fmt: str, strict: bool) -> None:
     click.echo(report(result.problems, result.checked, fmt))
     failed = not result.ok or (strict and result.problems)
     sys.exit(1 if failed else 0)
-
-
-OUT_OPTION = click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="Where to write the built site.",
-)
-CONFIG_OPTION = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The MkDocs configuration of the project.",
-)
 
 
 def run_build(data_dir: Path, out: Path, config_file: Path) -> BuildResult:

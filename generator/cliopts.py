@@ -16,6 +16,22 @@ DATA_OPTION = click.option(
     help="The data folder (holding assets/, vocabularies/, config.yaml and datapackage.json).",
 )
 
+OUT_OPTION = click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to write the built site.",
+)
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The MkDocs configuration of the project.",
+)
+
 
 def write_option(default: str, what: str):
     """A --write option that refreshes a generated reference inside a file (default: default)."""
