@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.catalogue import load_catalogue
+from generator.icsfeed import asset_calendar
 from generator.importer import import_csv, import_oruk
 from generator.opendata import catalogue_site, render_open_data, write_export
 from generator.opendata_cli import export_command, import_group
@@ -241,6 +242,21 @@ def test_fortnightly_calendar_starts_on_the_anchor_date(exported, sample):
     cal = icalendar.Calendar.from_ical((exported / "ics" / f"{asset.id}.ics").read_bytes())
     event = cal.walk("VEVENT")[session.index]
     assert event.decoded("dtstart").date() == session.starts_on
+
+
+def test_calendar_text_is_escaped_and_folded_so_contributor_text_cannot_add_properties(sample):
+    asset = _asset(sample, "stroud-valleys-walkers")
+    name = "Café; walks, talks \\ more\r\nEND:VEVENT\r\nBEGIN:VEVENT\nSUMMARY:injected " + "ü" * 60
+    hostile = dataclasses.replace(asset, name=name, summary="Line one\nLine two;\x07 with a bell")
+    data = asset_calendar(hostile, load_catalogue(ROOT / "templates"))
+    assert all(len(line) <= 75 for line in data.split(b"\r\n")), "content lines fold at 75 octets"
+    data.decode("utf-8")  # folding never splits a character
+    cal = icalendar.Calendar.from_ical(data)
+    events = cal.walk("VEVENT")
+    assert len(events) == len(asset.sessions)
+    assert str(events[0]["summary"]).startswith("Café; walks, talks \\ more\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:")
+    assert str(events[0]["description"]).startswith("Line one\nLine two; with a bell\n\n")
+    assert "ü" * 60 in str(cal["x-wr-calname"])
 
 
 # --- the site's Open data page ------------------------------------------------------------------
