@@ -2,9 +2,9 @@
 
 A generated page holds front matter, then the marker line, then escaped HTML from the Jinja2
 templates. Python-Markdown would only pass that HTML through (slowly, at 10,000 pages), so the
-plugin sets it aside before conversion and puts it back as the page content. Asset pages are
-excluded from the search plugin's HTML parsing (front matter `search: exclude`) and carry their
-searchable text, already escaped, in `cam_search`; the plugin adds those entries to the theme's
+plugin sets it aside before conversion and puts it back as the page content. Asset, need and area
+pages are excluded from the search plugin's HTML parsing (front matter `search: exclude`) and carry
+their searchable text, already escaped, in `cam_search`; the plugin adds those entries to the theme's
 search index after the build. Everything else is MkDocs and Material as usual.
 """
 
@@ -43,7 +43,7 @@ class PrerenderedPages(BasePlugin):
         return html if stored is None else html + stored
 
     def on_page_context(self, context, page, config, nav):
-        """Collect the search entry an asset page carries in its front matter."""
+        """Collect the search entry a generated page carries in its front matter."""
         text = page.meta.get("cam_search")
         if text:
             self._search.append({"location": page.url, "title": page.title, "text": text})

@@ -57,6 +57,11 @@ def quoted(value: object) -> Markup:
     return Markup(json.dumps(str(value), ensure_ascii=False))
 
 
+def search_html(parts: list[str]) -> str:
+    """Plain text parts as escaped HTML paragraphs, for a search entry."""
+    return " ".join(f"<p>{html.escape(part, quote=False)}</p>" for part in parts if part)
+
+
 def json_attr(value: object) -> str:
     """Compact JSON for a data- attribute (the template escapes it as an attribute)."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
@@ -115,7 +120,11 @@ class Site:
         parts.append(", ".join(self.category_by_id[c].name for c in asset.categories))
         places = [self.area_by_id[a].name for a in asset.areas] + [loc.town for loc in asset.locations]
         parts.append(", ".join(dict.fromkeys(places)))
-        return " ".join(f"<p>{html.escape(part, quote=False)}</p>" for part in parts if part)
+        return search_html(parts)
+
+    def list_search_text(self, subject: Category | Area) -> str:
+        """What search indexes for a need or area page: its description (its name is the entry's title)."""
+        return search_html([subject.description or subject.name])
 
     def ages_text(self, asset: Asset) -> str:
         """The age range in words, or empty when there is none."""

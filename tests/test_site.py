@@ -175,6 +175,19 @@ def test_search_index_holds_name_description_category_and_town(built_site):
         assert words in text
 
 
+def test_need_and_area_pages_are_found_by_their_name_and_description_not_their_cards(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    categories = yaml.safe_load((SAMPLE / "vocabularies" / "categories.yaml").read_text())
+    for category in categories:
+        entries = [d for d in index["docs"] if d["location"].split("#")[0] == f"need/{category['id']}/"]
+        assert len(entries) == 1, category["id"]
+        assert entries[0]["title"] == category["name"]
+        assert category["description"] in entries[0]["text"]
+        assert "Stroud Valleys Walkers" not in entries[0]["text"]
+    areas = {d["location"] for d in index["docs"] if d["location"].startswith("area/")}
+    assert "area/stroud/" in areas
+
+
 def test_home_page_counts_and_freshness(built_site):
     home = soup(built_site / "index.html")
     stats = home.select_one(".cam-stats").get_text(" ", strip=True)
