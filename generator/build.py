@@ -26,7 +26,7 @@ from .pipeline import Checked, check
 from .problems import DataError, Problem
 from .render import Site, environment, render_pages
 from .sheets import render_sheets
-from .write import WriteError, copy_hand_written, discard, staging_dir, swap_in, sync_generated
+from .write import WriteError, copy_hand_written, discard, split_data, staging_dir, swap_in, sync_generated
 
 # Library files the site serves itself, copied from node_modules (see package.json).
 VENDOR_FILES = {
@@ -186,9 +186,14 @@ def footer_text(config: Config, t: Catalogue, today: dt.date) -> str:
 
 
 def run_mkdocs(
-    config_file: Path, docs_dir: Path, site_dir: Path, copyright_text: str, overrides: dict | None = None
+    config_file: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    copyright_text: str,
+    overrides: dict | None = None,
+    data_files: dict[str, str | bytes] | None = None,
 ) -> None:
-    """A strict MkDocs build of docs_dir into site_dir; raise BuildError with MkDocs' warnings."""
+    """A strict MkDocs build of docs_dir and data_files (in memory) into site_dir; BuildError with MkDocs' warnings."""
     collector = _Collector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
@@ -201,6 +206,10 @@ def run_mkdocs(
             **(overrides or {}),
         )
         cfg["copyright"] = copyright_text
+        plugin = cfg.plugins.get("assetmap")
+        if plugin is None:
+            raise BuildError(f"{config_file} must list the assetmap plugin under plugins: (as mkdocs.yml here does).")
+        plugin.data_files = data_files or {}
         mkdocs_build(cfg)
     except (MkDocsException, OSError) as exc:
         details = "; ".join(collector.messages) or str(exc)
@@ -273,8 +282,9 @@ def build_site(
     progress(f"Rendered {len(files)} files in {timings['render']:.1f} s.")
 
     started = time.perf_counter()
+    pages, data_files = split_data(files)
     try:
-        written, removed = sync_generated(docs_dir, files)
+        written, removed = sync_generated(docs_dir, pages)
     except WriteError as exc:
         raise BuildError(str(exc)) from exc
     timings["write"] = time.perf_counter() - started
@@ -284,7 +294,7 @@ def build_site(
     staged = staging_dir(Path(out))
     try:
         footer = footer_text(checked.config, t, today)
-        run_mkdocs(project.config_file, docs_dir.resolve(), staged, footer, overrides)
+        run_mkdocs(project.config_file, docs_dir.resolve(), staged, footer, overrides, data_files)
         swap_in(staged, Path(out))
     except BaseException:
         discard(staged)

@@ -5,7 +5,9 @@ templates. Python-Markdown would only pass that HTML through (slowly, at 10,000 
 plugin sets it aside before conversion and puts it back as the page content. Asset, need and area
 pages are excluded from the search plugin's HTML parsing (front matter `search: exclude`) and carry
 their searchable text, already escaped, in `cam_search`; the plugin adds those entries to the theme's
-search index after the build. Everything else is MkDocs and Material as usual.
+search index after the build. Data files (JSON, CSV, calendars) come from the build in memory
+(`data_files`) and are handed to MkDocs as generated files, so they are written once, into the
+site, instead of into the docs folder and then copied. Everything else is MkDocs and Material as usual.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
 
 MARKER = "<!-- assetmap:html -->"
 
@@ -24,10 +27,20 @@ class PrerenderedPages(BasePlugin):
     def __init__(self) -> None:
         self._html: dict[str, str] = {}
         self._search: list[dict] = []
+        self.data_files: dict[str, str | bytes] = {}  # set by `assetmap build` before each build
 
     def on_pre_build(self, config) -> None:
         """Start each build with no collected search entries."""
         self._search = []
+
+    def on_files(self, files: Files, config) -> Files:
+        """Add the build's data files as generated files (a stale copy in the docs folder gives way)."""
+        for path, content in self.data_files.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=content))
+        return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         """Set aside everything after the marker; Markdown converts only what comes before it."""

@@ -25,6 +25,18 @@ GENERATED = (
 )
 
 
+# Generated paths whose files go to MkDocs in memory (see mkdocs_plugin.py), not into the docs folder.
+DATA = ("data/", "assets/data/")
+
+
+def split_data(files: dict[str, str | bytes]) -> tuple[dict[str, str | bytes], dict[str, str | bytes]]:
+    """Split generated files into (pages and other docs-folder files, data files for MkDocs in memory)."""
+    pages, data = {}, {}
+    for rel, content in files.items():
+        (data if rel.startswith(DATA) else pages)[rel] = content
+    return pages, data
+
+
 class WriteError(Exception):
     """Raised when a file cannot be written; the message says which and why."""
 
