@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import uuid
@@ -31,17 +32,33 @@ def web_url(url: str | None) -> str | None:
 
 
 def oruk_id(*parts: str) -> str:
-    """A deterministic UUIDv5 for a part of the export (the service itself is uuid5 of the record id)."""
-    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+    """A deterministic UUIDv5 for a part of the export (the service itself is uuid5 of the record id).
+
+    Equal to str(uuid.uuid5(NAMESPACE, name)), without building UUID objects (300,000 of them at 10,000 assets).
+    """
+    digest = bytearray(hashlib.sha1(NAMESPACE.bytes + "/".join(parts).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str | list | dict) and not value)
 
 
 def _clean(value: object) -> object:
     """The value without empty optional parts (None, '', [] and {}), recursively."""
     if isinstance(value, dict):
-        items = ((k, _clean(v)) for k, v in value.items())
-        return {k: v for k, v in items if v not in (None, "", [], {})}
+        out = {}
+        for k, v in value.items():
+            v = _clean(v) if isinstance(v, dict | list) else v
+            if not _empty(v):
+                out[k] = v
+        return out
     if isinstance(value, list):
-        return [v for v in (_clean(v) for v in value) if v not in (None, "", [], {})]
+        cleaned = (_clean(v) if isinstance(v, dict | list) else v for v in value)
+        return [v for v in cleaned if not _empty(v)]
     return value
 
 

@@ -20,7 +20,7 @@ from generator.icsfeed import asset_calendar
 from generator.importer import import_csv, import_oruk
 from generator.opendata import catalogue_site, render_open_data, write_export
 from generator.opendata_cli import export_command, import_group
-from generator.oruk import NAMESPACE
+from generator.oruk import NAMESPACE, oruk_id
 from generator.pipeline import check
 from generator.render import environment
 from generator.schedule import describe
@@ -257,6 +257,11 @@ def test_calendar_text_is_escaped_and_folded_so_contributor_text_cannot_add_prop
     assert str(events[0]["summary"]).startswith("Café; walks, talks \\ more\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:")
     assert str(events[0]["description"]).startswith("Line one\nLine two; with a bell\n\n")
     assert "ü" * 60 in str(cal["x-wr-calname"])
+
+
+def test_export_ids_are_the_uuid5_of_their_names():
+    for name in ("stroud-valleys-walkers", "stroud-valleys-walkers/schedule/0", "café/ü", ""):
+        assert oruk_id(*name.split("/")) == str(uuid.uuid5(NAMESPACE, name))
 
 
 # --- the site's Open data page ------------------------------------------------------------------
