@@ -9,6 +9,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import yaml
@@ -17,16 +18,43 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
+from .buildstate import (
+    KEEP,
+    BuildState,
+    Content,
+    Plan,
+    asset_groups,
+    digest,
+    forget_state,
+    load_state,
+    plan_build,
+    save_state,
+    state_dir,
+    tree_digest,
+)
+from .buildstate import clear as clear_state
 from .catalogue import Catalogue, load_catalogue
 from .config import Config
 from .findsupport import render_find_page
 from .mapview import render_map_page
 from .opendata import render_open_data
-from .pipeline import Checked, check
+from .pipeline import Checked, check, inputs_digest
 from .problems import DataError, Problem
 from .render import Site, environment, render_pages
 from .sheets import render_sheets
-from .write import WriteError, copy_hand_written, discard, split_data, staging_dir, swap_in, sync_generated
+from .write import (
+    WriteError,
+    as_bytes,
+    copy_hand_written,
+    discard,
+    hand_written_pages,
+    merge_in,
+    split_data,
+    staging_dir,
+    swap_in,
+    sync_generated,
+    unchanged_on_disk,
+)
 
 # Library files the site serves itself, copied from node_modules (see package.json).
 VENDOR_FILES = {
@@ -57,6 +85,7 @@ class BuildResult:
     written: int = 0
     removed: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    incremental: bool = False
 
 
 @dataclass
@@ -191,9 +220,15 @@ def run_mkdocs(
     site_dir: Path,
     copyright_text: str,
     overrides: dict | None = None,
-    data_files: dict[str, str | bytes] | None = None,
-) -> None:
-    """A strict MkDocs build of docs_dir and data_files (in memory) into site_dir; BuildError with MkDocs' warnings."""
+    data_files: dict[str, Content] | None = None,
+    previous: Path | None = None,
+    keep: set[str] | None = None,
+) -> dict[str, str]:
+    """A strict MkDocs build of docs_dir and data_files (in memory) into site_dir; BuildError with MkDocs' warnings.
+
+    With a previous site, a dirty build: the files in keep are current there and are not written again.
+    Returns each page's output path in the site, by its source path.
+    """
     collector = _Collector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
@@ -210,12 +245,39 @@ def run_mkdocs(
         if plugin is None:
             raise BuildError(f"{config_file} must list the assetmap plugin under plugins: (as mkdocs.yml here does).")
         plugin.data_files = data_files or {}
-        mkdocs_build(cfg)
+        plugin.previous, plugin.keep = previous, keep or set()
+        mkdocs_build(cfg, dirty=previous is not None)
+        return dict(plugin.page_outputs)
     except (MkDocsException, OSError) as exc:
         details = "; ".join(collector.messages) or str(exc)
         raise BuildError(f"the MkDocs build failed: {details}") from exc
     finally:
         logger.removeHandler(collector)
+
+
+def build_key(project: Project, data_dir: Path, checked: Checked, overrides: dict, footer: str, today: dt.date) -> str:
+    """A hash of everything a page depends on besides its own record (see buildstate.BuildState.key)."""
+    versions = " ".join(f"{name}={metadata.version(name)}" for name in ("mkdocs", "mkdocs-material", "jinja2"))
+    return digest(
+        inputs_digest(Path(data_dir), checked.schema.descriptor, today),
+        tree_digest(project.templates),
+        project.config_file.read_bytes(),
+        repr(sorted(overrides.items())),
+        footer,
+        versions,
+    )
+
+
+class _DirtyBuildNotice(logging.Filter):
+    """Drops MkDocs' caution that a dirty build may leave navigation stale, which strict mode would count.
+
+    Ours cannot: a rebuild keeps only pages whose source is unchanged and whose every other input
+    (settings, navigation, templates, code, date) is covered by the build key; search entries are
+    merged by the plugin; anything else means a full build.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def build_site(
@@ -225,20 +287,26 @@ def build_site(
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda message: None,
     docs_dir: Path | None = None,
+    incremental: bool = True,
 ) -> BuildResult:
     """Build the whole site into out; on any failure out is left exactly as it was.
 
     Generated pages go into the generated part of the project's docs folder (site_src/), or into
     docs_dir when given, which then also receives a copy of the hand-written pages (so that two
-    builds, such as parallel test runs, do not share a folder).
+    builds, such as parallel test runs, do not share a folder). When the previous build's state
+    (beside out) shows what is unchanged, only what changed is validated, rendered and built
+    (incremental=False always builds everything).
     """
     today = today or dt.date.today()
+    out = Path(out)
     project = Project(Path(config_file))
     if not project.config_file.is_file():
         raise BuildError(f"{config_file} not found: run the build from the project folder or pass --config.")
+    if not incremental:
+        clear_state(out)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    checked = check(data_dir, today=today)
+    checked = check(data_dir, today=today, cache=state_dir(out))
     timings["validate"] = time.perf_counter() - started
     if not checked.ok:
         raise DataError(checked.problems, checked.checked)
@@ -258,6 +326,21 @@ def build_site(
     else:
         copy_hand_written(Path(mk["docs_dir"]), Path(docs_dir))
     t = load_catalogue(project.templates, checked.config.languages[0])
+    footer = footer_text(checked.config, t, today)
+    key = build_key(project, data_dir, checked, overrides, footer, today)
+    groups_of = {a.id: asset_groups(a.categories, a.areas) for a in checked.assets}
+    plan = (
+        plan_build(
+            load_state(out),
+            key,
+            checked.record_hashes,
+            groups_of,
+            str(Path(docs_dir).resolve()),
+            lambda known: unchanged_on_disk(Path(docs_dir), known),
+        )
+        if mk["nav"]
+        else Plan(reason="mkdocs.yml has no nav: every page lists every other")
+    )
     site = Site(
         checked.config,
         t,
@@ -270,36 +353,79 @@ def build_site(
     )
     env = environment(project.templates)
     try:
-        files: dict[str, str | bytes] = dict(render_pages(site, env))
-        files |= render_map_page(site, env)
+        files: dict[str, Content] = dict(render_pages(site, env, plan.skip, plan.groups))
+        files |= render_map_page(site, env, plan.skip)
         files |= render_find_page(site, env)
-        files |= render_sheets(site, env, checked.config.site_url)
-        files |= render_open_data(site, checked, env)
+        files |= render_sheets(site, env, checked.config.site_url, plan.groups)
+        files |= render_open_data(site, checked, env, plan.skip)
     except Exception as exc:  # a template error is a bug in a template, reported without a traceback
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
     files |= vendor_files(project)
     timings["render"] = time.perf_counter() - started
-    progress(f"Rendered {len(files)} files in {timings['render']:.1f} s.")
+    rendered = sum(1 for content in files.values() if content is not KEEP)
+    progress(f"Rendered {rendered} files in {timings['render']:.1f} s ({len(files) - rendered} unchanged).")
 
     started = time.perf_counter()
     pages, data_files = split_data(files)
+    previous = plan.previous
     try:
-        written, removed = sync_generated(docs_dir, pages)
+        written, removed, docs_record = sync_generated(docs_dir, pages, previous.docs if previous else None)
     except WriteError as exc:
         raise BuildError(str(exc)) from exc
+    page_hashes = {rel: record[0] for rel, record in docs_record.items() if rel.endswith(".md")}
+    page_hashes |= hand_written_pages(Path(docs_dir))
+    data_hashes = {
+        path: previous.data[path] if content is KEEP and previous else digest(as_bytes(content))
+        for path, content in data_files.items()
+    }
     timings["write"] = time.perf_counter() - started
     progress(f"Wrote {written} changed files, removed {removed}; running MkDocs (strict)…")
 
     started = time.perf_counter()
-    staged = staging_dir(Path(out))
+    keep: set[str] = set()
+    gone: list[str] = []
+    if previous:
+        keep = {p for p, h in page_hashes.items() if previous.pages.get(p, [None])[0] == h}
+        keep |= {p for p, h in data_hashes.items() if previous.data.get(p) == h}
+        gone = [previous.pages[p][1] for p in previous.pages if p not in page_hashes]
+        gone += [p for p in previous.data if p not in data_hashes]
+    staged = staging_dir(out)
+    notice = _DirtyBuildNotice()
+    logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
-        footer = footer_text(checked.config, t, today)
-        run_mkdocs(project.config_file, docs_dir.resolve(), staged, footer, overrides, data_files)
-        swap_in(staged, Path(out))
+        outputs = run_mkdocs(
+            project.config_file,
+            docs_dir.resolve(),
+            staged,
+            footer,
+            overrides,
+            data_files,
+            previous=out.resolve() if previous else None,
+            keep=keep,
+        )
+        forget_state(out)
+        try:
+            merge_in(staged, out, gone) if previous else swap_in(staged, out)
+        except OSError as exc:
+            raise BuildError(f"cannot update {out}/: {exc.strerror or exc}; it was put back as it was") from exc
     except BaseException:
         discard(staged)
         raise
+    finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(notice)
+    save_state(
+        out,
+        BuildState(
+            key,
+            {i: [h, groups_of[i]] for i, h in checked.record_hashes.items()},
+            docs_record,
+            {p: [h, outputs[p]] for p, h in page_hashes.items() if p in outputs},
+            data_hashes,
+            str(Path(docs_dir).resolve()),
+        ),
+    )
     timings["mkdocs"] = time.perf_counter() - started
-    progress(f"MkDocs built the site in {timings['mkdocs']:.1f} s; it is in {out}/.")
-    pages = sum(1 for name in files if name.endswith(".md"))
-    return BuildResult(checked, pages, written, removed, timings)
+    how = "only what changed" if previous else f"everything: {plan.reason}"
+    progress(f"MkDocs built {how} in {timings['mkdocs']:.1f} s; the site is in {out}/.")
+    count = sum(1 for name in files if name.endswith(".md"))
+    return BuildResult(checked, count, written, removed, timings, incremental=previous is not None)

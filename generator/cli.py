@@ -55,12 +55,12 @@ def validate_command(data_dir: Path, fmt: str, strict: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
-def run_build(data_dir: Path, out: Path, config_file: Path) -> BuildResult:
+def run_build(data_dir: Path, out: Path, config_file: Path, full: bool = False) -> BuildResult:
     """Build once, turning data problems and build failures into messages and exit codes."""
     if not (data_dir / SCHEMA_FILE).is_file():
         raise click.UsageError(f"{data_dir} has no {SCHEMA_FILE}: is --data pointing at the assets_data folder?")
     try:
-        return build_site(data_dir, out, config_file, progress=lambda m: click.echo(m, err=True))
+        return build_site(data_dir, out, config_file, progress=lambda m: click.echo(m, err=True), incremental=not full)
     except DataError as exc:
         click.echo(report(exc.problems, exc.checked, "text"))
         click.echo(f"The site was not built; {out}/ is unchanged.", err=True)
@@ -75,9 +75,17 @@ def run_build(data_dir: Path, out: Path, config_file: Path) -> BuildResult:
 @DATA_OPTION
 @OUT_OPTION
 @CONFIG_OPTION
-def build_command(data_dir: Path, out: Path, config_file: Path) -> None:
-    """Validate the records and build the website (atomic: a failed build changes nothing)."""
-    run_build(data_dir, out, config_file)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Build everything, ignoring what the previous build kept beside the site (.site-state/ for site/).",
+)
+def build_command(data_dir: Path, out: Path, config_file: Path, full: bool) -> None:
+    """Validate the records and build the website (atomic: a failed build changes nothing).
+
+    After the first build, only what changed since the previous one is validated, rendered and built.
+    """
+    run_build(data_dir, out, config_file, full)
 
 
 @main.command("serve")

@@ -9,6 +9,7 @@ import re
 
 from icalendar import Timezone
 
+from .buildstate import KEEP, Keep
 from .catalogue import Catalogue
 from .model import Asset, Location, Session
 from .oruk import byday, oruk_id, web_url
@@ -151,6 +152,7 @@ def _zone() -> str:
     return zone.to_ical().decode("utf-8")
 
 
-def calendars(assets: list[Asset], t: Catalogue) -> dict[str, bytes]:
-    """One .ics per asset with regular sessions, keyed by '<asset id>.ics'."""
-    return {f"{a.id}.ics": asset_calendar(a, t) for a in sorted(assets, key=lambda a: a.id) if a.sessions}
+def calendars(assets: list[Asset], t: Catalogue, skip: frozenset[str] = frozenset()) -> dict[str, bytes | Keep]:
+    """One .ics per asset with regular sessions, keyed by '<asset id>.ics' (KEEP for assets in skip)."""
+    ordered = sorted(assets, key=lambda a: a.id)
+    return {f"{a.id}.ics": KEEP if a.id in skip else asset_calendar(a, t) for a in ordered if a.sessions}

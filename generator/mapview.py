@@ -8,6 +8,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
+from .buildstate import KEEP, Keep
 from .render import Site, json_script
 from .schedule import describe
 
@@ -101,16 +102,22 @@ def folium_parts(site: Site, root: str) -> tuple[str, str, str]:
     )
     fmap.default_js = [(name, root + path) for name, path in VENDOR_JS]
     fmap.default_css = [(name, root + path) for name, path in VENDOR_CSS]
-    folium.TileLayer(tiles=config.tiles, attr=config.attribution, name=config.tile_provider, max_zoom=19).add_to(fmap)
-    AssetLayer().add_to(fmap)
+    tiles = folium.TileLayer(tiles=config.tiles, attr=config.attribution, name=config.tile_provider, max_zoom=19)
+    tiles.add_to(fmap)
+    layer = AssetLayer()
+    layer.add_to(fmap)
+    # Fixed element names instead of folium's random ones, so the page is the same from the same
+    # settings and a rebuild does not rebuild it for nothing.
+    for element, name in ((fmap, "assets"), (tiles, "tiles"), (layer, "markers")):
+        element._id = name
     figure = fmap.get_root()
     figure.render()
     head = "\n".join(child.render() for name, child in figure.header._children.items() if name != "meta_http")
     return head, figure.html.render(), figure.script.render()
 
 
-def render_map_page(site: Site, env) -> dict[str, str]:
-    """The map page and its data files, as {path in the docs folder: text}."""
+def render_map_page(site: Site, env, skip: frozenset[str] = frozenset()) -> dict[str, str | Keep]:
+    """The map page and its data files, as {path in the docs folder: text}; assets in skip keep their card."""
     root = "../"
     colours = category_colours(site)
     head, body, script = folium_parts(site, root)
@@ -133,7 +140,8 @@ def render_map_page(site: Site, env) -> dict[str, str]:
     )
     files = {"map.md": page, "assets/data/map.json": json.dumps(map_points(site), separators=(",", ":"))}
     for asset in site.assets:  # every asset: the signposting sheet uses these too
-        files[f"assets/data/asset/{asset.id}.json"] = json.dumps(
-            asset_card(site, asset), ensure_ascii=False, separators=(",", ":")
+        card = (
+            KEEP if asset.id in skip else json.dumps(asset_card(site, asset), ensure_ascii=False, separators=(",", ":"))
         )
+        files[f"assets/data/asset/{asset.id}.json"] = card
     return files

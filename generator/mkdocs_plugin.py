@@ -7,7 +7,13 @@ pages are excluded from the search plugin's HTML parsing (front matter `search: 
 their searchable text, already escaped, in `cam_search`; the plugin adds those entries to the theme's
 search index after the build. Data files (JSON, CSV, calendars) come from the build in memory
 (`data_files`) and are handed to MkDocs as generated files, so they are written once, into the
-site, instead of into the docs folder and then copied. Everything else is MkDocs and Material as usual.
+site, instead of into the docs folder and then copied.
+
+For a rebuild, `assetmap build` names the previous site (`previous`) and the pages and data files
+whose output there is still current (`keep`). MkDocs then runs a dirty build into an empty folder:
+kept files are marked unmodified, so only changed pages are read, rendered and written, and the
+search entries of kept pages are taken from the previous index. Everything else is MkDocs and
+Material as usual.
 """
 
 from __future__ import annotations
@@ -15,32 +21,80 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+
+from .buildstate import KEEP, Content
 
 MARKER = "<!-- assetmap:html -->"
 
 
+class _Unchanged(File):
+    """A file whose output in the previous site is current: MkDocs' dirty build skips it."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
+def _unchanged(file: File) -> File:
+    file.__class__ = _Unchanged  # the same file; only is_modified differs
+    return file
+
+
+def _page_of(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def _page_url(file: File) -> str:
+    """A page's URL as search entries give it (the home page's is empty, as in mkdocs.structure.pages.Page)."""
+    return "" if file.url in (".", "./") else file.url
+
+
 class PrerenderedPages(BasePlugin):
-    """Keep pre-rendered HTML out of Markdown conversion."""
+    """Keep pre-rendered HTML out of Markdown conversion; build only what changed when asked."""
 
     def __init__(self) -> None:
         self._html: dict[str, str] = {}
         self._search: list[dict] = []
-        self.data_files: dict[str, str | bytes] = {}  # set by `assetmap build` before each build
+        self._order: dict[str, int] = {}
+        self._kept_urls: set[str] = set()
+        # Set by `assetmap build` before each build:
+        self.data_files: dict[str, Content] = {}
+        self.previous: Path | None = None
+        self.keep: set[str] = set()
+        # Read by `assetmap build` after it: where each page was written, by its source path.
+        self.page_outputs: dict[str, str] = {}
 
     def on_pre_build(self, config) -> None:
         """Start each build with no collected search entries."""
         self._search = []
 
     def on_files(self, files: Files, config) -> Files:
-        """Add the build's data files as generated files (a stale copy in the docs folder gives way)."""
+        """Add the build's data files as generated files; mark what the previous site already holds."""
+        kept = []
+        for file in files:
+            if file.src_uri in self.data_files:
+                continue  # a stale copy in the docs folder gives way
+            if file.src_uri in self.keep and file.is_documentation_page():
+                file = _unchanged(file)
+            kept.append(file)
         for path, content in self.data_files.items():
-            existing = files.get_file_from_path(path)
-            if existing is not None:
-                files.remove(existing)
-            files.append(File.generated(config, path, content=content))
-        return files
+            if path in self.keep and self.previous is not None:
+                kept.append(_unchanged(File.generated(config, path, abs_src_path=str(self.previous / path))))
+            elif content is KEEP:
+                raise PluginError(f"{path} was left for the previous site to provide, but no previous site was given.")
+            else:
+                kept.append(File.generated(config, path, content=content))
+        return Files(kept)
+
+    def on_env(self, env, config, files: Files):
+        """Note every page's place and output, for the search index and the build's state."""
+        pages = files.documentation_pages()
+        self._order = {_page_url(file): i for i, file in enumerate(pages)}
+        self._kept_urls = {_page_url(file) for file in pages if isinstance(file, _Unchanged)}
+        self.page_outputs = {file.src_uri: file.dest_uri for file in pages}
+        return env
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         """Set aside everything after the marker; Markdown converts only what comes before it."""
@@ -63,10 +117,15 @@ class PrerenderedPages(BasePlugin):
         return context
 
     def on_post_build(self, config) -> None:
-        """Add the collected entries to the search index the theme wrote."""
+        """Complete the search index the theme wrote: our entries, the kept pages' entries, one order."""
         index_file = Path(config["site_dir"]) / "search" / "search_index.json"
-        if not self._search or not index_file.is_file():
+        if not index_file.is_file():
             return
         index = json.loads(index_file.read_text(encoding="utf-8"))
-        index["docs"].extend(sorted(self._search, key=lambda d: d["location"]))
+        docs = index["docs"] + self._search
+        if self._kept_urls and self.previous is not None:
+            previous = json.loads((self.previous / "search" / "search_index.json").read_text(encoding="utf-8"))
+            docs += [d for d in previous["docs"] if _page_of(d["location"]) in self._kept_urls]
+        last = len(self._order)
+        index["docs"] = sorted(docs, key=lambda d: self._order.get(_page_of(d["location"]), last))
         index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -7,18 +7,19 @@ import datetime as dt
 import html
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .buildstate import KEEP, Keep
 from .catalogue import Catalogue
 from .fieldref import field_reference
 from .icsfeed import calendars
 from .importer import csv_columns
 from .model import Area, Asset, Category
-from .oruk import PAGE_SIZE, to_service, web_url
+from .oruk import PAGE_SIZE, oruk_id, to_service, web_url
 from .pipeline import Checked
 from .render import Site
 from .schedule import describe
@@ -158,46 +159,51 @@ def geojson(site: Site) -> dict:
 # --- Open Referral UK -----------------------------------------------------------------------------
 
 
-def oruk_services(site: Site) -> list[dict]:
-    """Every asset as an ORUK service, ordered by id."""
+def oruk_services(site: Site, wanted: Callable[[int, Asset], bool] = lambda i, a: True) -> list[dict | None]:
+    """Every asset as an ORUK service, ordered by id (None for those wanted leaves out)."""
     categories = {c.id: (c.name, c.description) for c in site.categories}
     areas = {a.id: a.name for a in site.areas}
     region = site.config.area_name
-    return [to_service(a, site.t, categories, areas, region) for a in sorted(site.assets, key=lambda a: a.id)]
+    ordered = sorted(site.assets, key=lambda a: a.id)
+    return [to_service(a, site.t, categories, areas, region) if wanted(i, a) else None for i, a in enumerate(ordered)]
 
 
-def oruk_files(site: Site) -> dict[str, str]:
-    """services.json shaped like ORUK's paginated /services response, and one file per service."""
-    services = oruk_services(site)
+def oruk_files(site: Site, skip: frozenset[str] = frozenset()) -> dict[str, str | Keep]:
+    """services.json shaped like ORUK's paginated /services response, and one file per service (KEEP for skip)."""
+    services = oruk_services(site, lambda i, a: i < PAGE_SIZE or a.id not in skip)
+    first = services[:PAGE_SIZE]
     pages = max(1, -(-len(services) // PAGE_SIZE))
     listing = {
         "total_items": len(services),
         "total_pages": pages,
         "page_number": 1,
-        "size": len(services[:PAGE_SIZE]),
+        "size": len(first),
         "first_page": True,
         "last_page": pages == 1,
         "empty": not services,
-        "contents": services[:PAGE_SIZE],
+        "contents": first,
     }
-    files = {"services.json": _compact(listing)}
-    files |= {f"services/{s['id']}.json": _compact(s) for s in services}
+    files: dict[str, str | Keep] = {"services.json": _compact(listing)}
+    for asset, service in zip(sorted(site.assets, key=lambda a: a.id), services, strict=True):
+        files[f"services/{oruk_id(asset.id)}.json"] = KEEP if asset.id in skip else _compact(service)
     return files
 
 
 # --- everything -----------------------------------------------------------------------------------
 
 
-def export_files(site: Site, schema: Schema, fmt: str) -> dict[str, str | bytes]:
-    """The files of one format, keyed by their path inside its folder."""
+def export_files(
+    site: Site, schema: Schema, fmt: str, skip: frozenset[str] = frozenset()
+) -> dict[str, str | bytes | Keep]:
+    """The files of one format, keyed by their path inside its folder (per-asset files of skip are KEEP)."""
     if fmt == "datapackage":
         return dict(data_package(schema, site.assets, site.categories, site.areas))
     if fmt == "oruk":
-        return dict(oruk_files(site))
+        return dict(oruk_files(site, skip))
     if fmt == "geojson":
         return {"assets.geojson": _compact(geojson(site))}
     if fmt == "ics":
-        return dict(calendars(site.assets, site.t))
+        return dict(calendars(site.assets, site.t, skip))
     raise ValueError(f"unknown format {fmt}")
 
 
@@ -210,11 +216,17 @@ def _markdown_text(text: str) -> Markup:
     return Markup(html.escape("\n".join(lines).strip(), quote=False))
 
 
-def render_open_data(site: Site, checked: Checked, env: Environment) -> dict[str, str | bytes]:
-    """The Open data page and every published data file, keyed by path inside the docs folder."""
-    files: dict[str, str | bytes] = {}
+def render_open_data(
+    site: Site, checked: Checked, env: Environment, skip: frozenset[str] = frozenset()
+) -> dict[str, str | bytes | Keep]:
+    """The Open data page and every published data file, keyed by path inside the docs folder.
+
+    The per-asset files (calendars, ORUK services) of assets in skip are KEEP.
+    """
+    files: dict[str, str | bytes | Keep] = {}
     for fmt, folder in PUBLISHED.items():
-        files |= {folder + name: content for name, content in export_files(site, checked.schema, fmt).items()}
+        exported = export_files(site, checked.schema, fmt, skip)
+        files |= {folder + name: content for name, content in exported.items()}
     mapping = [(f.table, f.name, f.oruk) for t in checked.schema.tables for f in t.fields if f.oruk]
     page = env.get_template("opendata.md.j2").render(
         site=site,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .buildstate import code_digest, digest, load_cache, save_cache, tree_digest
 from .config import Config
-from .loader import list_records, load_dataset
+from .loader import display_path, list_records, load_dataset
 from .model import Area, Asset, Category, build_assets, build_vocabulary
 from .problems import Problem, sort_problems
 from .rules import check_unique_ids, record_ids
@@ -30,6 +31,7 @@ class Checked:
     assets: list[Asset]
     categories: list[Category]
     areas: list[Area]
+    record_hashes: dict[str, str] = field(default_factory=dict)  # asset id -> hash of its record file
 
     @property
     def ok(self) -> bool:
@@ -58,29 +60,76 @@ def _check_chunk(data_dir: Path, descriptor: dict, paths: list[Path], today: dt.
     return _ChunkResult(result.problems, ids, build_assets(result.tables), categories, areas, result.config)
 
 
-def check(data_dir: Path, today: dt.date | None = None, workers: int | None = None) -> Checked:
-    """Validate a data folder and build its model, reporting every problem at once."""
+def inputs_digest(data_dir: Path, descriptor: dict, today: dt.date) -> str:
+    """A hash of what validating a record depends on besides the record: code, schema, vocabularies, settings, date."""
+    sources = [data_dir / r["record"]["source"] for r in descriptor["resources"] if r["record"]["source"] != "assets"]
+    return digest(code_digest(), tree_digest(data_dir / "config.yaml", *sources), repr(descriptor), today.isoformat())
+
+
+def _cache_entries(result: _ChunkResult, paths: list[Path], hashes: dict[Path, str]) -> dict[str, tuple]:
+    """Per record of a valid chunk: (hash, its problems, its id, its asset), keyed by file name."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in result.problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    ids = {file: (asset_id, file, line) for asset_id, file, line in result.ids}
+    assets = {a.id: a for a in result.assets}
+    entries = {}
+    for path in paths:
+        shown = display_path(path)
+        if shown in ids and ids[shown][0] in assets:
+            entries[path.name] = (hashes[path], by_file.get(shown, []), ids[shown], assets[ids[shown][0]])
+    return entries
+
+
+def check(
+    data_dir: Path, today: dt.date | None = None, workers: int | None = None, cache: Path | None = None
+) -> Checked:
+    """Validate a data folder and build its model, reporting every problem at once.
+
+    With a cache folder, records whose file is unchanged since the last check (and whose schema,
+    vocabularies, settings and date are the same) are taken from the cache instead of validated again.
+    """
     data_dir = Path(data_dir)
     today = today or dt.date.today()
     schema = load_schema(data_dir)
     paths, problems = list_records(data_dir)
+    hashes = {path: digest(path.read_bytes()) for path in paths} if cache else {}
+    key = inputs_digest(data_dir, schema.descriptor, today) if cache else ""
+    cached = load_cache(cache, key) if cache else {}
+    hits = {p: cached[p.name] for p in paths if p.name in cached and cached[p.name][0] == hashes[p]}
+    todo = [p for p in paths if p not in hits]
     workers = workers or min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_FROM or workers < 2:
-        results = [_check_chunk(data_dir, schema.descriptor, paths, today)]
+    if len(todo) < PARALLEL_FROM or workers < 2:
+        chunks = [todo]
+        results = [_check_chunk(data_dir, schema.descriptor, todo, today)]
     else:
-        size = -(-len(paths) // workers)
-        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        size = -(-len(todo) // workers)
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         with ProcessPoolExecutor(len(chunks)) as pool:
             futures = [pool.submit(_check_chunk, data_dir, schema.descriptor, chunk, today) for chunk in chunks]
             results = [f.result() for f in futures]
     for result in results:
         problems += result.problems
-    problems += check_unique_ids([i for r in results for i in r.ids])
+    for _hash, record_problems, _id, _asset in hits.values():
+        problems += record_problems
+    ids = [i for r in results for i in r.ids] + [entry[2] for entry in hits.values()]
+    problems += check_unique_ids(ids)
     problems = sort_problems(problems)
+    if cache:
+        entries = {p.name: entry for p, entry in hits.items()}
+        for result, chunk in zip(results, chunks, strict=True):
+            if not any(p.is_error for p in result.problems):
+                entries |= _cache_entries(result, chunk, hashes)
+        save_cache(cache, key, entries)
     first = results[0]
     config = first.config
     if any(p.is_error for p in problems):
         return Checked(problems, len(paths), config, schema, [], [], [])
-    assets = sorted((a for r in results for a in r.assets), key=lambda a: (a.name.casefold(), a.id))
+    found = [a for r in results for a in r.assets] + [entry[3] for entry in hits.values()]
+    assets = sorted(found, key=lambda a: (a.name.casefold(), a.id))
+    record_hashes = {}
+    if cache:
+        by_file = {file: asset_id for asset_id, file, _line in ids}
+        record_hashes = {by_file[display_path(p)]: h for p, h in hashes.items() if display_path(p) in by_file}
     schema = schema.with_bounding_box(config.south, config.west, config.north, config.east)
-    return Checked(problems, len(paths), config, schema, assets, first.categories, first.areas)
+    return Checked(problems, len(paths), config, schema, assets, first.categories, first.areas, record_hashes)

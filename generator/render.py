@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .buildstate import KEEP, Keep
 from .catalogue import Catalogue
 from .config import Config
 from .model import Area, Asset, Category
@@ -176,22 +177,30 @@ def _date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def render_pages(site: Site, env: Environment) -> dict[str, str]:
-    """Every generated page, as {path inside the docs folder: text}."""
+def render_pages(
+    site: Site, env: Environment, skip: frozenset[str] = frozenset(), groups: set[str] | None = None
+) -> dict[str, str | Keep]:
+    """Every generated page, as {path inside the docs folder: text}.
+
+    Pages the previous build made from the same inputs are KEEP: the pages of assets in skip, and
+    the need and area pages not in groups (None: render them all).
+    """
     common = {"site": site, "t": site.t, "date": _date}
-    pages: dict[str, str] = {}
+    pages: dict[str, str | Keep] = {}
     asset_template = env.get_template("asset.md.j2")
     for asset in site.assets:
-        pages[f"support/{asset.id}.md"] = asset_template.render(asset=asset, root="../../", **common)
+        page = KEEP if asset.id in skip else asset_template.render(asset=asset, root="../../", **common)
+        pages[f"support/{asset.id}.md"] = page
     list_template = env.get_template("list.md.j2")
-    for category in site.categories:
-        pages[f"need/{category.id}.md"] = list_template.render(
-            kind="need", subject=category, items=site.by_category.get(category.id, []), root="../../", **common
-        )
-    for area in site.areas:
-        pages[f"area/{area.id}.md"] = list_template.render(
-            kind="area", subject=area, items=site.by_area.get(area.id, []), root="../../", **common
-        )
+    for kind, subjects, members in (("need", site.categories, site.by_category), ("area", site.areas, site.by_area)):
+        for subject in subjects:
+            pages[f"{kind}/{subject.id}.md"] = (
+                KEEP
+                if groups is not None and f"{kind}/{subject.id}" not in groups
+                else list_template.render(
+                    kind=kind, subject=subject, items=members.get(subject.id, []), root="../../", **common
+                )
+            )
     index_template = env.get_template("browse.md.j2")
     pages["need/index.md"] = index_template.render(
         kind="need", entries=site.categories, counts=site.by_category, root="../", **common

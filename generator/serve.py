@@ -36,6 +36,7 @@ def serve(
 
     Files the build itself writes into the generated part of docs_dir are not watched.
     """
+    seen = _snapshot(watch, docs_dir)
     rebuild()
     handler = functools.partial(_Handler, directory=str(Path(out).resolve()))
 
@@ -45,15 +46,15 @@ def serve(
     server = Server(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Serving {out}/ at http://127.0.0.1:{port}/ (Ctrl+C to stop); rebuilding when records or templates change.")
-    seen = _snapshot(watch, docs_dir)
     try:
         while True:
             time.sleep(interval)
             now = _snapshot(watch, docs_dir)
             if now != seen:
+                # what this rebuild starts from: a change made while it runs is seen next time round
+                seen = now
                 print("Change seen; rebuilding…")
                 rebuild()
-                seen = _snapshot(watch, docs_dir)
                 # the server serves from a folder that the swap replaced: point it at the new one
                 server.RequestHandlerClass = functools.partial(_Handler, directory=str(Path(out).resolve()))
     except KeyboardInterrupt:

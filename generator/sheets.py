@@ -8,6 +8,7 @@ import json
 import segno
 from markupsafe import Markup
 
+from .buildstate import KEEP, Keep
 from .render import Site, json_script
 
 
@@ -44,8 +45,11 @@ def list_strings(site: Site) -> str:
     return json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
 
 
-def render_sheets(site: Site, env, site_url: str) -> dict[str, str]:
-    """The sheet page, the list page, a sheet per category and per area, and the strings file."""
+def render_sheets(site: Site, env, site_url: str, groups: set[str] | None = None) -> dict[str, str | Keep]:
+    """The sheet page, the list page, a sheet per category and per area, and the strings file.
+
+    Pre-built sheets of needs and areas not in groups are KEEP (None: render them all).
+    """
     t = site.t
     common = {"site": site, "t": t}
     today = f"{site.today.day} {site.today:%B %Y}"
@@ -58,11 +62,14 @@ def render_sheets(site: Site, env, site_url: str) -> dict[str, str]:
         "assets/data/strings.json": list_strings(site),
     }
     template = env.get_template("prebuilt_sheet.md.j2")
-    for kind, entries, groups in (("need", site.categories, site.by_category), ("area", site.areas, site.by_area)):
+    for kind, entries, members in (("need", site.categories, site.by_category), ("area", site.areas, site.by_area)):
         for entry in entries:
+            if groups is not None and f"{kind}/{entry.id}" not in groups:
+                files[f"sheets/{kind}/{entry.id}.md"] = KEEP
+                continue
             path = f"sheets/{kind}/{entry.id}/"
             url = site_url.rstrip("/") + "/" + path
-            items = [a for a in groups.get(entry.id, []) if a.status != "closed"]
+            items = [a for a in members.get(entry.id, []) if a.status != "closed"]
             files[f"sheets/{kind}/{entry.id}.md"] = template.render(
                 kind=kind,
                 subject=entry,

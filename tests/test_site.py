@@ -209,7 +209,7 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
         build_site(data, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".site-build-", ".site-old-"))]
 
 
 def test_mkdocs_failure_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
@@ -287,6 +287,36 @@ def test_full_disk_while_mkdocs_writes_leaves_the_previous_site_untouched(tmp_pa
     monkeypatch.setattr(mkdocs.utils, "write_file", fills_up)
     monkeypatch.setattr("mkdocs.commands.build.utils.write_file", fills_up)
     with pytest.raises(BuildError, match="No space left on device"):
-        build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
+        build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
     assert _snapshot(out) == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".site-build-", ".site-old-"))]
+
+
+def test_failure_while_a_rebuild_moves_changed_files_in_puts_every_file_back(tmp_path, previous_site, monkeypatch):
+    out, before = previous_site
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    import generator.write
+
+    real = generator.write.os.replace
+    calls = {"n": 0}
+
+    def fails_midway(source, target):  # the second file moved into the site fails
+        if Path(target).is_relative_to(out) and Path(source).name != Path(target).name + ".tmp":
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real(source, target)
+
+    build_site(data, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")  # the same records, from their copy
+    record = data / "assets" / "stroud-valleys-walkers.yaml"
+    record.write_text(record.read_text().replace("whatever the weather", "in all weathers"))
+    monkeypatch.setattr(generator.write.os, "replace", fails_midway)
+    with pytest.raises(BuildError, match="No space left on device; it was put back as it was"):
+        build_site(data, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
+    monkeypatch.setattr(generator.write.os, "replace", real)
+    assert calls["n"] >= 2, "the rebuild should have been moving files in when it failed"
+    assert _snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".site-build-", ".site-old-"))]
+    result = build_site(data, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
+    assert not result.incremental, "after a failed rebuild the next build starts from scratch"
+    assert "in all weathers" in (out / "support" / "stroud-valleys-walkers" / "index.html").read_text()

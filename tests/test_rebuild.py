@@ -1,0 +1,108 @@
+"""Rebuilds: only what changed is rebuilt, and the result is the site a full build makes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+
+from .conftest import ROOT, make_data_dir
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _full_build(data: Path, where: Path) -> dict[str, bytes]:
+    build_site(data, where / "site", ROOT / "mkdocs.yml", docs_dir=where / "docs", incremental=False)
+    return _files(where / "site")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A copy of the sample data, built once into tmp_path/site."""
+    monkeypatch.chdir(ROOT)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    first = build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
+    assert not first.incremental
+    return data, tmp_path
+
+
+def _rebuild(data: Path, tmp_path: Path):
+    return build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
+
+
+def test_a_rebuild_after_records_change_is_the_site_a_full_build_makes(project):
+    data, tmp_path = project
+    record = data / "assets" / "stroud-valleys-walkers.yaml"
+    text = record.read_text()
+    record.write_text(text.replace("name: Stroud Valleys Walkers", "name: Stroud Valley Ramblers"))
+    other = data / "assets" / "nailsworth-knit-and-natter.yaml"
+    other.write_text(other.read_text().replace("  - arts-and-crafts", "  - money-and-benefits", 1))
+    result = _rebuild(data, tmp_path)
+    assert result.incremental
+    # the 2 asset pages; the need and area pages and sheets of the 5 groups they are or were in; the
+    # home page and the browse-by-need page (their counts changed). Not the other ~100 pages.
+    assert result.written == 2 + 2 * 5 + 2
+    rebuilt = _files(tmp_path / "site")
+    assert rebuilt == _full_build(data, tmp_path / "full")
+    assert b"Stroud Valley Ramblers" in rebuilt["support/stroud-valleys-walkers/index.html"]
+    assert b"nailsworth-knit-and-natter" in rebuilt["need/money-and-benefits/index.html"]
+    assert b"nailsworth-knit-and-natter" not in rebuilt["need/arts-and-crafts/index.html"]
+
+
+def test_a_rebuild_removes_every_file_of_a_removed_record_and_adds_a_new_one(project):
+    data, tmp_path = project
+    before = _files(tmp_path / "site")
+    gone = [path for path in before if "stroud-valleys-walkers" in path]
+    assert {"support/stroud-valleys-walkers/index.html", "data/calendar/stroud-valleys-walkers.ics"} <= set(gone)
+    source = data / "assets" / "stroud-valleys-walkers.yaml"
+    text = source.read_text()
+    source.unlink()
+    (data / "assets" / "stroud-valley-striders.yaml").write_text(
+        text.replace("id: stroud-valleys-walkers", "id: stroud-valley-striders")
+    )
+    result = _rebuild(data, tmp_path)
+    assert result.incremental
+    rebuilt = _files(tmp_path / "site")
+    assert not [path for path in rebuilt if "stroud-valleys-walkers/" in path or "stroud-valleys-walkers." in path]
+    assert "support/stroud-valley-striders/index.html" in rebuilt
+    assert rebuilt == _full_build(data, tmp_path / "full")
+
+
+def test_a_rebuild_with_nothing_changed_changes_nothing(project):
+    data, tmp_path = project
+    before = {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    result = _rebuild(data, tmp_path)
+    assert result.incremental and result.written == 0
+    after = {p: p.stat().st_mtime_ns for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert after == before
+
+
+@pytest.mark.parametrize("change", ["template", "vocabulary", "date"])
+def test_anything_every_page_depends_on_means_a_full_build(project, change, monkeypatch):
+    data, tmp_path = project
+    templates = None
+    if change == "template":
+        project_dir = tmp_path / "project"
+        shutil.copytree(ROOT / "templates", project_dir / "templates")
+        (project_dir / "node_modules").symlink_to(ROOT / "node_modules")
+        config = project_dir / "mkdocs.yml"
+        config.write_text((ROOT / "mkdocs.yml").read_text().replace("site_src", str(ROOT / "site_src")))
+        page = project_dir / "templates" / "asset.md.j2"
+        page.write_text(page.read_text().replace('<p class="cam-summary">', '<p class="cam-summary cam-lead">', 1))
+        templates = config
+    elif change == "vocabulary":
+        vocabulary = data / "vocabularies" / "areas.yaml"
+        vocabulary.write_text(vocabulary.read_text().replace("name: Gloucester\n", "name: Gloucester city\n", 1))
+    config_file = templates or ROOT / "mkdocs.yml"
+    today = None
+    if change == "date":
+        import datetime as dt
+
+        today = dt.date.today() + dt.timedelta(days=1)
+    result = build_site(data, tmp_path / "site", config_file, docs_dir=tmp_path / "docs", today=today)
+    assert not result.incremental
