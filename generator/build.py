@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import html
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,11 +50,9 @@ from .write import (
     discard,
     hand_written_pages,
     merge_in,
-    split_data,
+    remove_generated,
     staging_dir,
     swap_in,
-    sync_generated,
-    unchanged_on_disk,
 )
 
 # Library files the site serves itself, copied from node_modules (see package.json).
@@ -220,13 +219,15 @@ def run_mkdocs(
     site_dir: Path,
     copyright_text: str,
     overrides: dict | None = None,
-    data_files: dict[str, Content] | None = None,
+    generated: dict[str, Content] | None = None,
     previous: Path | None = None,
     keep: set[str] | None = None,
+    parallel: set[str] | None = None,
 ) -> dict[str, str]:
-    """A strict MkDocs build of docs_dir and data_files (in memory) into site_dir; BuildError with MkDocs' warnings.
+    """A strict MkDocs build of docs_dir and the generated files (in memory) into site_dir; BuildError on warnings.
 
-    With a previous site, a dirty build: the files in keep are current there and are not written again.
+    A dirty build, into an empty site_dir: with a previous site, the files in keep are current there
+    and are not written again; the pages in parallel may be built by worker processes, one per core.
     Returns each page's output path in the site, by its source path.
     """
     collector = _Collector()
@@ -244,9 +245,10 @@ def run_mkdocs(
         plugin = cfg.plugins.get("assetmap")
         if plugin is None:
             raise BuildError(f"{config_file} must list the assetmap plugin under plugins: (as mkdocs.yml here does).")
-        plugin.data_files = data_files or {}
+        plugin.generated = generated or {}
         plugin.previous, plugin.keep = previous, keep or set()
-        mkdocs_build(cfg, dirty=previous is not None)
+        plugin.parallel, plugin.workers = parallel or set(), min(os.cpu_count() or 1, 4)
+        mkdocs_build(cfg, dirty=True)
         return dict(plugin.page_outputs)
     except (MkDocsException, OSError) as exc:
         details = "; ".join(collector.messages) or str(exc)
@@ -291,9 +293,9 @@ def build_site(
 ) -> BuildResult:
     """Build the whole site into out; on any failure out is left exactly as it was.
 
-    Generated pages go into the generated part of the project's docs folder (site_src/), or into
-    docs_dir when given, which then also receives a copy of the hand-written pages (so that two
-    builds, such as parallel test runs, do not share a folder). When the previous build's state
+    Generated pages and data go to MkDocs in memory, beside the hand-written pages of the project's
+    docs folder (site_src/), or of docs_dir when given, which then receives a copy of them (so
+    that two builds, such as parallel test runs, do not share a folder). When the previous build's state
     (beside out) shows what is unchanged, only what changed is validated, rendered and built
     (incremental=False always builds everything).
     """
@@ -330,14 +332,7 @@ def build_site(
     key = build_key(project, data_dir, checked, overrides, footer, today)
     groups_of = {a.id: asset_groups(a.categories, a.areas) for a in checked.assets}
     plan = (
-        plan_build(
-            load_state(out),
-            key,
-            checked.record_hashes,
-            groups_of,
-            str(Path(docs_dir).resolve()),
-            lambda known: unchanged_on_disk(Path(docs_dir), known),
-        )
+        plan_build(load_state(out), key, checked.record_hashes, groups_of)
         if mk["nav"]
         else Plan(reason="mkdocs.yml has no nav: every page lists every other")
     )
@@ -366,22 +361,19 @@ def build_site(
     progress(f"Rendered {rendered} files in {timings['render']:.1f} s ({len(files) - rendered} unchanged).")
 
     started = time.perf_counter()
-    pages, data_files = split_data(files)
     previous = plan.previous
     try:
-        written, removed, docs_record = sync_generated(docs_dir, pages, previous.docs if previous else None)
+        removed = remove_generated(Path(docs_dir))
     except WriteError as exc:
         raise BuildError(str(exc)) from exc
-    page_hashes = {rel: record[0] for rel, record in docs_record.items() if rel.endswith(".md")}
-    page_hashes |= hand_written_pages(Path(docs_dir))
-    data_hashes = {
-        path: previous.data[path] if content is KEEP and previous else digest(as_bytes(content))
-        for path, content in data_files.items()
+    hashes = {
+        path: (previous.pages[path][0] if path.endswith(".md") else previous.data[path])
+        if content is KEEP and previous
+        else digest(as_bytes(content))
+        for path, content in files.items()
     }
-    timings["write"] = time.perf_counter() - started
-    progress(f"Wrote {written} changed files, removed {removed}; running MkDocs (strict)…")
-
-    started = time.perf_counter()
+    page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(Path(docs_dir))
+    data_hashes = {p: h for p, h in hashes.items() if not p.endswith(".md")}
     keep: set[str] = set()
     gone: list[str] = []
     if previous:
@@ -389,6 +381,11 @@ def build_site(
         keep |= {p for p, h in data_hashes.items() if previous.data.get(p) == h}
         gone = [previous.pages[p][1] for p in previous.pages if p not in page_hashes]
         gone += [p for p in previous.data if p not in data_hashes]
+    written = sum(1 for path in files if path not in keep)
+    timings["write"] = time.perf_counter() - started
+    progress(f"{written} generated files changed; running MkDocs (strict)…")
+
+    started = time.perf_counter()
     staged = staging_dir(out)
     notice = _DirtyBuildNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
@@ -399,9 +396,11 @@ def build_site(
             staged,
             footer,
             overrides,
-            data_files,
+            files,
             previous=out.resolve() if previous else None,
             keep=keep,
+            # asset pages (the theme's search skips them: their entries come back from the workers) and data
+            parallel={path for path in files if path.startswith("support/") or not path.endswith(".md")},
         )
         forget_state(out)
         try:
@@ -418,10 +417,8 @@ def build_site(
         BuildState(
             key,
             {i: [h, groups_of[i]] for i, h in checked.record_hashes.items()},
-            docs_record,
             {p: [h, outputs[p]] for p, h in page_hashes.items() if p in outputs},
             data_hashes,
-            str(Path(docs_dir).resolve()),
         ),
     )
     timings["mkdocs"] = time.perf_counter() - started

@@ -13,7 +13,6 @@ import json
 import os
 import pickle
 import shutil
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -69,10 +68,8 @@ class BuildState:
 
     key: str
     records: dict[str, list] = field(default_factory=dict)  # asset id -> [record hash, [need and area ids]]
-    docs: dict[str, list] = field(default_factory=dict)  # generated docs-folder file -> [hash, size, mtime_ns]
     pages: dict[str, list] = field(default_factory=dict)  # page source path -> [hash of its source, output path]
     data: dict[str, str] = field(default_factory=dict)  # data file path in the site -> hash of its content
-    docs_dir: str = ""
 
 
 def state_dir(out: Path) -> Path:
@@ -157,18 +154,12 @@ def plan_build(
     key: str,
     record_hashes: dict[str, str],
     groups_of: dict[str, list[str]],
-    docs_dir: str,
-    docs_unchanged: Callable[[dict[str, list]], bool],
 ) -> Plan:
     """Decide what can be kept from the previous build: the outputs of records that did not change."""
     if state is None:
         return Plan(reason="no previous build to start from")
     if state.key != key:
         return Plan(reason="code, templates, settings, vocabularies, MkDocs configuration or date changed")
-    if state.docs_dir != docs_dir:
-        return Plan(reason="the docs folder is not the one the previous build used")
-    if not docs_unchanged(state.docs):
-        return Plan(reason="generated files in the docs folder were changed outside the build")
     same = {i for i, h in record_hashes.items() if i in state.records and state.records[i][0] == h}
     changed = (record_hashes.keys() - same) | (state.records.keys() - record_hashes.keys())
     groups: set[str] = set()

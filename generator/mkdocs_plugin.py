@@ -5,26 +5,29 @@ templates. Python-Markdown would only pass that HTML through (slowly, at 10,000 
 plugin sets it aside before conversion and puts it back as the page content. Asset, need and area
 pages are excluded from the search plugin's HTML parsing (front matter `search: exclude`) and carry
 their searchable text, already escaped, in `cam_search`; the plugin adds those entries to the theme's
-search index after the build. Data files (JSON, CSV, calendars) come from the build in memory
-(`data_files`) and are handed to MkDocs as generated files, so they are written once, into the
-site, instead of into the docs folder and then copied.
+search index after the build. Generated pages and data files (JSON, CSV, calendars) come from the
+build in memory (`generated`) and are handed to MkDocs as generated files: they are written once,
+into the site, and never into the docs folder.
 
 For a rebuild, `assetmap build` names the previous site (`previous`) and the pages and data files
 whose output there is still current (`keep`). MkDocs then runs a dirty build into an empty folder:
 kept files are marked unmodified, so only changed pages are read, rendered and written, and the
-search entries of kept pages are taken from the previous index. Everything else is MkDocs and
+search entries of kept pages are taken from the previous index. On a large build, worker
+processes build the pages named in `parallel` (see pageworkers.py). Everything else is MkDocs and
 Material as usual.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from . import pageworkers
 from .buildstate import KEEP, Content
 
 MARKER = "<!-- assetmap:html -->"
@@ -40,6 +43,13 @@ class _Unchanged(File):
 def _unchanged(file: File) -> File:
     file.__class__ = _Unchanged  # the same file; only is_modified differs
     return file
+
+
+class _Elsewhere(File):
+    """A page a worker process builds: the main process's dirty build skips it."""
+
+    def is_modified(self) -> bool:
+        return False
 
 
 def _page_of(location: str) -> str:
@@ -60,9 +70,14 @@ class PrerenderedPages(BasePlugin):
         self._order: dict[str, int] = {}
         self._kept_urls: set[str] = set()
         # Set by `assetmap build` before each build:
-        self.data_files: dict[str, Content] = {}
+        self.generated: dict[str, Content] = {}
         self.previous: Path | None = None
         self.keep: set[str] = set()
+        self.parallel: set[str] = set()  # generated files worker processes may write
+        self.workers = 1  # processes in all, this one included
+        self._shares: list[list[File]] = []
+        self._running: list[pageworkers.Worker] = []
+        self._nav = None
         # Read by `assetmap build` after it: where each page was written, by its source path.
         self.page_outputs: dict[str, str] = {}
 
@@ -71,30 +86,55 @@ class PrerenderedPages(BasePlugin):
         self._search = []
 
     def on_files(self, files: Files, config) -> Files:
-        """Add the build's data files as generated files; mark what the previous site already holds."""
-        kept = []
+        """Add the build's generated files; mark what the previous site holds and what workers write."""
+        every = []
         for file in files:
-            if file.src_uri in self.data_files:
+            if file.src_uri in self.generated:
                 continue  # a stale copy in the docs folder gives way
             if file.src_uri in self.keep and file.is_documentation_page():
                 file = _unchanged(file)
-            kept.append(file)
-        for path, content in self.data_files.items():
-            if path in self.keep and self.previous is not None:
-                kept.append(_unchanged(File.generated(config, path, abs_src_path=str(self.previous / path))))
-            elif content is KEEP:
-                raise PluginError(f"{path} was left for the previous site to provide, but no previous site was given.")
-            else:
-                kept.append(File.generated(config, path, content=content))
-        return Files(kept)
+            every.append(file)
+        pages, data = [], []
+        for path, content in self.generated.items():
+            if path in self.keep:
+                every.append(_unchanged(File.generated(config, path, content=b"")))  # current in the previous site
+                continue
+            if content is KEEP:
+                raise PluginError(f"{path} was left for the previous site to provide, but it is not kept.")
+            file = File.generated(config, path, content=content)
+            every.append(file)
+            if path in self.parallel:
+                (pages if file.is_documentation_page() else data).append(file)
+        self._shares = []
+        if self.workers > 1 and len(pages) + len(data) >= pageworkers.MIN_SHARE and pageworkers.can_fork():
+            by_worker = zip(pageworkers.split(pages, self.workers), pageworkers.split(data, self.workers), strict=False)
+            self._shares = [p + d for p, d in by_worker][1:]  # the first share stays here
+            for share in self._shares:
+                for file in share:
+                    file.__class__ = _Elsewhere
+        return Files(every)
+
+    def on_nav(self, nav, config, files: Files):
+        """Keep the navigation for the page workers."""
+        self._nav = nav
+        return nav
 
     def on_env(self, env, config, files: Files):
-        """Note every page's place and output, for the search index and the build's state."""
+        """Note every page's place and output, for the search index and the build's state; start the workers."""
         pages = files.documentation_pages()
         self._order = {_page_url(file): i for i, file in enumerate(pages)}
         self._kept_urls = {_page_url(file) for file in pages if isinstance(file, _Unchanged)}
         self.page_outputs = {file.src_uri: file.dest_uri for file in pages}
+        self._running = [
+            pageworkers.start(share, config, files, self._nav, env, self._search) for share in self._shares
+        ]
         return env
+
+    def on_build_error(self, error) -> None:
+        """Stop the page workers of a build that failed."""
+        for worker in self._running:
+            pageworkers.stop(worker)
+        self._running = []
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         """Set aside everything after the marker; Markdown converts only what comes before it."""
@@ -117,7 +157,15 @@ class PrerenderedPages(BasePlugin):
         return context
 
     def on_post_build(self, config) -> None:
-        """Complete the search index the theme wrote: our entries, the kept pages' entries, one order."""
+        """Wait for the page workers; complete the search index: our entries, the kept pages' entries, one order."""
+        running, self._running = self._running, []
+        reports = [pageworkers.finish(worker) for worker in running]
+        for report in reports:
+            if "error" in report:
+                raise PluginError(f"building pages in a worker process failed: {report['error']}")
+            self._search += report["search"]
+            for message in report["warnings"]:
+                logging.getLogger("mkdocs.plugins.assetmap").warning(message)
         index_file = Path(config["site_dir"]) / "search" / "search_index.json"
         if not index_file.is_file():
             return

@@ -8,9 +8,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .buildstate import KEEP, Content, digest
+from .buildstate import digest
 
-# Paths inside the docs folder that the build owns; everything else there is hand-written.
+# Paths inside the docs folder that the build generates (in memory: see mkdocs_plugin.py); everything
+# else there is hand-written. Older builds wrote generated files here; remove_generated clears them.
 GENERATED = (
     "index.md",
     "map.md",
@@ -28,23 +29,12 @@ GENERATED = (
 )
 
 
-# Generated paths whose files go to MkDocs in memory (see mkdocs_plugin.py), not into the docs folder.
-DATA = ("data/", "assets/data/")
-
-
-def split_data(files: dict[str, Content]) -> tuple[dict[str, Content], dict[str, Content]]:
-    """Split generated files into (pages and other docs-folder files, data files for MkDocs in memory)."""
-    pages, data = {}, {}
-    for rel, content in files.items():
-        (data if rel.startswith(DATA) else pages)[rel] = content
-    return pages, data
-
-
 class WriteError(Exception):
     """Raised when a file cannot be written; the message says which and why."""
 
 
-def _owned(rel: str) -> bool:
+def is_generated(rel: str) -> bool:
+    """True for a path (relative to the docs folder) in its generated part."""
     return any(rel == g or rel.startswith(g + "/") for g in GENERATED)
 
 
@@ -53,74 +43,39 @@ def as_bytes(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def sync_generated(
-    docs_dir: Path, files: dict[str, Content], known: dict[str, list] | None = None
-) -> tuple[int, int, dict[str, list]]:
-    """Make the generated part of docs_dir hold exactly files; only changed files are rewritten.
+def remove_generated(docs_dir: Path) -> int:
+    """Remove files that older builds wrote into the generated part of docs_dir; return how many.
 
-    KEEP leaves a file as the previous build wrote it. known is what the previous build wrote
-    ({path: [hash, size, mtime_ns]}): a file whose size and time still match is trusted to hold that
-    hash, so it is neither read nor rewritten. Unchanged files keep their modification times.
-    Returns (written, removed, what the generated part holds now in the same form as known).
+    Generated pages and data now go to MkDocs in memory, so that part of the docs folder stays empty.
     """
-    known = known or {}
-    record: dict[str, list] = {}
-    written = removed = 0
-    for rel, content in files.items():
-        if not _owned(rel):
-            raise WriteError(f"refusing to write {rel}: it is not in a generated part of {docs_dir}")
-        if content is KEEP:
-            record[rel] = known[rel]
-            continue
-        data = as_bytes(content)
-        sha = digest(data)
-        target = docs_dir / rel
-        try:
-            stat = target.stat() if target.is_file() else None
-            if stat and known.get(rel) == [sha, stat.st_size, stat.st_mtime_ns]:
-                record[rel] = known[rel]
-                continue
-            if stat is None or stat.st_size != len(data) or target.read_bytes() != data:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_bytes(target, data)
-                written += 1
-                stat = target.stat()
-        except OSError as exc:
-            raise WriteError(f"cannot write {target}: {exc.strerror}") from exc
-        record[rel] = [sha, stat.st_size, stat.st_mtime_ns]
+    removed = 0
     for generated in GENERATED:
         root = docs_dir / generated
-        candidates = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
-        for path in candidates:
-            rel = path.relative_to(docs_dir).as_posix()
-            if path.is_file() and rel not in files:
-                path.unlink()
-                removed += 1
-    return written, removed, record
-
-
-def unchanged_on_disk(docs_dir: Path, known: dict[str, list]) -> bool:
-    """True when every file the previous build wrote into docs_dir still has the size and time it recorded."""
-    for rel, (_sha, size, mtime_ns) in known.items():
-        try:
-            stat = (docs_dir / rel).stat()
-        except OSError:
-            return False
-        if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
-            return False
-    return True
+        for path in [root] if root.is_file() else sorted(root.rglob("*"), reverse=True) if root.is_dir() else []:
+            try:
+                if path.is_file() or path.is_symlink():
+                    path.unlink()
+                    removed += 1
+                else:
+                    path.rmdir()
+            except OSError as exc:
+                raise WriteError(f"cannot remove {path}: {exc.strerror}") from exc
+        if root.is_dir():
+            with contextlib.suppress(OSError):
+                root.rmdir()
+    return removed
 
 
 def hand_written_pages(docs_dir: Path) -> dict[str, str]:
     """The hand-written pages of docs_dir (Markdown outside the generated part), with the hash of each."""
     pages = {}
     for top in sorted(docs_dir.iterdir()):
-        if _owned(top.name) and top.is_file():
+        if is_generated(top.name) and top.is_file():
             continue
-        paths = [top] if top.is_file() else sorted(top.rglob("*.md")) if not _owned(top.name) else []
+        paths = [top] if top.is_file() else sorted(top.rglob("*.md")) if not is_generated(top.name) else []
         for path in paths:
             rel = path.relative_to(docs_dir).as_posix()
-            if path.suffix == ".md" and path.is_file() and not _owned(rel):
+            if path.suffix == ".md" and path.is_file() and not is_generated(rel):
                 pages[rel] = digest(path.read_bytes())
     return pages
 
@@ -129,22 +84,10 @@ def copy_hand_written(source: Path, target: Path) -> None:
     """Copy the hand-written part of a docs folder (everything not generated) into another folder."""
     for path in sorted(source.rglob("*")):
         rel = path.relative_to(source).as_posix()
-        if path.is_file() and not _owned(rel):
+        if path.is_file() and not is_generated(rel):
             destination = target / rel
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, destination)
-
-
-def write_bytes(target: Path, data: bytes) -> None:
-    """Write a file through a temporary name, so a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def staging_dir(out: Path) -> Path:

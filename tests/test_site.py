@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 
 from generator.build import BuildError, build_site
 from generator.problems import DataError
+from generator.write import is_generated
 
 from .conftest import ROOT, SAMPLE, make_data_dir
 
@@ -259,16 +260,19 @@ def test_template_error_leaves_the_previous_site_untouched(tmp_path, previous_si
     assert _snapshot(out) == before
 
 
-def test_full_disk_while_writing_pages_leaves_the_previous_site_untouched(tmp_path, previous_site, monkeypatch):
-    out, before = previous_site
-
-    def full(target, data):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr("generator.write.write_bytes", full)
-    with pytest.raises(BuildError, match="No space left on device"):
-        build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "fresh-docs")
-    assert _snapshot(out) == before
+def test_generated_files_go_to_mkdocs_in_memory_and_leftovers_in_the_docs_folder_go(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    docs = tmp_path / "docs"
+    leftover = docs / "support" / "an-old-asset.md"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text("# written by an older build\n")
+    (docs / "index.md").write_text("# an older home page\n")
+    build_site(SAMPLE, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=docs)
+    hand_written = {p.relative_to(ROOT / "site_src") for p in (ROOT / "site_src").rglob("*") if p.is_file()}
+    hand_written = {p for p in hand_written if not is_generated(p.as_posix())}
+    assert {p.relative_to(docs) for p in docs.rglob("*") if p.is_file()} == hand_written
+    assert (tmp_path / "site" / "support" / "stroud-valleys-walkers" / "index.html").is_file()
+    assert not (tmp_path / "site" / "support" / "an-old-asset").exists()
 
 
 def test_full_disk_while_mkdocs_writes_leaves_the_previous_site_untouched(tmp_path, previous_site, monkeypatch):
