@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
+from . import forked
 from .buildstate import (
     KEEP,
     BuildState,
@@ -38,7 +39,7 @@ from .catalogue import Catalogue, load_catalogue
 from .config import Config
 from .findsupport import render_find_page
 from .mapview import render_map_page
-from .opendata import render_open_data
+from .opendata import open_data_files, render_open_data_page
 from .pipeline import Checked, check, inputs_digest
 from .problems import DataError, Problem
 from .render import Site, environment, render_pages
@@ -69,6 +70,9 @@ VENDOR_FILES = {
     "leaflet.markercluster/MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
     "qrcode-generator/qrcode.js": "qrcode-generator/qrcode.js",
 }
+
+
+PARALLEL_RENDER = 1000  # assets to render; below this one process is quicker than forking
 
 
 class BuildError(Exception):
@@ -348,11 +352,20 @@ def build_site(
     )
     env = environment(project.templates)
     try:
+        # Two halves of about the same weight: the second in a child process when the site is large.
+        def second_half() -> dict[str, Content]:
+            files = render_sheets(site, env, checked.config.site_url, plan.groups)
+            return files | open_data_files(site, checked.schema, plan.skip, ("datapackage", "geojson", "ics"))
+
+        later = forked.start(second_half) if len(checked.assets) - len(plan.skip) >= PARALLEL_RENDER else second_half
         files: dict[str, Content] = dict(render_pages(site, env, plan.skip, plan.groups))
         files |= render_map_page(site, env, plan.skip)
         files |= render_find_page(site, env)
-        files |= render_sheets(site, env, checked.config.site_url, plan.groups)
-        files |= render_open_data(site, checked, env, plan.skip)
+        files |= open_data_files(site, checked.schema, plan.skip, ("oruk",))
+        files |= later()
+        files |= {"open-data.md": render_open_data_page(site, checked, env)}
+    except forked.ChildError as exc:
+        raise BuildError(f"rendering failed: {exc}") from exc
     except Exception as exc:  # a template error is a bug in a template, reported without a traceback
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
     files |= vendor_files(project)

@@ -25,6 +25,9 @@ class Keep:
     def __repr__(self) -> str:
         return "KEEP"
 
+    def __reduce__(self) -> str:
+        return "KEEP"  # unpickled as this module's KEEP, so `is KEEP` holds across processes
+
 
 KEEP = Keep()
 Content = str | bytes | Keep  # a generated file: its text, its bytes, or KEEP

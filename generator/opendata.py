@@ -216,19 +216,23 @@ def _markdown_text(text: str) -> Markup:
     return Markup(html.escape("\n".join(lines).strip(), quote=False))
 
 
-def render_open_data(
-    site: Site, checked: Checked, env: Environment, skip: frozenset[str] = frozenset()
+def open_data_files(
+    site: Site, schema: Schema, skip: frozenset[str] = frozenset(), formats: tuple[str, ...] = FORMATS
 ) -> dict[str, str | bytes | Keep]:
-    """The Open data page and every published data file, keyed by path inside the docs folder.
+    """The published files of the given formats, keyed by path inside the docs folder.
 
     The per-asset files (calendars, ORUK services) of assets in skip are KEEP.
     """
     files: dict[str, str | bytes | Keep] = {}
-    for fmt, folder in PUBLISHED.items():
-        exported = export_files(site, checked.schema, fmt, skip)
-        files |= {folder + name: content for name, content in exported.items()}
+    for fmt in formats:
+        files |= {PUBLISHED[fmt] + name: content for name, content in export_files(site, schema, fmt, skip).items()}
+    return files
+
+
+def render_open_data_page(site: Site, checked: Checked, env: Environment) -> str:
+    """The Open data page: licence, every file, the tables and fields, and the ORUK mapping."""
     mapping = [(f.table, f.name, f.oruk) for t in checked.schema.tables for f in t.fields if f.oruk]
-    page = env.get_template("opendata.md.j2").render(
+    return env.get_template("opendata.md.j2").render(
         site=site,
         t=site.t,
         calendars=sum(1 for a in site.assets if a.sessions),
@@ -243,7 +247,11 @@ def render_open_data(
         columns=csv_columns(checked.schema),
         root="../",
     )
-    return {"open-data.md": page, **files}
+
+
+def render_open_data(site: Site, checked: Checked, env: Environment) -> dict[str, str | bytes | Keep]:
+    """The Open data page and every published data file, keyed by path inside the docs folder."""
+    return {"open-data.md": render_open_data_page(site, checked, env), **open_data_files(site, checked.schema)}
 
 
 def write_export(site: Site, schema: Schema, fmt: str, out: Path) -> list[Path]:

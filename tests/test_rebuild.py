@@ -1,4 +1,4 @@
-"""Rebuilds: only what changed is rebuilt, and the result is the site a full build makes."""
+"""Rebuilds and worker processes: only what changed is rebuilt; the site is the one a one-process full build makes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
+from generator.build import BuildError, build_site
 
 from .conftest import ROOT, make_data_dir
 
@@ -114,3 +114,65 @@ def test_anything_every_page_depends_on_means_a_full_build(project, change, monk
         today = dt.date.today() + dt.timedelta(days=1)
     result = build_site(data, tmp_path / "site", config_file, docs_dir=tmp_path / "docs", today=today)
     assert not result.incremental
+
+
+# --- worker processes (a large site's build uses every core) ----------------------------------------
+
+
+@pytest.fixture
+def forks(monkeypatch):
+    """Worker processes for any size of site, and a count of the processes forked."""
+    import os
+
+    monkeypatch.setattr("generator.build.PARALLEL_RENDER", 1)
+    monkeypatch.setattr("generator.pageworkers.MIN_SHARE", 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    real, count = os.fork, {"n": 0}
+
+    def counted() -> int:
+        pid = real()
+        if pid:
+            count["n"] += 1
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    return count
+
+
+def test_worker_processes_make_the_same_site_as_one_process(tmp_path, monkeypatch, forks):
+    monkeypatch.chdir(ROOT)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    many = _full_build(data, tmp_path / "many")
+    assert forks["n"] == 2, "one process rendering half the files, one building half the pages"
+    monkeypatch.setattr("generator.build.PARALLEL_RENDER", 10**9)
+    monkeypatch.setattr("generator.pageworkers.MIN_SHARE", 10**9)
+    assert _full_build(data, tmp_path / "one") == many
+    assert forks["n"] == 2
+
+
+def test_a_failing_page_worker_fails_the_build_and_leaves_the_site(tmp_path, monkeypatch, forks):
+    monkeypatch.chdir(ROOT)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    before = _full_build(data, tmp_path)
+
+    def broken(page, *args, **kwargs):
+        raise RuntimeError(f"cannot build {page.file.src_uri}")
+
+    monkeypatch.setattr("generator.pageworkers._build_page", broken)
+    with pytest.raises(BuildError, match="worker process failed: RuntimeError: cannot build support/"):
+        build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
+    assert _files(tmp_path / "site") == before
+
+
+def test_a_failing_render_process_fails_the_build_and_leaves_the_site(tmp_path, monkeypatch, forks):
+    monkeypatch.chdir(ROOT)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    before = _full_build(data, tmp_path)
+
+    def broken(*args, **kwargs):
+        raise ValueError("a sheet template is broken")
+
+    monkeypatch.setattr("generator.build.render_sheets", broken)
+    with pytest.raises(BuildError, match="rendering failed: ValueError: a sheet template is broken"):
+        build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
+    assert _files(tmp_path / "site") == before
