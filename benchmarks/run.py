@@ -3,8 +3,8 @@
     python -m benchmarks.run 10000            # generate 10,000 records (once), build, measure
     python -m benchmarks.run 1000 --json out.json
 
-Figures: wall time of validation, rendering, MkDocs and the whole build; peak memory of the build's
-process tree; total site size; one asset page's HTML; what the map page loads; map data per asset;
+Figures: wall time of validation, rendering, MkDocs and the whole build; peak memory of the largest
+process of the build; total site size; one asset page's HTML; what the map page loads; map data per asset;
 search index; find support data; the same-size bare MkDocs Material site (the floor) and our
 build's ratio to it; and a rebuild after one record changes.
 """
@@ -37,8 +37,15 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def _settle() -> None:
+    """Flush earlier writes to disk first, so that one build does not pay for the previous one's."""
+    os.sync()
+    time.sleep(2)
+
+
 def _run_child(code: str, *args: str) -> tuple[dict, float, int]:
-    """Run python code in a child; return its JSON output, wall seconds and peak RSS (KiB) of its tree."""
+    """Run python code in a child; return its JSON output, wall seconds and the peak RSS (KiB) of its processes."""
+    _settle()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
@@ -55,7 +62,8 @@ from pathlib import Path
 from generator.build import build_site
 t = time.perf_counter()
 r = build_site(Path(sys.argv[1]), Path(sys.argv[2]), Path("mkdocs.yml"), docs_dir=Path(sys.argv[3]))
-print(json.dumps(r.timings | {"total": time.perf_counter() - t, "pages": r.pages, "written": r.written}))
+print(json.dumps(r.timings | {"total": time.perf_counter() - t, "pages": r.pages, "written": r.written,
+                               "incremental": r.incremental}))
 """
 
 FLOOR = """
@@ -145,7 +153,7 @@ def report(f: dict) -> str:
         f"validation {b['validate']:.1f} s, rendering {b['render']:.1f} s, writing {b['write']:.1f} s, "
         f"MkDocs {b['mkdocs']:.1f} s; whole build {f['build_wall']:.1f} s (pages: {b['pages']:,})",
         f"floor (bare MkDocs Material, same page count): {f['floor_wall']:.1f} s; ratio {f['ratio_to_floor']:.2f}",
-        f"peak memory (build process tree): {f['peak_rss_mb']:.0f} MB",
+        f"peak memory (the largest process of the build): {f['peak_rss_mb']:.0f} MB",
         f"site size: {f['site_bytes'] / 1e6:.1f} MB; one asset page: {f['asset_page_html'] / 1e3:.1f} kB",
         f"map page loads: {f['map_page_bytes'] / 1e3:.0f} kB ({f['map_page_gz'] / 1e3:.0f} kB gzipped); "
         f"map data per asset: {f['map_data_per_asset']:.1f} B ({f['map_data_per_asset_gz']:.1f} B gzipped)",
@@ -156,7 +164,9 @@ def report(f: dict) -> str:
         r = f["rebuild"]
         lines.append(
             f"rebuild after one record changed: {r['wall']:.1f} s "
-            f"({r['wall'] / f['build_wall']:.2f} of a full build; files rewritten: {r['written']})"
+            f"({r['wall'] / f['build_wall']:.2f} of a full build; {'incremental' if r['incremental'] else 'FULL'}; "
+            f"generated files rebuilt: {r['written']}; validation {r['validate']:.1f} s, "
+            f"rendering {r['render']:.1f} s, MkDocs {r['mkdocs']:.1f} s)"
         )
     return "\n".join(lines)
 
