@@ -357,7 +357,8 @@ def build_site(
             files = render_sheets(site, env, checked.config.site_url, plan.groups)
             return files | open_data_files(site, checked.schema, plan.skip, ("datapackage", "geojson", "ics"))
 
-        later = forked.start(second_half) if len(checked.assets) - len(plan.skip) >= PARALLEL_RENDER else second_half
+        # (by the number of assets, not of changes: the data package and GeoJSON cover every asset)
+        later = forked.start(second_half) if len(checked.assets) >= PARALLEL_RENDER else second_half
         files: dict[str, Content] = dict(render_pages(site, env, plan.skip, plan.groups))
         files |= render_map_page(site, env, plan.skip)
         files |= render_find_page(site, env)

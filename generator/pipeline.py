@@ -127,9 +127,6 @@ def check(
         return Checked(problems, len(paths), config, schema, [], [], [])
     found = [a for r in results for a in r.assets] + [entry[3] for entry in hits.values()]
     assets = sorted(found, key=lambda a: (a.name.casefold(), a.id))
-    record_hashes = {}
-    if cache:
-        by_file = {file: asset_id for asset_id, file, _line in ids}
-        record_hashes = {by_file[display_path(p)]: h for p, h in hashes.items() if display_path(p) in by_file}
+    record_hashes = {p.stem: h for p, h in hashes.items()}  # a valid record's id is its file name
     schema = schema.with_bounding_box(config.south, config.west, config.north, config.east)
     return Checked(problems, len(paths), config, schema, assets, first.categories, first.areas, record_hashes)
