@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import logging
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -261,12 +262,20 @@ def run_mkdocs(
         logger.removeHandler(collector)
 
 
-def build_key(project: Project, data_dir: Path, checked: Checked, overrides: dict, footer: str, today: dt.date) -> str:
-    """A hash of everything a page depends on besides its own record (see buildstate.BuildState.key)."""
+def build_key(
+    project: Project, data_dir: Path, checked: Checked, mk, overrides: dict, footer: str, today: dt.date
+) -> str:
+    """A hash of everything a page depends on besides its own record (see buildstate.BuildState.key).
+
+    Theme folders of the project's own (a custom_dir of template overrides) count; installed ones
+    count by their package's version.
+    """
     versions = " ".join(f"{name}={metadata.version(name)}" for name in ("mkdocs", "mkdocs-material", "jinja2"))
+    installed = Path(sys.prefix).resolve()
+    own_theme = [Path(d) for d in mk["theme"].dirs if not Path(d).resolve().is_relative_to(installed)]
     return digest(
         inputs_digest(Path(data_dir), checked.schema.descriptor, today),
-        tree_digest(project.templates),
+        tree_digest(project.templates, *own_theme),
         project.config_file.read_bytes(),
         repr(sorted(overrides.items())),
         footer,
@@ -333,7 +342,7 @@ def build_site(
         copy_hand_written(Path(mk["docs_dir"]), Path(docs_dir))
     t = load_catalogue(project.templates, checked.config.languages[0])
     footer = footer_text(checked.config, t, today)
-    key = build_key(project, data_dir, checked, overrides, footer, today)
+    key = build_key(project, data_dir, checked, mk, overrides, footer, today)
     groups_of = {a.id: asset_groups(a.categories, a.areas) for a in checked.assets}
     plan = (
         plan_build(load_state(out), key, checked.record_hashes, groups_of)
@@ -358,12 +367,17 @@ def build_site(
             return files | open_data_files(site, checked.schema, plan.skip, ("datapackage", "geojson", "ics"))
 
         # (by the number of assets, not of changes: the data package and GeoJSON cover every asset)
-        later = forked.start(second_half) if len(checked.assets) >= PARALLEL_RENDER else second_half
-        files: dict[str, Content] = dict(render_pages(site, env, plan.skip, plan.groups))
-        files |= render_map_page(site, env, plan.skip)
-        files |= render_find_page(site, env)
-        files |= open_data_files(site, checked.schema, plan.skip, ("oruk",))
-        files |= later()
+        later = forked.Child(second_half) if len(checked.assets) >= PARALLEL_RENDER else None
+        try:
+            files: dict[str, Content] = dict(render_pages(site, env, plan.skip, plan.groups))
+            files |= render_map_page(site, env, plan.skip)
+            files |= render_find_page(site, env)
+            files |= open_data_files(site, checked.schema, plan.skip, ("oruk",))
+        except BaseException:
+            if later:
+                later.stop()
+            raise
+        files |= later.result() if later else second_half()
         files |= {"open-data.md": render_open_data_page(site, checked, env)}
     except forked.ChildError as exc:
         raise BuildError(f"rendering failed: {exc}") from exc
@@ -380,12 +394,16 @@ def build_site(
         removed = remove_generated(Path(docs_dir))
     except WriteError as exc:
         raise BuildError(str(exc)) from exc
-    hashes = {
-        path: (previous.pages[path][0] if path.endswith(".md") else previous.data[path])
-        if content is KEEP and previous
-        else digest(as_bytes(content))
-        for path, content in files.items()
-    }
+    try:
+        hashes = {
+            path: (previous.pages[path][0] if path.endswith(".md") else previous.data[path])
+            if content is KEEP and previous
+            else digest(as_bytes(content))
+            for path, content in files.items()
+        }
+    except KeyError as exc:
+        clear_state(out)
+        raise BuildError(f"the record of the previous build has no {exc}; it was removed: build again") from exc
     page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(Path(docs_dir))
     data_hashes = {p: h for p, h in hashes.items() if not p.endswith(".md")}
     keep: set[str] = set()

@@ -6,12 +6,14 @@ through a temporary file. Used only where fork is safe: no other threads in the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import tempfile
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 
 class ChildError(Exception):
@@ -23,38 +25,55 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def start(fn: Callable[[], Any]) -> Callable[[], Any]:
-    """Start fn in a child process now; return a function that waits for the child and returns fn's result.
+class Child:
+    """A function started in a child process: result() waits for it, stop() ends it unheard."""
 
-    Where forking is not safe, fn runs when its result is asked for, in this process.
-    """
-    if not can_fork():
-        return fn
-    result = tempfile.TemporaryFile()  # noqa: SIM115 - closed by collect(), after the child ends
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            outcome = ("ok", fn())
-            code = 0
-        except BaseException as exc:
-            outcome = ("error", f"{type(exc).__name__}: {exc}")
-        try:
-            pickle.dump(outcome, result, protocol=pickle.HIGHEST_PROTOCOL)
-            result.flush()
-        finally:
-            os._exit(code)
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self._fn = fn
+        self._pid = 0
+        self._result: IO[bytes] | None = None
+        if can_fork():
+            self._result = tempfile.TemporaryFile()  # noqa: SIM115 - closed by result() or stop()
+            self._pid = os.fork()
+            if self._pid == 0:
+                _run_child(fn, self._result)
 
-    def collect() -> Any:
-        _pid, status = os.waitpid(pid, 0)
-        with result:
-            result.seek(0)
+    def result(self) -> Any:
+        """fn's result (run here and now when no child could be forked); ChildError when fn raised."""
+        if not self._pid:
+            return self._fn()
+        _pid, status = os.waitpid(self._pid, 0)
+        self._pid = 0
+        with self._result:
+            self._result.seek(0)
             try:
-                kind, value = pickle.load(result)  # written by our own child, just now
+                kind, value = pickle.load(self._result)  # written by our own child, just now
             except (EOFError, pickle.UnpicklingError):
                 kind, value = "error", f"the child process stopped (exit status {os.waitstatus_to_exitcode(status)})"
         if kind == "error":
             raise ChildError(value)
         return value
 
-    return collect
+    def stop(self) -> None:
+        """End the child without waiting for its result (this process failed meanwhile)."""
+        if self._pid:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGTERM)
+                os.waitpid(self._pid, 0)
+            self._pid = 0
+            self._result.close()
+
+
+def _run_child(fn: Callable[[], Any], result: IO[bytes]) -> None:
+    """In the child: run fn, pickle its outcome into result, and end the process."""
+    code = 1
+    try:
+        outcome = ("ok", fn())
+        code = 0
+    except BaseException as exc:
+        outcome = ("error", f"{type(exc).__name__}: {exc}")
+    try:
+        pickle.dump(outcome, result, protocol=pickle.HIGHEST_PROTOCOL)
+        result.flush()
+    finally:
+        os._exit(code)

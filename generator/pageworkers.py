@@ -17,9 +17,10 @@ import logging
 import os
 import signal
 import tempfile
-import threading
 from dataclasses import dataclass
 from typing import IO
+
+from . import forked
 
 try:  # internal to MkDocs; without them pages are built in one process as usual
     from mkdocs.commands.build import _build_page, _populate_page
@@ -31,7 +32,7 @@ MIN_SHARE = 500  # pages; fewer are quicker to build than to fork for
 
 def can_fork() -> bool:
     """True when pages may be built in worker processes here."""
-    return _build_page is not None and hasattr(os, "fork") and threading.active_count() == 1
+    return _build_page is not None and forked.can_fork()
 
 
 @dataclass

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from generator.build import BuildError, build_site
+from generator.build import build_site
 
 from .conftest import ROOT, make_data_dir
 
@@ -90,7 +93,7 @@ def test_a_rebuild_with_nothing_changed_changes_nothing(project):
     assert after == before
 
 
-@pytest.mark.parametrize("change", ["template", "vocabulary", "date"])
+@pytest.mark.parametrize("change", ["template", "theme override", "vocabulary", "date"])
 def test_anything_every_page_depends_on_means_a_full_build(project, change, monkeypatch):
     data, tmp_path = project
     templates = None
@@ -102,6 +105,21 @@ def test_anything_every_page_depends_on_means_a_full_build(project, change, monk
         config.write_text((ROOT / "mkdocs.yml").read_text().replace("site_src", str(ROOT / "site_src")))
         page = project_dir / "templates" / "asset.md.j2"
         page.write_text(page.read_text().replace('<p class="cam-summary">', '<p class="cam-summary cam-lead">', 1))
+        templates = config
+    elif change == "theme override":
+        project_dir = tmp_path / "project"
+        project_dir.mkdir()
+        (project_dir / "templates").symlink_to(ROOT / "templates", target_is_directory=True)
+        (project_dir / "node_modules").symlink_to(ROOT / "node_modules")
+        override = project_dir / "overrides" / "main.html"
+        override.parent.mkdir(parents=True)
+        override.write_text('{% extends "base.html" %}\n')
+        config = project_dir / "mkdocs.yml"
+        text = (ROOT / "mkdocs.yml").read_text().replace("site_src", str(ROOT / "site_src"))
+        config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1))
+        assert not build_site(data, tmp_path / "site", config, docs_dir=tmp_path / "docs").incremental
+        assert build_site(data, tmp_path / "site", config, docs_dir=tmp_path / "docs").incremental
+        override.write_text('{% extends "base.html" %}\n{% block announce %}Closed on Monday{% endblock %}\n')
         templates = config
     elif change == "vocabulary":
         vocabulary = data / "vocabularies" / "areas.yaml"
@@ -118,61 +136,64 @@ def test_anything_every_page_depends_on_means_a_full_build(project, change, monk
 
 # --- worker processes (a large site's build uses every core) ----------------------------------------
 
+# Run in a new process: forking is refused in a process with other threads, as the test process has.
+FORKING_BUILD = """
+import json, os, sys
+from pathlib import Path
+import generator.build, generator.pageworkers
+from generator.build import BuildError, build_site
 
-@pytest.fixture
-def forks(monkeypatch):
-    """Worker processes for any size of site, and a count of the processes forked."""
-    import os
-
-    monkeypatch.setattr("generator.build.PARALLEL_RENDER", 1)
-    monkeypatch.setattr("generator.pageworkers.MIN_SHARE", 1)
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
-    real, count = os.fork, {"n": 0}
-
-    def counted() -> int:
-        pid = real()
-        if pid:
-            count["n"] += 1
-        return pid
-
-    monkeypatch.setattr(os, "fork", counted)
-    return count
-
-
-def test_worker_processes_make_the_same_site_as_one_process(tmp_path, monkeypatch, forks):
-    monkeypatch.chdir(ROOT)
-    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
-    many = _full_build(data, tmp_path / "many")
-    assert forks["n"] == 2, "one process rendering half the files, one building half the pages"
-    monkeypatch.setattr("generator.build.PARALLEL_RENDER", 10**9)
-    monkeypatch.setattr("generator.pageworkers.MIN_SHARE", 10**9)
-    assert _full_build(data, tmp_path / "one") == many
-    assert forks["n"] == 2
-
-
-def test_a_failing_page_worker_fails_the_build_and_leaves_the_site(tmp_path, monkeypatch, forks):
-    monkeypatch.chdir(ROOT)
-    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
-    before = _full_build(data, tmp_path)
-
+generator.build.PARALLEL_RENDER = 1 if sys.argv[4] == "fork" else 10**9
+generator.pageworkers.MIN_SHARE = 1 if sys.argv[4] == "fork" else 10**9
+os.cpu_count = lambda: 2
+forks, real = [], os.fork
+os.fork = lambda: (pid := real()) and (forks.append(pid) or pid)
+if sys.argv[5] == "page":
     def broken(page, *args, **kwargs):
         raise RuntimeError(f"cannot build {page.file.src_uri}")
-
-    monkeypatch.setattr("generator.pageworkers._build_page", broken)
-    with pytest.raises(BuildError, match="worker process failed: RuntimeError: cannot build support/"):
-        build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
-    assert _files(tmp_path / "site") == before
-
-
-def test_a_failing_render_process_fails_the_build_and_leaves_the_site(tmp_path, monkeypatch, forks):
-    monkeypatch.chdir(ROOT)
-    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
-    before = _full_build(data, tmp_path)
-
+    generator.pageworkers._build_page = broken
+if sys.argv[5] == "render":
     def broken(*args, **kwargs):
         raise ValueError("a sheet template is broken")
+    generator.build.render_sheets = broken
+try:
+    build_site(Path(sys.argv[1]), Path(sys.argv[2]), Path("mkdocs.yml"), docs_dir=Path(sys.argv[3]), incremental=False)
+    error = ""
+except BuildError as exc:
+    error = str(exc)
+print(json.dumps({"forks": len(forks), "error": error}))
+"""
 
-    monkeypatch.setattr("generator.build.render_sheets", broken)
-    with pytest.raises(BuildError, match="rendering failed: ValueError: a sheet template is broken"):
-        build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
+
+def _forking_build(data: Path, where: Path, fork: bool = True, broken: str = "") -> dict:
+    args = [str(data), str(where / "site"), str(where / "docs"), "fork" if fork else "one", broken or "none"]
+    done = subprocess.run([sys.executable, "-c", FORKING_BUILD, *args], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_worker_processes_make_the_same_site_as_one_process(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    many = _forking_build(data, tmp_path / "many")
+    assert many == {"forks": 2, "error": ""}, "one process rendering half the files, one building half the pages"
+    assert _forking_build(data, tmp_path / "one", fork=False) == {"forks": 0, "error": ""}
+    assert _files(tmp_path / "many" / "site") == _files(tmp_path / "one" / "site")
+
+
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        ("page", "worker process failed: RuntimeError: cannot build support/"),
+        ("render", "rendering failed: ValueError: a sheet template is broken"),
+    ],
+)
+def test_a_failing_worker_process_fails_the_build_and_leaves_the_site(tmp_path, monkeypatch, broken, message):
+    monkeypatch.chdir(ROOT)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    assert _forking_build(data, tmp_path)["error"] == ""
+    before = _files(tmp_path / "site")
+    result = _forking_build(data, tmp_path, broken=broken)
+    assert message in result["error"]
     assert _files(tmp_path / "site") == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".site-build-", ".site-old-"))]
