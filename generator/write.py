@@ -1,4 +1,5 @@
-"""Write stage: generated pages into the docs folder, then the finished site swapped in atomically."""
+"""Write stage: a full build's site swapped in, or a rebuild's changed files moved in, so that a failure leaves
+the previous site as it was; and the docs folder kept free of generated files."""
 
 from __future__ import annotations
 
