@@ -344,11 +344,12 @@ def build_site(
     footer = footer_text(checked.config, t, today)
     key = build_key(project, data_dir, checked, mk, overrides, footer, today)
     groups_of = {a.id: asset_groups(a.categories, a.areas) for a in checked.assets}
-    plan = (
-        plan_build(load_state(out), key, checked.record_hashes, groups_of)
-        if mk["nav"]
-        else Plan(reason="mkdocs.yml has no nav: every page lists every other")
-    )
+    if not incremental:
+        plan = Plan(reason="a full build was asked for")
+    elif not mk["nav"]:
+        plan = Plan(reason="mkdocs.yml has no nav: every page lists every other")
+    else:
+        plan = plan_build(load_state(out), key, checked.record_hashes, groups_of)
     site = Site(
         checked.config,
         t,
