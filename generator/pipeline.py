@@ -94,7 +94,8 @@ def check(
     schema = load_schema(data_dir)
     paths, problems = list_records(data_dir)
     hashes = {path: digest(path.read_bytes()) for path in paths} if cache else {}
-    key = inputs_digest(data_dir, schema.descriptor, today) if cache else ""
+    # problems name files relative to the working folder, so a cached one is only good from the same one
+    key = digest(inputs_digest(data_dir, schema.descriptor, today), os.getcwd()) if cache else ""
     cached = load_cache(cache, key) if cache else {}
     hits = {p: cached[p.name] for p in paths if p.name in cached and cached[p.name][0] == hashes[p]}
     todo = [p for p in paths if p not in hits]
