@@ -27,6 +27,7 @@ from .buildstate import (
     Content,
     Plan,
     asset_groups,
+    clear_state,
     digest,
     forget_state,
     load_state,
@@ -35,12 +36,12 @@ from .buildstate import (
     state_dir,
     tree_digest,
 )
-from .buildstate import clear as clear_state
 from .catalogue import Catalogue, load_catalogue
 from .config import Config
 from .findsupport import render_find_page
 from .mapview import render_map_page
 from .opendata import open_data_files, render_open_data_page
+from .pageworkers import WarningCollector
 from .pipeline import Checked, check, inputs_digest
 from .problems import DataError, Problem
 from .render import Site, environment, render_pages
@@ -129,17 +130,6 @@ def vendor_files(project: Project) -> dict[str, bytes]:
             raise BuildError(f"{path} is missing: run `npm ci` in {project.root} to install the browser libraries.")
         files[f"assets/vendor/{target}"] = path.read_bytes()
     return files
-
-
-class _Collector(logging.Handler):
-    """Keeps MkDocs' warnings so a failed strict build can say why."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 def mkdocs_overrides(config: Config, config_file: Path) -> dict:
@@ -235,7 +225,7 @@ def run_mkdocs(
     and are not written again; the pages in parallel may be built by worker processes, one per core.
     Returns each page's output path in the site, by its source path.
     """
-    collector = _Collector()
+    collector = WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:

@@ -8,6 +8,7 @@ wrote; it is never published, committed or read from anywhere else).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -56,8 +57,13 @@ def tree_digest(*roots: Path) -> str:
     return digest(*parts)
 
 
+@functools.lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A hash of this package's own code and data files: a new version means a full build."""
+    """A hash of this package's own code and data files: a new version means a full build.
+
+    Taken once per process, when first asked for (soon after the code was loaded): a long-running
+    `assetmap serve` keeps running the code it loaded, whatever is edited on disk meanwhile.
+    """
     return tree_digest(CODE_DIR)
 
 
@@ -126,7 +132,7 @@ def save_cache(folder: Path, key: str, entries: dict) -> None:
     _write_atomically(folder / "records.pickle", pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def clear(out: Path) -> None:
+def clear_state(out: Path) -> None:
     """Remove all state kept for the site at out."""
     shutil.rmtree(state_dir(out), ignore_errors=True)
 

@@ -40,16 +40,16 @@ class _Unchanged(File):
         return False
 
 
-def _unchanged(file: File) -> File:
-    file.__class__ = _Unchanged  # the same file; only is_modified differs
-    return file
-
-
 class _Elsewhere(File):
-    """A page a worker process builds: the main process's dirty build skips it."""
+    """A file a worker process writes: the main process's dirty build skips it."""
 
     def is_modified(self) -> bool:
         return False
+
+
+def _mark(file: File, kind: type[File]) -> File:
+    file.__class__ = kind  # the same file; only is_modified differs
+    return file
 
 
 def _page_of(location: str) -> str:
@@ -92,12 +92,12 @@ class PrerenderedPages(BasePlugin):
             if file.src_uri in self.generated:
                 continue  # a stale copy in the docs folder gives way
             if file.src_uri in self.keep and file.is_documentation_page():
-                file = _unchanged(file)
+                file = _mark(file, _Unchanged)
             every.append(file)
         pages, data = [], []
         for path, content in self.generated.items():
-            if path in self.keep:
-                every.append(_unchanged(File.generated(config, path, content=b"")))  # current in the previous site
+            if path in self.keep:  # current in the previous site: never read, never written
+                every.append(_mark(File.generated(config, path, content=b""), _Unchanged))
                 continue
             if content is KEEP:
                 raise PluginError(f"{path} was left for the previous site to provide, but it is not kept.")
@@ -111,7 +111,7 @@ class PrerenderedPages(BasePlugin):
             self._shares = [p + d for p, d in by_worker][1:]  # the first share stays here
             for share in self._shares:
                 for file in share:
-                    file.__class__ = _Elsewhere
+                    _mark(file, _Elsewhere)
         return Files(every)
 
     def on_nav(self, nav, config, files: Files):

@@ -43,7 +43,9 @@ class Worker:
     report: IO[bytes]
 
 
-class _Warnings(logging.Handler):
+class WarningCollector(logging.Handler):
+    """Keeps the warnings MkDocs logs, so that a strict build can say why it failed, or a worker can report them."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -69,7 +71,7 @@ def start(share: list, config, files, nav, env, collect: list[dict]) -> Worker:
         return Worker(pid, report)
     code = 1
     try:  # the worker: never returns
-        warnings = _Warnings()
+        warnings = WarningCollector()
         logging.getLogger("mkdocs").addHandler(warnings)
         collect.clear()
         doc_files = files.documentation_pages()

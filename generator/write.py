@@ -70,14 +70,10 @@ def remove_generated(docs_dir: Path) -> int:
 def hand_written_pages(docs_dir: Path) -> dict[str, str]:
     """The hand-written pages of docs_dir (Markdown outside the generated part), with the hash of each."""
     pages = {}
-    for top in sorted(docs_dir.iterdir()):
-        if is_generated(top.name) and top.is_file():
-            continue
-        paths = [top] if top.is_file() else sorted(top.rglob("*.md")) if not is_generated(top.name) else []
-        for path in paths:
-            rel = path.relative_to(docs_dir).as_posix()
-            if path.suffix == ".md" and path.is_file() and not is_generated(rel):
-                pages[rel] = digest(path.read_bytes())
+    for path in sorted(docs_dir.rglob("*.md")):
+        rel = path.relative_to(docs_dir).as_posix()
+        if path.is_file() and not is_generated(rel):
+            pages[rel] = digest(path.read_bytes())
     return pages
 
 
