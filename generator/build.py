@@ -355,6 +355,7 @@ def build_site(
         # Two halves of about the same weight: the second in a child process when the site is large.
         def second_half() -> dict[str, Content]:
             files = render_sheets(site, env, checked.config.site_url, plan.groups)
+            files |= open_data_files(site, checked.schema, plan.skip, ("oruk",), part=(1, 2))
             return files | open_data_files(site, checked.schema, plan.skip, ("datapackage", "geojson", "ics"))
 
         # (by the number of assets, not of changes: the data package and GeoJSON cover every asset)
@@ -363,7 +364,7 @@ def build_site(
             files: dict[str, Content] = dict(render_pages(site, env, plan.skip, plan.groups))
             files |= render_map_page(site, env, plan.skip)
             files |= render_find_page(site, env)
-            files |= open_data_files(site, checked.schema, plan.skip, ("oruk",))
+            files |= open_data_files(site, checked.schema, plan.skip, ("oruk",), part=(0, 2))
         except BaseException:
             if later:
                 later.stop()

@@ -23,9 +23,13 @@ import json
 import logging
 from pathlib import Path
 
+import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils.meta import YAML_RE
 
 from . import pageworkers
 from .buildstate import KEEP, Content
@@ -45,6 +49,34 @@ class _Elsewhere(File):
 
     def is_modified(self) -> bool:
         return False
+
+
+class _Prerendered(Page):
+    """A generated page: front matter read with YAML's C loader, and no Markdown run when there is none.
+
+    Its body is HTML set aside by the plugin (on_page_markdown); building a Python-Markdown
+    processor for an empty text was a tenth of the MkDocs build at 10,000 pages.
+    """
+
+    def read_source(self, config) -> None:
+        """As MkDocs does, but the front matter (written by our templates) is parsed by the C loader."""
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        text = self.file.content_string if source is None else source
+        match = YAML_RE.match(text)
+        meta = yaml.load(match.group(1), Loader=_FastLoader) if match else None
+        if not isinstance(meta, dict):
+            return super().read_source(config)
+        self.markdown, self.meta = text[match.end() :].lstrip("\n"), meta
+
+    def render(self, config, files: Files) -> None:
+        """Markdown as usual for text before the marker; with none, an empty page that has no headings."""
+        if self.markdown.strip():
+            return super().render(config, files)
+        self.content, self.toc, self._title_from_render = "", get_toc([]), None
+        self.present_anchor_ids, self.links_to_anchors = set(), {}
+
+
+_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _mark(file: File, kind: type[File]) -> File:
@@ -74,7 +106,7 @@ class PrerenderedPages(BasePlugin):
         self.previous: Path | None = None
         self.keep: set[str] = set()
         self.parallel: set[str] = set()  # generated files worker processes may write
-        self.workers = 1  # processes in all, this one included
+        self.workers = 1  # worker processes for the parallel files (one: this process builds them)
         self._shares: list[list[File]] = []
         self._running: list[pageworkers.Worker] = []
         self._nav = None
@@ -107,16 +139,23 @@ class PrerenderedPages(BasePlugin):
                 (pages if file.is_documentation_page() else data).append(file)
         self._shares = []
         if self.workers > 1 and len(pages) + len(data) >= pageworkers.MIN_SHARE and pageworkers.can_fork():
+            # every parallel file goes to a worker, so that this process reads none of them before forking
             by_worker = zip(pageworkers.split(pages, self.workers), pageworkers.split(data, self.workers), strict=False)
-            self._shares = [p + d for p, d in by_worker][1:]  # the first share stays here
+            self._shares = [p + d for p, d in by_worker]
             for share in self._shares:
                 for file in share:
                     _mark(file, _Elsewhere)
         return Files(every)
 
     def on_nav(self, nav, config, files: Files):
-        """Keep the navigation for the page workers."""
+        """Keep the navigation for the page workers; make the generated pages _Prerendered."""
         self._nav = nav
+        for file in files.documentation_pages():
+            if file.src_uri in self.generated:
+                if file.page is None:  # not in the navigation: MkDocs would make it a Page next
+                    _Prerendered(None, file, config)
+                else:
+                    file.page.__class__ = _Prerendered
         return nav
 
     def on_env(self, env, config, files: Files):

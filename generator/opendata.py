@@ -168,24 +168,36 @@ def oruk_services(site: Site, wanted: Callable[[int, Asset], bool] = lambda i, a
     return [to_service(a, site.t, categories, areas, region) if wanted(i, a) else None for i, a in enumerate(ordered)]
 
 
-def oruk_files(site: Site, skip: frozenset[str] = frozenset()) -> dict[str, str | Keep]:
-    """services.json shaped like ORUK's paginated /services response, and one file per service (KEEP for skip)."""
-    services = oruk_services(site, lambda i, a: i < PAGE_SIZE or a.id not in skip)
-    first = services[:PAGE_SIZE]
-    pages = max(1, -(-len(services) // PAGE_SIZE))
-    listing = {
-        "total_items": len(services),
-        "total_pages": pages,
-        "page_number": 1,
-        "size": len(first),
-        "first_page": True,
-        "last_page": pages == 1,
-        "empty": not services,
-        "contents": first,
-    }
-    files: dict[str, str | Keep] = {"services.json": _compact(listing)}
-    for asset, service in zip(sorted(site.assets, key=lambda a: a.id), services, strict=True):
-        files[f"services/{oruk_id(asset.id)}.json"] = KEEP if asset.id in skip else _compact(service)
+def oruk_files(site: Site, skip: frozenset[str] = frozenset(), part: tuple[int, int] = (0, 1)) -> dict[str, str | Keep]:
+    """services.json shaped like ORUK's paginated /services response, and one file per service (KEEP for skip).
+
+    With part (k, n), only the files of the k-th of n runs of services (ordered by id) are made,
+    and services.json with the first run, so that n processes can share the work.
+    """
+    index, parts = part
+    size = -(-len(site.assets) // parts)
+    mine = range(index * size, (index + 1) * size)
+    listed = PAGE_SIZE if index == 0 else 0
+    services = oruk_services(site, lambda i, a: i < listed or (i in mine and a.id not in skip))
+    files: dict[str, str | Keep] = {}
+    if index == 0:
+        first = services[:PAGE_SIZE]
+        pages = max(1, -(-len(services) // PAGE_SIZE))
+        listing = {
+            "total_items": len(services),
+            "total_pages": pages,
+            "page_number": 1,
+            "size": len(first),
+            "first_page": True,
+            "last_page": pages == 1,
+            "empty": not services,
+            "contents": first,
+        }
+        files["services.json"] = _compact(listing)
+    ordered = sorted(site.assets, key=lambda a: a.id)
+    for i in mine[: max(0, len(ordered) - mine.start)]:
+        asset_id = ordered[i].id
+        files[f"services/{oruk_id(asset_id)}.json"] = KEEP if asset_id in skip else _compact(services[i])
     return files
 
 
@@ -193,13 +205,16 @@ def oruk_files(site: Site, skip: frozenset[str] = frozenset()) -> dict[str, str 
 
 
 def export_files(
-    site: Site, schema: Schema, fmt: str, skip: frozenset[str] = frozenset()
+    site: Site, schema: Schema, fmt: str, skip: frozenset[str] = frozenset(), part: tuple[int, int] = (0, 1)
 ) -> dict[str, str | bytes | Keep]:
-    """The files of one format, keyed by their path inside its folder (per-asset files of skip are KEEP)."""
+    """The files of one format, keyed by their path inside its folder (per-asset files of skip are KEEP).
+
+    part (k, n) shares out the ORUK services, the largest export (see oruk_files); other formats come whole.
+    """
     if fmt == "datapackage":
         return dict(data_package(schema, site.assets, site.categories, site.areas))
     if fmt == "oruk":
-        return dict(oruk_files(site, skip))
+        return dict(oruk_files(site, skip, part))
     if fmt == "geojson":
         return {"assets.geojson": _compact(geojson(site))}
     if fmt == "ics":
@@ -217,15 +232,20 @@ def _markdown_text(text: str) -> Markup:
 
 
 def open_data_files(
-    site: Site, schema: Schema, skip: frozenset[str] = frozenset(), formats: tuple[str, ...] = FORMATS
+    site: Site,
+    schema: Schema,
+    skip: frozenset[str] = frozenset(),
+    formats: tuple[str, ...] = FORMATS,
+    part: tuple[int, int] = (0, 1),
 ) -> dict[str, str | bytes | Keep]:
     """The published files of the given formats, keyed by path inside the docs folder.
 
-    The per-asset files (calendars, ORUK services) of assets in skip are KEEP.
+    The per-asset files (calendars, ORUK services) of assets in skip are KEEP; part as for export_files.
     """
     files: dict[str, str | bytes | Keep] = {}
     for fmt in formats:
-        files |= {PUBLISHED[fmt] + name: content for name, content in export_files(site, schema, fmt, skip).items()}
+        exported = export_files(site, schema, fmt, skip, part)
+        files |= {PUBLISHED[fmt] + name: content for name, content in exported.items()}
     return files
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -36,39 +37,51 @@ def oruk_id(*parts: str) -> str:
 
     Equal to str(uuid.uuid5(NAMESPACE, name)), without building UUID objects (300,000 of them at 10,000 assets).
     """
-    digest = bytearray(hashlib.sha1(NAMESPACE.bytes + "/".join(parts).encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    h = hashlib.sha1(_NAMESPACE_BYTES + "/".join(parts).encode("utf-8")).hexdigest()
+    variant = _VARIANT[h[16]]  # RFC 4122 variant: the top two bits of this digit are 10
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"  # 5: version 5
 
 
-def _empty(value: object) -> bool:
-    return value is None or (isinstance(value, str | list | dict) and not value)
+_NAMESPACE_BYTES = NAMESPACE.bytes
+_VARIANT = {digit: "89ab"[int(digit, 16) & 0x3] for digit in "0123456789abcdef"}
+_CONTAINERS = (dict, list)
 
 
 def _clean(value: object) -> object:
     """The value without empty optional parts (None, '', [] and {}), recursively."""
-    if isinstance(value, dict):
+    if type(value) is dict:
         out = {}
         for k, v in value.items():
-            v = _clean(v) if isinstance(v, dict | list) else v
-            if not _empty(v):
+            if type(v) in _CONTAINERS:
+                v = _clean(v)
+            if v or not (v is None or type(v) in _EMPTIABLE):
                 out[k] = v
         return out
-    if isinstance(value, list):
-        cleaned = (_clean(v) if isinstance(v, dict | list) else v for v in value)
-        return [v for v in cleaned if not _empty(v)]
+    if type(value) is list:
+        kept = []
+        for v in value:
+            if type(v) in _CONTAINERS:
+                v = _clean(v)
+            if v or not (v is None or type(v) in _EMPTIABLE):
+                kept.append(v)
+        return kept
     return value
+
+
+_EMPTIABLE = (str, list, dict)
 
 
 # --- export ---------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _term_id(kind: str, code: str) -> str:
+    return oruk_id("taxonomy", kind, code)  # a handful of terms, repeated across every service
+
+
 def _term(kind: str, code: str, name: str, description: str) -> dict:
-    term_id = oruk_id("taxonomy", kind, code)
     return {
-        "id": term_id,
+        "id": _term_id(kind, code),
         "name": name,
         "description": description,
         "taxonomy": f"{TAXONOMY}/{kind}",

@@ -55,7 +55,7 @@ class WarningCollector(logging.Handler):
 
 
 def split(items: list, workers: int) -> list[list]:
-    """items in workers shares, every one but the first for a worker process (the first stays)."""
+    """items in workers shares of about the same size."""
     size = -(-len(items) // workers)
     return [items[i : i + size] for i in range(0, len(items), size)]
 

@@ -173,6 +173,24 @@ def environment(templates_dir: Path) -> Environment:
     return env
 
 
+class RenderedOnce:
+    """A macro of macros.j2 whose HTML for each asset is rendered once and reused.
+
+    The need, area and sheet pages list each asset on the page of every need and area it has (about
+    three of them); its card is the same on each, so it is rendered for the first and copied after.
+    """
+
+    def __init__(self, env: Environment, name: str) -> None:
+        self._macro = getattr(env.get_template("macros.j2").module, name)
+        self._html: dict[tuple, Markup] = {}
+
+    def __call__(self, asset: Asset, *args: object) -> Markup:
+        key = (asset.id, *(arg if isinstance(arg, str) else id(arg) for arg in args))
+        if key not in self._html:
+            self._html[key] = self._macro(asset, *args)
+        return self._html[key]
+
+
 def _date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -192,13 +210,14 @@ def render_pages(
         page = KEEP if asset.id in skip else asset_template.render(asset=asset, root="../../", **common)
         pages[f"support/{asset.id}.md"] = page
     list_template = env.get_template("list.md.j2")
+    card = RenderedOnce(env, "card")
     for kind, subjects, members in (("need", site.categories, site.by_category), ("area", site.areas, site.by_area)):
         for subject in subjects:
             pages[f"{kind}/{subject.id}.md"] = (
                 KEEP
                 if groups is not None and f"{kind}/{subject.id}" not in groups
                 else list_template.render(
-                    kind=kind, subject=subject, items=members.get(subject.id, []), root="../../", **common
+                    kind=kind, subject=subject, items=members.get(subject.id, []), card=card, root="../../", **common
                 )
             )
     index_template = env.get_template("browse.md.j2")

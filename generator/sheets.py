@@ -9,7 +9,7 @@ import segno
 from markupsafe import Markup
 
 from .buildstate import KEEP, Keep
-from .render import Site, json_script
+from .render import RenderedOnce, Site, json_script
 
 
 def qr_svg(url: str, title: str) -> Markup:
@@ -62,6 +62,7 @@ def render_sheets(site: Site, env, site_url: str, groups: set[str] | None = None
         "assets/data/strings.json": list_strings(site),
     }
     template = env.get_template("prebuilt_sheet.md.j2")
+    sheet_entry = RenderedOnce(env, "sheet_entry")
     for kind, entries, members in (("need", site.categories, site.by_category), ("area", site.areas, site.by_area)):
         for entry in entries:
             if groups is not None and f"{kind}/{entry.id}" not in groups:
@@ -78,6 +79,7 @@ def render_sheets(site: Site, env, site_url: str, groups: set[str] | None = None
                 short=short_url(url),
                 today=today,
                 qr=qr_svg(url, t("sheet.scan")),
+                sheet_entry=sheet_entry,
                 root="../../../",
                 **common,
             )

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from generator.catalogue import load_catalogue
 from generator.icsfeed import asset_calendar
 from generator.importer import import_csv, import_oruk
-from generator.opendata import catalogue_site, render_open_data, write_export
+from generator.opendata import catalogue_site, oruk_files, render_open_data, write_export
 from generator.opendata_cli import export_command, import_group
 from generator.oruk import NAMESPACE, oruk_id
 from generator.pipeline import check
@@ -137,6 +137,18 @@ def test_oruk_ids_are_stable_uuid5_and_empty_fields_left_out(exported, site, sam
     write_export(site, sample.schema, "oruk", tmp_path / "again")
     for path in (exported / "oruk").rglob("*.json"):
         assert path.read_bytes() == (tmp_path / "again" / path.relative_to(exported / "oruk")).read_bytes()
+
+
+@pytest.mark.parametrize("parts", [2, 3, 7, 100])  # 100: more parts than the sample has assets
+def test_oruk_services_shared_out_in_parts_are_the_whole_export(site, parts):
+    whole = oruk_files(site)
+    shares = [oruk_files(site, part=(k, parts)) for k in range(parts)]
+    assert "services.json" in shares[0] and not any("services.json" in share for share in shares[1:])
+    merged = {}
+    for share in shares:
+        assert not merged.keys() & share.keys(), "each file is made by one part only"
+        merged |= share
+    assert merged == whole
 
 
 def _service(exported, asset_id):

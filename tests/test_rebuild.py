@@ -176,7 +176,7 @@ def test_worker_processes_make_the_same_site_as_one_process(tmp_path, monkeypatc
     monkeypatch.chdir(ROOT)
     data = make_data_dir(tmp_path / "data", {}, with_sample=True)
     many = _forking_build(data, tmp_path / "many")
-    assert many == {"forks": 2, "error": ""}, "one process rendering half the files, one building half the pages"
+    assert many == {"forks": 3, "error": ""}, "one process rendering half the files, two building the asset pages"
     assert _forking_build(data, tmp_path / "one", fork=False) == {"forks": 0, "error": ""}
     assert _files(tmp_path / "many" / "site") == _files(tmp_path / "one" / "site")
 
