@@ -14,7 +14,7 @@ import json
 import os
 import pickle
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 STATE_VERSION = 1
@@ -110,7 +110,8 @@ def save_state(out: Path, state: BuildState) -> None:
     """Write the state of the site just built."""
     folder = state_dir(out)
     folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"version": STATE_VERSION, **asdict(state)}, separators=(",", ":"))
+    parts = {f.name: getattr(state, f.name) for f in fields(state)}  # asdict would deep-copy them first
+    text = json.dumps({"version": STATE_VERSION, **parts}, separators=(",", ":"))
     _write_atomically(folder / "build.json", text.encode("utf-8"))
 
 

@@ -46,7 +46,12 @@ def _value(obj: object, name: str) -> object:
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
 
 
-def _cell(fld: FieldSpec, value: object) -> str:
+def _free_text(fld: FieldSpec) -> bool:
+    """True for text a contributor writes freely (no pattern, no list of values): a spreadsheet might run it."""
+    return fld.type == "string" and not {"pattern", "enum"} & set(fld.constraints)
+
+
+def _cell(value: object, free_text: bool) -> str:
     """One value as CSV text; free text that a spreadsheet would run as a formula is prefixed with '."""
     if value is None:
         return ""
@@ -55,46 +60,58 @@ def _cell(fld: FieldSpec, value: object) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     text = str(value)
-    free_text = fld.type == "string" and not {"pattern", "enum"} & set(fld.constraints)
     return "'" + text if free_text and text.startswith(FORMULA_START) else text
 
 
-def _row(table: TableSpec, asset: Asset | None, obj: object, parent: object = None, key: str = "") -> list[str]:
-    cells = []
-    for fld in table.fields:
-        special = {
-            "@asset": asset.id if asset else None,
-            "@value": obj,
-            "@key": key,
-            "@index": _value(obj, "index"),
-            "@parent.id": _value(parent, "id"),
-            "@parent.@index": _value(parent, "index"),
-        }
-        value = special[fld.key] if fld.key in special else _value(obj, fld.name)
-        cells.append(_cell(fld, value))
-    return cells
+def _special(name: str, asset: Asset | None, obj: object, parent: object, key: str) -> object:
+    """The value of a column the schema derives from a record's structure (its asset, index, key or parent)."""
+    if name == "@asset":
+        return asset.id if asset else None
+    if name == "@value":
+        return obj
+    if name == "@key":
+        return key
+    if name == "@index":
+        return _value(obj, "index")
+    if name == "@parent.id":
+        return _value(parent, "id")
+    return _value(parent, "index")  # @parent.@index
+
+
+SPECIAL_KEYS = frozenset({"@asset", "@value", "@key", "@index", "@parent.id", "@parent.@index"})
+
+
+def _row(
+    columns: list[tuple[FieldSpec, bool]], asset: Asset | None, obj: object, parent: object = None, key: str = ""
+) -> list[str]:
+    return [
+        _cell(_special(fld.key, asset, obj, parent, key) if fld.key in SPECIAL_KEYS else _value(obj, fld.name), free)
+        for fld, free in columns
+    ]
 
 
 def table_rows(table: TableSpec, assets: list[Asset], vocabularies: dict[str, list]) -> Iterator[list[str]]:
     """The rows of one data package table, made from the typed model by following the table's record path."""
+    columns = [(fld, _free_text(fld)) for fld in table.fields]
     if table.source != "assets":
         for item in vocabularies[table.name]:
-            yield _row(table, None, item)
+            yield _row(columns, None, item)
         return
-    parts = [s.rstrip("[]{}") for s in table.segments if s.endswith(("[]", "{}"))]
+    segments = table.segments
+    parts = [s.rstrip("[]{}") for s in segments if s.endswith(("[]", "{}"))]
     for asset in assets:
         if not parts:
-            yield _row(table, asset, asset)
-        elif table.segments[-1].endswith("{}"):
+            yield _row(columns, asset, asset)
+        elif segments[-1].endswith("{}"):
             for key, values in sorted(getattr(asset, parts[0]).items()):
-                yield _row(table, asset, values, key=key)
+                yield _row(columns, asset, values, key=key)
         elif len(parts) == 1:
             for item in getattr(asset, parts[0]):
-                yield _row(table, asset, item)
+                yield _row(columns, asset, item)
         else:
             for parent in getattr(asset, parts[0]):
                 for item in getattr(parent, parts[1]):
-                    yield _row(table, asset, item, parent)
+                    yield _row(columns, asset, item, parent)
 
 
 def data_package(schema: Schema, assets: list[Asset], categories: list[Category], areas: list[Area]) -> dict[str, str]:
