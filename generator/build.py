@@ -22,7 +22,6 @@ from mkdocs.utils.yaml import yaml_load
 
 from . import forked
 from .buildstate import (
-    KEEP,
     BuildState,
     Content,
     Plan,
@@ -39,7 +38,6 @@ from .buildstate import (
 from .catalogue import Catalogue, load_catalogue
 from .config import Config
 from .findsupport import render_find_page
-from .mapview import render_map_page
 from .opendata import open_data_files, render_open_data_page
 from .pageworkers import WarningCollector
 from .pipeline import Checked, check, inputs_digest
@@ -48,12 +46,12 @@ from .render import Site, environment, render_pages
 from .sheets import render_sheets
 from .write import (
     WriteError,
-    as_bytes,
     copy_hand_written,
     discard,
     hand_written_pages,
     merge_in,
     remove_generated,
+    settle,
     staging_dir,
     swap_in,
 )
@@ -285,6 +283,44 @@ class _DirtyBuildNotice(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
+def render_site(
+    site: Site, env, checked: Checked, plan: Plan, staged: Path
+) -> tuple[dict[str, Content], dict[str, str | None]]:
+    """Render every generated file but the browser libraries, in two processes when the site is large.
+
+    Each process writes the per-asset data files it rendered straight into the new site (staged),
+    when they changed (see write.settle). Returns the other files, for MkDocs, and the hash of every
+    file (None for a file left KEEP: the previous build's stands).
+    """
+    previous_data = plan.previous.data if plan.previous else {}
+
+    # Two halves of about the same weight: the second in a child process when the site is large.
+    def second_half() -> tuple[dict[str, Content], dict[str, str | None]]:
+        from .mapview import render_map_page  # folium takes a fifth of a second to import: only here
+
+        files = render_map_page(site, env, plan.skip)
+        files |= render_find_page(site, env)
+        files |= render_sheets(site, env, checked.config.site_url, plan.groups)
+        files |= open_data_files(site, checked.schema, plan.skip, ("oruk",), part=(1, 2))
+        files |= open_data_files(site, checked.schema, plan.skip, ("datapackage", "geojson"))
+        return settle(files, previous_data, staged)
+
+    # (by the number of assets, not of changes: the data package and GeoJSON cover every asset)
+    later = forked.Child(second_half) if len(checked.assets) >= PARALLEL_RENDER else None
+    try:
+        files: dict[str, Content] = dict(render_pages(site, env, plan.skip, plan.groups))
+        files |= open_data_files(site, checked.schema, plan.skip, ("oruk",), part=(0, 2))
+        files |= open_data_files(site, checked.schema, plan.skip, ("ics",))
+        files |= {"open-data.md": render_open_data_page(site, checked, env)}
+        files, hashes = settle(files, previous_data, staged)
+    except BaseException:
+        if later:
+            later.stop()
+        raise
+    more, more_hashes = later.result() if later else second_half()
+    return files | more, hashes | more_hashes
+
+
 def build_site(
     data_dir: Path,
     out: Path,
@@ -351,69 +387,51 @@ def build_site(
         records_path=checked.config.records_path,
     )
     env = environment(project.templates)
-    try:
-        # Two halves of about the same weight: the second in a child process when the site is large.
-        def second_half() -> dict[str, Content]:
-            files = render_sheets(site, env, checked.config.site_url, plan.groups)
-            files |= open_data_files(site, checked.schema, plan.skip, ("oruk",), part=(1, 2))
-            return files | open_data_files(site, checked.schema, plan.skip, ("datapackage", "geojson", "ics"))
-
-        # (by the number of assets, not of changes: the data package and GeoJSON cover every asset)
-        later = forked.Child(second_half) if len(checked.assets) >= PARALLEL_RENDER else None
-        try:
-            files: dict[str, Content] = dict(render_pages(site, env, plan.skip, plan.groups))
-            files |= render_map_page(site, env, plan.skip)
-            files |= render_find_page(site, env)
-            files |= open_data_files(site, checked.schema, plan.skip, ("oruk",), part=(0, 2))
-        except BaseException:
-            if later:
-                later.stop()
-            raise
-        files |= later.result() if later else second_half()
-        files |= {"open-data.md": render_open_data_page(site, checked, env)}
-    except forked.ChildError as exc:
-        raise BuildError(f"rendering failed: {exc}") from exc
-    except Exception as exc:  # a template error is a bug in a template, reported without a traceback
-        raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
-    files |= vendor_files(project)
-    timings["render"] = time.perf_counter() - started
-    rendered = sum(1 for content in files.values() if content is not KEEP)
-    progress(f"Rendered {rendered} files in {timings['render']:.1f} s ({len(files) - rendered} unchanged).")
-
-    started = time.perf_counter()
+    vendor = vendor_files(project)
     previous = plan.previous
-    try:
-        removed = remove_generated(Path(docs_dir))
-    except WriteError as exc:
-        raise BuildError(str(exc)) from exc
-    try:
-        hashes = {
-            path: (previous.pages[path][0] if path.endswith(".md") else previous.data[path])
-            if content is KEEP and previous
-            else digest(as_bytes(content))
-            for path, content in files.items()
-        }
-    except KeyError as exc:
-        clear_state(out)
-        raise BuildError(f"the record of the previous build has no {exc}; it was removed: build again") from exc
-    page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(Path(docs_dir))
-    data_hashes = {p: h for p, h in hashes.items() if not p.endswith(".md")}
-    keep: set[str] = set()
-    gone: list[str] = []
-    if previous:
-        keep = {p for p, h in page_hashes.items() if previous.pages.get(p, [None])[0] == h}
-        keep |= {p for p, h in data_hashes.items() if previous.data.get(p) == h}
-        gone = [previous.pages[p][1] for p in previous.pages if p not in page_hashes]
-        gone += [p for p in previous.data if p not in data_hashes]
-    written = sum(1 for path in files if path not in keep)
-    timings["write"] = time.perf_counter() - started
-    progress(f"{written} generated files changed; running MkDocs (strict)…")
-
-    started = time.perf_counter()
     staged = staging_dir(out)
     notice = _DirtyBuildNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
+        try:
+            files, hashes = render_site(site, env, checked, plan, staged)
+        except (forked.ChildError, WriteError) as exc:
+            raise BuildError(f"rendering failed: {exc}") from exc
+        except Exception as exc:  # a template error is a bug in a template, reported without a traceback
+            raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
+        files |= vendor
+        hashes |= {path: digest(content) for path, content in vendor.items()}
+        timings["render"] = time.perf_counter() - started
+        rendered = sum(1 for h in hashes.values() if h is not None)
+        progress(f"Rendered {rendered} files in {timings['render']:.1f} s ({len(hashes) - rendered} unchanged).")
+
+        started = time.perf_counter()
+        try:
+            removed = remove_generated(Path(docs_dir))
+        except WriteError as exc:
+            raise BuildError(str(exc)) from exc
+        try:  # a file left KEEP is the previous build's, with the previous build's hash
+            hashes = {
+                path: h or (previous.pages[path][0] if path.endswith(".md") else previous.data[path])
+                for path, h in hashes.items()
+            }
+        except (KeyError, AttributeError) as exc:
+            clear_state(out)
+            raise BuildError(f"the record of the previous build has no {exc}; it was removed: build again") from exc
+        page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(Path(docs_dir))
+        data_hashes = {p: h for p, h in hashes.items() if not p.endswith(".md")}
+        keep: set[str] = set()
+        gone: list[str] = []
+        if previous:
+            keep = {p for p, h in page_hashes.items() if previous.pages.get(p, [None])[0] == h}
+            keep |= {p for p, h in data_hashes.items() if previous.data.get(p) == h}
+            gone = [previous.pages[p][1] for p in previous.pages if p not in page_hashes]
+            gone += [p for p in previous.data if p not in data_hashes]
+        written = sum(1 for path in hashes if path not in keep)
+        timings["write"] = time.perf_counter() - started
+        progress(f"{written} generated files changed; running MkDocs (strict)…")
+
+        started = time.perf_counter()
         outputs = run_mkdocs(
             project.config_file,
             docs_dir.resolve(),
@@ -448,5 +466,5 @@ def build_site(
     timings["mkdocs"] = time.perf_counter() - started
     how = "only what changed" if previous else f"everything: {plan.reason}"
     progress(f"MkDocs built {how} in {timings['mkdocs']:.1f} s; the site is in {out}/.")
-    count = sum(1 for name in files if name.endswith(".md"))
+    count = sum(1 for name in hashes if name.endswith(".md"))
     return BuildResult(checked, count, written, removed, timings, incremental=previous is not None)

@@ -127,7 +127,7 @@ class PrerenderedPages(BasePlugin):
                 file = _mark(file, _Unchanged)
             every.append(file)
         pages, data = [], []
-        for path, content in self.generated.items():
+        for path, content in sorted(self.generated.items()):  # one order, whichever process rendered what
             if path in self.keep:  # current in the previous site: never read, never written
                 every.append(_mark(File.generated(config, path, content=b""), _Unchanged))
                 continue

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .buildstate import digest
+from .buildstate import KEEP, Content, digest
 
 # Paths inside the docs folder that the build generates (in memory: see mkdocs_plugin.py); everything
 # else there is hand-written. Older builds wrote generated files here; remove_generated clears them.
@@ -28,6 +28,11 @@ GENERATED = (
     "assets/data",
     "assets/vendor",
 )
+
+
+# Per-asset data files (three per asset: map card, calendar, ORUK service). The process that renders them
+# writes them straight into the new site, so that they are neither sent between processes nor handed to MkDocs.
+DIRECT = ("assets/data/asset/", "data/calendar/", "data/oruk/services/")
 
 
 class WriteError(Exception):
@@ -65,6 +70,32 @@ def remove_generated(docs_dir: Path) -> int:
             with contextlib.suppress(OSError):
                 root.rmdir()
     return removed
+
+
+def settle(
+    files: dict[str, Content], previous: dict[str, str], staged: Path
+) -> tuple[dict[str, Content], dict[str, str | None]]:
+    """Hash rendered files and write the per-asset data files among them that changed into staged.
+
+    previous holds the hashes of the data files of the previous build (empty for a full build).
+    Returns the files left for MkDocs and the hash of every file (None for a file left KEEP).
+    """
+    hashes = {path: None if content is KEEP else digest(as_bytes(content)) for path, content in files.items()}
+    rest: dict[str, Content] = {}
+    folders: set[Path] = set()
+    for path, content in files.items():
+        if not path.startswith(DIRECT):
+            rest[path] = content
+        elif content is not KEEP and previous.get(path) != hashes[path]:
+            target = staged / path
+            try:
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                target.write_bytes(as_bytes(content))
+            except OSError as exc:
+                raise WriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    return rest, hashes
 
 
 def hand_written_pages(docs_dir: Path) -> dict[str, str]:
