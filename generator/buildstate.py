@@ -116,21 +116,32 @@ def save_state(out: Path, state: BuildState) -> None:
 
 
 def load_cache(folder: Path, key: str) -> dict:
-    """A cache written by save_cache under the same key, or an empty one."""
-    path = Path(folder) / "records.pickle"
-    try:
-        with open(path, "rb") as fh:
-            stored_key, entries = pickle.load(fh)  # written by this build (see the module docstring)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-        return {}
-    return entries if stored_key == key else {}
+    """The validated records that save_cache kept under the same key (from every shard), or none."""
+    entries: dict = {}
+    for path in sorted(Path(folder).glob("records-*.pickle")):
+        try:
+            with open(path, "rb") as fh:
+                stored_key, part = pickle.load(fh)  # written by this build (see the module docstring)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            continue
+        if stored_key == key:
+            entries |= part
+    return entries
 
 
-def save_cache(folder: Path, key: str, entries: dict) -> None:
-    """Keep validated records for the next build."""
+def save_cache(folder: Path, key: str, entries: dict, shard: int = 0) -> None:
+    """Keep validated records for the next build: one shard per process that validated them."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    _write_atomically(folder / "records.pickle", pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL))
+    data = pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL)
+    _write_atomically(folder / f"records-{shard}.pickle", data)
+
+
+def prune_cache(folder: Path, shards: int) -> None:
+    """Remove the cache's shards from the number shards up (left by a build that had more processes)."""
+    for path in Path(folder).glob("records*.pickle"):
+        if path.name not in {f"records-{i}.pickle" for i in range(shards)}:
+            path.unlink(missing_ok=True)
 
 
 def clear_state(out: Path) -> None:

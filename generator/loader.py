@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .buildstate import digest
 from .problems import Problem
 
 MAX_BYTES = 256 * 1024
@@ -58,6 +59,7 @@ class Document:
     display: str
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
+    digest: str = ""  # of the bytes read (empty when the file could not be read)
 
 
 class _Refused(Exception):
@@ -190,7 +192,7 @@ def load_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
             path, display, None, [Problem(display, 0, "", "unreadable", f"cannot read the file: {exc.strerror}.")]
         )
     data, problems = parse_yaml(raw, display, max_bytes)
-    return Document(path, display, data, problems)
+    return Document(path, display, data, problems, digest(raw))
 
 
 @dataclass

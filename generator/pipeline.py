@@ -1,14 +1,19 @@
-"""Run load -> validate -> model over a data folder, in chunks across all cores when it is large."""
+"""Run load -> validate -> model over a data folder, in chunks across all cores when it is large.
+
+This process validates the first chunk while forked children validate the others (one process
+when forking is not safe here: see forked.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from .buildstate import code_digest, digest, load_cache, save_cache, tree_digest
+from . import forked
+from .buildstate import code_digest, digest, load_cache, prune_cache, save_cache, tree_digest
 from .config import Config
 from .loader import display_path, list_records, load_dataset
 from .model import Area, Asset, Category, build_assets, build_vocabulary
@@ -47,17 +52,32 @@ class _ChunkResult:
     categories: list[Category]
     areas: list[Area]
     config: Config
+    hashes: dict[Path, str]  # of each record file read
+    cached: dict[str, tuple]  # what the chunk gives the cache (see _cache_entries)
 
 
-def _check_chunk(data_dir: Path, descriptor: dict, paths: list[Path], today: dt.date) -> _ChunkResult:
-    """Load, validate and model one chunk of records (ids are compared across chunks by the caller)."""
+def _check_chunk(
+    data_dir: Path, descriptor: dict, paths: list[Path], today: dt.date, shard: tuple[Path, str, int] | None = None
+) -> _ChunkResult:
+    """Load, validate and model one chunk of records (ids are compared across chunks by the caller).
+
+    With shard (cache folder, key, number), the chunk's valid records are saved to that shard of the cache.
+    """
     raw = load_dataset(data_dir, descriptor, paths)
+    hashes = {doc.path: doc.digest for doc in raw.records if doc.digest}
     result = validate(raw, today=today, check_all_ids=False)
     ids = record_ids(result.records)
     if not result.ok:
-        return _ChunkResult(result.problems, ids, [], [], [], result.config)
-    categories, areas = build_vocabulary(result.tables["categories"], result.tables["areas"])
-    return _ChunkResult(result.problems, ids, build_assets(result.tables), categories, areas, result.config)
+        chunk = _ChunkResult(result.problems, ids, [], [], [], result.config, hashes, {})
+    else:
+        categories, areas = build_vocabulary(result.tables["categories"], result.tables["areas"])
+        assets = build_assets(result.tables)
+        chunk = _ChunkResult(result.problems, ids, assets, categories, areas, result.config, hashes, {})
+        chunk.cached = _cache_entries(chunk, paths, hashes)
+    if shard:
+        save_cache(*shard[:2], chunk.cached, shard=shard[2])
+        chunk.cached = {}  # kept: no need to send it back
+    return chunk
 
 
 def inputs_digest(data_dir: Path, descriptor: dict, today: dt.date) -> str:
@@ -81,6 +101,11 @@ def _cache_entries(result: _ChunkResult, paths: list[Path], hashes: dict[Path, s
     return entries
 
 
+def _split(items: list, parts: int) -> list[list]:
+    size = max(1, -(-len(items) // parts))
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
 def check(
     data_dir: Path, today: dt.date | None = None, workers: int | None = None, cache: Path | None = None
 ) -> Checked:
@@ -93,22 +118,28 @@ def check(
     today = today or dt.date.today()
     schema = load_schema(data_dir)
     paths, problems = list_records(data_dir)
-    hashes = {path: digest(path.read_bytes()) for path in paths} if cache else {}
     # problems name files relative to the working folder, so a cached one is only good from the same one
     key = digest(inputs_digest(data_dir, schema.descriptor, today), os.getcwd()) if cache else ""
     cached = load_cache(cache, key) if cache else {}
-    hits = {p: cached[p.name] for p in paths if p.name in cached and cached[p.name][0] == hashes[p]}
+    known = {p: digest(p.read_bytes()) for p in paths if p.name in cached}  # others are hashed as validated
+    hits = {p: cached[p.name] for p, h in known.items() if cached[p.name][0] == h}
     todo = [p for p in paths if p not in hits]
     workers = workers or min(os.cpu_count() or 1, 8)
-    if len(todo) < PARALLEL_FROM or workers < 2:
-        chunks = [todo]
-        results = [_check_chunk(data_dir, schema.descriptor, todo, today)]
-    else:
-        size = -(-len(todo) // workers)
-        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-        with ProcessPoolExecutor(len(chunks)) as pool:
-            futures = [pool.submit(_check_chunk, data_dir, schema.descriptor, chunk, today) for chunk in chunks]
-            results = [f.result() for f in futures]
+    chunks = _split(todo, 1 if len(todo) < PARALLEL_FROM else workers)
+    check_chunk = partial(_check_chunk, data_dir, schema.descriptor)
+    children = [
+        forked.Child(partial(check_chunk, chunk, today, (cache, key, i) if cache else None))
+        for i, chunk in enumerate(chunks[1:], start=1)
+    ]
+    try:
+        results = [check_chunk(chunks[0], today)]
+        results += [child.result() for child in children]
+    finally:
+        for child in children:
+            child.stop()  # only those not waited for: a failure here
+    if cache:  # the first shard: this process's chunk and the records taken from the cache
+        save_cache(cache, key, {p.name: entry for p, entry in hits.items()} | results[0].cached)
+        prune_cache(cache, len(chunks))
     for result in results:
         problems += result.problems
     for _hash, record_problems, _id, _asset in hits.values():
@@ -116,18 +147,13 @@ def check(
     ids = [i for r in results for i in r.ids] + [entry[2] for entry in hits.values()]
     problems += check_unique_ids(ids)
     problems = sort_problems(problems)
-    if cache:
-        entries = {p.name: entry for p, entry in hits.items()}
-        for result, chunk in zip(results, chunks, strict=True):
-            if not any(p.is_error for p in result.problems):
-                entries |= _cache_entries(result, chunk, hashes)
-        save_cache(cache, key, entries)
     first = results[0]
     config = first.config
     if any(p.is_error for p in problems):
         return Checked(problems, len(paths), config, schema, [], [], [])
     found = [a for r in results for a in r.assets] + [entry[3] for entry in hits.values()]
     assets = sorted(found, key=lambda a: (a.name.casefold(), a.id))
+    hashes = known | {path: h for r in results for path, h in r.hashes.items()}
     record_hashes = {p.stem: h for p, h in hashes.items()}  # a valid record's id is its file name
     schema = schema.with_bounding_box(config.south, config.west, config.north, config.east)
     return Checked(problems, len(paths), config, schema, assets, first.categories, first.areas, record_hashes)

@@ -135,6 +135,41 @@ def test_chunked_run_reports_the_same_as_one_process(data_factory, base_record, 
     assert any(p.code == "duplicate-id" for p in chunked.problems)
 
 
+def test_cache_shards_give_unchanged_records_back_and_only_changed_ones_are_validated(
+    data_factory, base_record, monkeypatch, tmp_path
+):
+    from generator import pipeline
+
+    records = {f"r{i}.yaml": base_record.replace("valid-case", f"r{i}") for i in range(6)}
+    records["zz-bad.yaml"] = INVALID[0].read_bytes()  # last: alone in the third chunk
+    data = data_factory(records)
+    cache = tmp_path / "state"
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    first = pipeline.check(data, cache=cache, workers=3)  # this process and two forked children
+    assert sorted(p.name for p in cache.iterdir()) == ["records-0.pickle", "records-1.pickle", "records-2.pickle"]
+
+    (data / "assets" / "r4.yaml").write_text(base_record.replace("valid-case", "r4") + "# changed\n")
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 3)  # what is left is validated here, where it can be seen
+    seen = []
+    real_validate = pipeline.validate
+    monkeypatch.setattr(pipeline, "validate", lambda raw, **kw: seen.append(raw.records) or real_validate(raw, **kw))
+    again = pipeline.check(data, cache=cache, workers=2)
+    assert [[doc.path.name for doc in docs] for docs in seen] == [["r4.yaml", "zz-bad.yaml"]]
+    assert sorted(p.name for p in cache.iterdir()) == ["records-0.pickle"], "shards of more processes are removed"
+    fresh = pipeline.check(data, workers=1)
+    assert (again.problems, again.record_hashes) == (fresh.problems, fresh.record_hashes)
+    assert first.problems == fresh.problems
+
+    (data / "assets" / "zz-bad.yaml").unlink()
+    seen.clear()
+    valid = pipeline.check(data, cache=cache)
+    assert [[doc.path.name for doc in docs] for docs in seen] == [["r4.yaml"]], "it shared a chunk with an error"
+    assert valid.ok
+    fresh = pipeline.check(data, workers=1)
+    assert len(valid.record_hashes) == 6 and valid.record_hashes == fresh.record_hashes
+    assert [a.id for a in valid.assets] == [a.id for a in fresh.assets]
+
+
 def test_model_is_typed_from_the_schema():
     from generator.pipeline import check
 
