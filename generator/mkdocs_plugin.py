@@ -2,19 +2,21 @@
 
 A generated page holds front matter, then the marker line, then escaped HTML from the Jinja2
 templates. Python-Markdown would only pass that HTML through (slowly, at 10,000 pages), so the
-plugin sets it aside before conversion and puts it back as the page content. Asset, need and area
+plugin sets it aside before conversion and puts it back as the page content; with nothing left to
+convert, no Markdown processor is made at all (_Prerendered). Asset, need and area
 pages are excluded from the search plugin's HTML parsing (front matter `search: exclude`) and carry
 their searchable text, already escaped, in `cam_search`; the plugin adds those entries to the theme's
-search index after the build. Generated pages and data files (JSON, CSV, calendars) come from the
-build in memory (`generated`) and are handed to MkDocs as generated files: they are written once,
-into the site, and never into the docs folder.
+search index after the build. Generated pages and the site-wide data files (JSON, CSV) come from
+the build in memory (`generated`) and are handed to MkDocs as generated files: they are written once,
+into the site, and never into the docs folder. (The per-asset data files are written into the new
+site by the build itself: see write.settle.)
 
 For a rebuild, `assetmap build` names the previous site (`previous`) and the pages and data files
 whose output there is still current (`keep`). MkDocs then runs a dirty build into an empty folder:
 kept files are marked unmodified, so only changed pages are read, rendered and written, and the
 search entries of kept pages are taken from the previous index. On a large build, worker
-processes build the pages named in `parallel` (see pageworkers.py). Everything else is MkDocs and
-Material as usual.
+processes build the pages named in `parallel` (see pageworkers.py) while this one builds the rest.
+Everything else is MkDocs and Material as usual.
 """
 
 from __future__ import annotations

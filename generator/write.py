@@ -1,5 +1,6 @@
-"""Write stage: a full build's site swapped in, or a rebuild's changed files moved in, so that a failure leaves
-the previous site as it was; and the docs folder kept free of generated files."""
+"""Write stage: per-asset data files written into the new site, a full build's site swapped in, or a
+rebuild's changed files moved in, so that a failure leaves the previous site as it was; and the docs
+folder kept free of generated files."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from .buildstate import KEEP, Content, digest
 
-# Paths inside the docs folder that the build generates (in memory: see mkdocs_plugin.py); everything
+# Paths inside the docs folder that the build generates (never written there: see mkdocs_plugin.py); everything
 # else there is hand-written. Older builds wrote generated files here; remove_generated clears them.
 GENERATED = (
     "index.md",
