@@ -101,6 +101,14 @@ def _cache_entries(result: _ChunkResult, paths: list[Path], hashes: dict[Path, s
     return entries
 
 
+def _file_digest(path: Path) -> str:
+    """The hash of a file's bytes, or '' when it cannot be read (its chunk reports why)."""
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return ""
+
+
 def _split(items: list, parts: int) -> list[list]:
     size = max(1, -(-len(items) // parts))
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
@@ -121,8 +129,8 @@ def check(
     # problems name files relative to the working folder, so a cached one is only good from the same one
     key = digest(inputs_digest(data_dir, schema.descriptor, today), os.getcwd()) if cache else ""
     cached = load_cache(cache, key) if cache else {}
-    known = {p: digest(p.read_bytes()) for p in paths if p.name in cached}  # others are hashed as validated
-    hits = {p: cached[p.name] for p, h in known.items() if cached[p.name][0] == h}
+    known = {p: _file_digest(p) for p in paths if p.name in cached}  # others are hashed as validated
+    hits = {p: cached[p.name] for p, h in known.items() if h and cached[p.name][0] == h}
     todo = [p for p in paths if p not in hits]
     workers = workers or min(os.cpu_count() or 1, 8)
     chunks = _split(todo, 1 if len(todo) < PARALLEL_FROM else workers)
@@ -153,7 +161,7 @@ def check(
         return Checked(problems, len(paths), config, schema, [], [], [])
     found = [a for r in results for a in r.assets] + [entry[3] for entry in hits.values()]
     assets = sorted(found, key=lambda a: (a.name.casefold(), a.id))
-    hashes = known | {path: h for r in results for path, h in r.hashes.items()}
+    hashes = {p: h for p, h in known.items() if h} | {path: h for r in results for path, h in r.hashes.items()}
     record_hashes = {p.stem: h for p, h in hashes.items()}  # a valid record's id is its file name
     schema = schema.with_bounding_box(config.south, config.west, config.north, config.east)
     return Checked(problems, len(paths), config, schema, assets, first.categories, first.areas, record_hashes)
