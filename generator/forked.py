@@ -20,6 +20,12 @@ class ChildError(Exception):
     """The child's function raised; the message names the exception and says what it said."""
 
 
+def shares(items: list, parts: int) -> list[list]:
+    """items in exactly parts shares of about the same size, in order (the last ones may be empty)."""
+    size = max(1, -(-len(items) // parts))
+    return [items[i * size : (i + 1) * size] for i in range(parts)]
+
+
 def can_fork() -> bool:
     """True when a child can be forked safely here (a POSIX system, one thread)."""
     return hasattr(os, "fork") and threading.active_count() == 1

@@ -33,7 +33,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import YAML_RE
 
-from . import pageworkers
+from . import forked, pageworkers
 from .buildstate import KEEP, Content
 
 MARKER = "<!-- assetmap:html -->"
@@ -142,8 +142,8 @@ class PrerenderedPages(BasePlugin):
         self._shares = []
         if self.workers > 1 and len(pages) + len(data) >= pageworkers.MIN_SHARE and pageworkers.can_fork():
             # every parallel file goes to a worker, so that this process reads none of them before forking
-            by_worker = zip(pageworkers.split(pages, self.workers), pageworkers.split(data, self.workers), strict=False)
-            self._shares = [p + d for p, d in by_worker]
+            by_worker = zip(forked.shares(pages, self.workers), forked.shares(data, self.workers), strict=True)
+            self._shares = [p + d for p, d in by_worker if p or d]
             for share in self._shares:
                 for file in share:
                     _mark(file, _Elsewhere)

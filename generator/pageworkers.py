@@ -54,12 +54,6 @@ class WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def split(items: list, workers: int) -> list[list]:
-    """items in workers shares of about the same size."""
-    size = -(-len(items) // workers)
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def start(share: list, config, files, nav, env, collect: list[dict]) -> Worker:
     """Fork a worker that builds its share: pages read, rendered and written, other files written.
 

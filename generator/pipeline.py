@@ -109,11 +109,6 @@ def _file_digest(path: Path) -> str:
         return ""
 
 
-def _split(items: list, parts: int) -> list[list]:
-    size = max(1, -(-len(items) // parts))
-    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
-
-
 def check(
     data_dir: Path, today: dt.date | None = None, workers: int | None = None, cache: Path | None = None
 ) -> Checked:
@@ -133,7 +128,7 @@ def check(
     hits = {p: cached[p.name] for p, h in known.items() if h and cached[p.name][0] == h}
     todo = [p for p in paths if p not in hits]
     workers = workers or min(os.cpu_count() or 1, 8)
-    chunks = _split(todo, 1 if len(todo) < PARALLEL_FROM else workers)
+    chunks = [c for c in forked.shares(todo, 1 if len(todo) < PARALLEL_FROM else workers) if c] or [[]]
     check_chunk = partial(_check_chunk, data_dir, schema.descriptor)
     children = [
         forked.Child(partial(check_chunk, chunk, today, (cache, key, i) if cache else None))
