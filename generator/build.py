@@ -40,7 +40,7 @@ from .config import Config
 from .findsupport import render_find_page
 from .opendata import open_data_files, render_open_data_page
 from .pageworkers import WarningCollector
-from .pipeline import Checked, check, inputs_digest
+from .pipeline import Checked, check, cycle_collection_paused, inputs_digest
 from .problems import DataError, Problem
 from .render import Site, environment, render_pages
 from .sheets import render_sheets
@@ -288,36 +288,52 @@ def render_site(
 ) -> tuple[dict[str, Content], dict[str, str | None]]:
     """Render every generated file but the browser libraries, in two processes when the site is large.
 
+    The work is a list of tasks, heaviest first (in a full build); this process and a forked child
+    take them in turn until none is left (forked.Tickets), so the two finish together whether a
+    full build (asset pages and services heaviest) or a rebuild (the site-wide files) is running.
     Each process writes the per-asset data files it rendered straight into the new site (staged),
     when they changed (see write.settle). Returns the other files, for MkDocs, and the hash of every
     file (None for a file left KEEP: the previous build's stands).
     """
     previous_data = plan.previous.data if plan.previous else {}
+    schema, skip = checked.schema, plan.skip
 
-    # Two halves of about the same weight: the second in a child process when the site is large.
-    def second_half() -> tuple[dict[str, Content], dict[str, str | None]]:
+    def map_page() -> dict[str, Content]:
         from .mapview import render_map_page  # folium takes a fifth of a second to import: only here
 
-        files = render_map_page(site, env, plan.skip)
-        files |= render_find_page(site, env)
-        files |= render_sheets(site, env, checked.config.site_url, plan.groups)
-        files |= open_data_files(site, checked.schema, plan.skip, ("oruk",), part=(1, 2))
-        files |= open_data_files(site, checked.schema, plan.skip, ("datapackage", "geojson"))
+        return render_map_page(site, env, skip)
+
+    tasks: list[Callable[[], dict[str, Content]]] = [
+        lambda: dict(render_pages(site, env, skip, plan.groups)),
+        lambda: open_data_files(site, schema, skip, ("oruk",), part=(0, 2)),
+        lambda: open_data_files(site, schema, skip, ("oruk",), part=(1, 2)),
+        lambda: render_sheets(site, env, checked.config.site_url, plan.groups),
+        lambda: open_data_files(site, schema, skip, ("datapackage",)),
+        lambda: render_find_page(site, env),
+        map_page,
+        lambda: open_data_files(site, schema, skip, ("ics",)),
+        lambda: open_data_files(site, schema, skip, ("geojson",)),
+        lambda: {"open-data.md": render_open_data_page(site, checked, env)},
+    ]
+    tickets = forked.Tickets(len(tasks))
+
+    def take_turns() -> tuple[dict[str, Content], dict[str, str | None]]:
+        files: dict[str, Content] = {}
+        for number in tickets:
+            files |= tasks[number]()
         return settle(files, previous_data, staged)
 
     # (by the number of assets, not of changes: the data package and GeoJSON cover every asset)
-    later = forked.Child(second_half) if len(checked.assets) >= PARALLEL_RENDER else None
+    later = forked.Child(take_turns) if len(checked.assets) >= PARALLEL_RENDER else None
     try:
-        files: dict[str, Content] = dict(render_pages(site, env, plan.skip, plan.groups))
-        files |= open_data_files(site, checked.schema, plan.skip, ("oruk",), part=(0, 2))
-        files |= open_data_files(site, checked.schema, plan.skip, ("ics",))
-        files |= {"open-data.md": render_open_data_page(site, checked, env)}
-        files, hashes = settle(files, previous_data, staged)
+        files, hashes = take_turns()
+        more, more_hashes = later.result() if later else ({}, {})
     except BaseException:
         if later:
             later.stop()
         raise
-    more, more_hashes = later.result() if later else second_half()
+    finally:
+        tickets.close()
     return files | more, hashes | more_hashes
 
 
@@ -338,6 +354,19 @@ def build_site(
     (beside out) shows what is unchanged, only what changed is validated, rendered and built
     (incremental=False always builds everything).
     """
+    with cycle_collection_paused():
+        return _build_site(data_dir, out, config_file, today, progress, docs_dir, incremental)
+
+
+def _build_site(
+    data_dir: Path,
+    out: Path,
+    config_file: Path,
+    today: dt.date | None,
+    progress: Callable[[str], None],
+    docs_dir: Path | None,
+    incremental: bool,
+) -> BuildResult:
     today = today or dt.date.today()
     out = Path(out)
     project = Project(Path(config_file))

@@ -12,7 +12,7 @@ import pickle
 import signal
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 
@@ -24,6 +24,35 @@ def shares(items: list, parts: int) -> list[list]:
     """items in exactly parts shares of about the same size, in order (the last ones may be empty)."""
     size = max(1, -(-len(items) // parts))
     return [items[i * size : (i + 1) * size] for i in range(parts)]
+
+
+class Tickets:
+    """The numbers 0 to count-1, each taken once, by whichever process asks first (this one, or one forked later).
+
+    They wait in a pipe, one byte each: a one-byte read from a pipe is atomic, so two processes
+    never take the same number, and a process that finds the pipe empty is done. This lets two
+    processes share tasks of unknown length without any coordinator.
+    """
+
+    LIMIT = 255
+
+    def __init__(self, count: int) -> None:
+        if not 0 <= count <= self.LIMIT:
+            raise ValueError(f"between 0 and {self.LIMIT} tickets, not {count}")
+        self._fd, write_end = os.pipe()
+        try:
+            os.write(write_end, bytes(range(count)))
+        finally:
+            os.close(write_end)  # so that a read of the empty pipe ends instead of waiting
+
+    def __iter__(self) -> Iterator[int]:
+        while taken := os.read(self._fd, 1):
+            yield taken[0]
+
+    def close(self) -> None:
+        """Let go of the pipe (in each process that has it)."""
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
 
 
 def can_fork() -> bool:

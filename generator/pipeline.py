@@ -7,7 +7,10 @@ when forking is not safe here: see forked.py).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -101,6 +104,25 @@ def _cache_entries(result: _ChunkResult, paths: list[Path], hashes: dict[Path, s
     return entries
 
 
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a check or build; reference counting still frees nearly everything.
+
+    A build makes millions of small objects (record nodes, table rows, pages) that live until it
+    ends, and the collector kept walking them over and over: a quarter of validation's time and a
+    sixth of the whole build at 10,000 assets, for a few megabytes of cycles (see
+    benchmarks/RESULTS.md). Forked workers inherit the pause. Afterwards the collector runs as
+    before, and collects whatever cycles the build left.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _file_digest(path: Path) -> str:
     """The hash of a file's bytes, or '' when it cannot be read (its chunk reports why)."""
     try:
@@ -117,6 +139,11 @@ def check(
     With a cache folder, records whose file is unchanged since the last check (and whose schema,
     vocabularies, settings and date are the same) are taken from the cache instead of validated again.
     """
+    with cycle_collection_paused():
+        return _check(data_dir, today, workers, cache)
+
+
+def _check(data_dir: Path, today: dt.date | None, workers: int | None, cache: Path | None) -> Checked:
     data_dir = Path(data_dir)
     today = today or dt.date.today()
     schema = load_schema(data_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.build
 from generator.build import build_site
 
 from .conftest import ROOT, make_data_dir
@@ -197,3 +199,42 @@ def test_a_failing_worker_process_fails_the_build_and_leaves_the_site(tmp_path, 
     assert message in result["error"]
     assert _files(tmp_path / "site") == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith((".site-build-", ".site-old-"))]
+
+
+# Run in a new process (see above): this process and a forked child take tickets until none is left.
+TAKING_TURNS = """
+import json, os, sys, time
+from generator.forked import Tickets
+tickets = Tickets(200)
+read, write = os.pipe()
+pid = os.fork()
+taken = []
+for number in tickets:
+    taken.append(number)
+    time.sleep(0.001)  # a task: both processes are taking tickets at once
+if pid == 0:
+    os.write(write, json.dumps(taken).encode())
+    os._exit(0)
+os.waitpid(pid, 0)
+os.close(write)
+print(json.dumps({"parent": taken, "child": json.loads(os.read(read, 100_000))}))
+"""
+
+
+def test_two_processes_take_every_ticket_exactly_once_between_them():
+    done = subprocess.run([sys.executable, "-c", TAKING_TURNS], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    taken = json.loads(done.stdout)
+    assert taken["parent"] and taken["child"], "both processes took some"
+    assert sorted(taken["parent"] + taken["child"]) == list(range(200))
+
+
+def test_the_cycle_collector_is_paused_for_a_build_and_runs_again_after(project, monkeypatch):
+    data, tmp_path = project
+    seen = []
+    render = generator.build.render_pages
+    monkeypatch.setattr(generator.build, "render_pages", lambda *a: seen.append(gc.isenabled()) or render(*a))
+    assert gc.isenabled()
+    build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
+    assert seen == [False]
+    assert gc.isenabled()
