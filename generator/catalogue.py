@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -13,17 +14,17 @@ class Catalogue:
     def __init__(self, strings: dict) -> None:
         self.strings = strings
         self.language = strings.get("language", "en")
+        self._flat = dict(_flatten(strings))  # 'asset.when' -> its string: a page asks for dozens
 
     def __call__(self, key: str, **values: object) -> str:
         """The string at key (such as 'asset.when'), formatted with values."""
-        node: object = self.strings
-        for step in key.split("."):
-            if not isinstance(node, dict) or step not in node:
-                raise KeyError(f"no interface string '{key}' in the catalogue")
-            node = node[step]
-        if not isinstance(node, str):
-            raise KeyError(f"'{key}' is a group of strings, not a string")
-        return node.format(**values) if values else node
+        try:
+            text = self._flat[key]
+        except KeyError:
+            if any(k.startswith(key + ".") for k in self._flat):
+                raise KeyError(f"'{key}' is a group of strings, not a string") from None
+            raise KeyError(f"no interface string '{key}' in the catalogue") from None
+        return text.format(**values) if values else text
 
     def section(self, key: str) -> dict[str, str]:
         """A whole group of strings (such as 'days'), for lists and for the browser."""
@@ -35,6 +36,14 @@ class Catalogue:
     def label(self, group: str, value: str) -> str:
         """The label for a vocabulary value, falling back to the value itself."""
         return self.strings.get(group, {}).get(value, value)
+
+
+def _flatten(node: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
+    for key, value in node.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        elif isinstance(value, str):
+            yield f"{prefix}{key}", value
 
 
 def load_catalogue(templates_dir: Path, language: str = "en") -> Catalogue:

@@ -82,17 +82,31 @@ SPECIAL_KEYS = frozenset({"@asset", "@value", "@key", "@index", "@parent.id", "@
 
 
 def _row(
-    columns: list[tuple[FieldSpec, bool]], asset: Asset | None, obj: object, parent: object = None, key: str = ""
+    columns: list[tuple[str, str, bool, bool]], asset: Asset | None, obj: object, parent: object = None, key: str = ""
 ) -> list[str]:
-    return [
-        _cell(_special(fld.key, asset, obj, parent, key) if fld.key in SPECIAL_KEYS else _value(obj, fld.name), free)
-        for fld, free in columns
-    ]
+    """One row's cells; columns are (record key, name, derived from the record's structure, free text).
+
+    One loop rather than calls per cell: the data package has over half a million cells at 10,000 assets.
+    """
+    row = []
+    from_dict = isinstance(obj, dict)
+    for record_key, name, special, free in columns:
+        if special:
+            value = _special(record_key, asset, obj, parent, key)
+        else:
+            value = obj.get(name) if from_dict else getattr(obj, name, None)
+        if value is None:
+            row.append("")
+        elif value.__class__ is str:
+            row.append("'" + value if free and value.startswith(FORMULA_START) else value)
+        else:
+            row.append(_cell(value, free))
+    return row
 
 
 def table_rows(table: TableSpec, assets: list[Asset], vocabularies: dict[str, list]) -> Iterator[list[str]]:
     """The rows of one data package table, made from the typed model by following the table's record path."""
-    columns = [(fld, _free_text(fld)) for fld in table.fields]
+    columns = [(fld.key, fld.name, fld.key in SPECIAL_KEYS, _free_text(fld)) for fld in table.fields]
     if table.source != "assets":
         for item in vocabularies[table.name]:
             yield _row(columns, None, item)

@@ -165,6 +165,18 @@ def _structural(schema: Schema, name: str, foreign_key: dict) -> bool:
     return target.path == "" or own.path.startswith(enclosing + "[]") or own.path.startswith(enclosing + "{}")
 
 
+def _unique_by_construction(schema: Schema, name: str, primary_key: list[str]) -> bool:
+    """True when a primary key holds by construction: the record, and a position in its list or a key of its mapping.
+
+    Only for a table drawn from one list or mapping of a record (sessions[], translations{}). The
+    same record id twice is reported by the duplicate-id rule, across every chunk.
+    """
+    table = schema.table(name)
+    keys = {table.field(column).key for column in primary_key}
+    levels = sum(1 for segment in table.segments if segment.endswith(("[]", "{}")))
+    return levels == 1 and "@asset" in keys and bool(keys & {"@index", "@key"})
+
+
 def _csv_bytes(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -177,14 +189,16 @@ def frictionless_package(schema: Schema, tables: dict[str, Table]) -> Package:
     """A Frictionless package over the flattened tables, each handed over as an in-memory CSV.
 
     Foreign keys from a part of a record to the record itself (a location's accessibility to that
-    location, say) hold by construction and are left out here; references to the vocabularies are
-    checked by Frictionless.
+    location, say) hold by construction and are left out here, as are primary keys made of positions
+    (a session's index); references to the vocabularies and repeated values are checked by Frictionless.
     """
     resources = []
     for res in frictionless_descriptor(schema.descriptor)["resources"]:
         table_schema = res["schema"]
         keys = [fk for fk in table_schema.get("foreignKeys", []) if not _structural(schema, res["name"], fk)]
         table_schema["foreignKeys"] = keys
+        if _unique_by_construction(schema, res["name"], table_schema.get("primaryKey", [])):
+            del table_schema["primaryKey"]
         resources.append(
             Resource(
                 _csv_bytes(tables[res["name"]]),
