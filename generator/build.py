@@ -216,11 +216,13 @@ def run_mkdocs(
     previous: Path | None = None,
     keep: set[str] | None = None,
     parallel: set[str] | None = None,
+    compiled: Path | None = None,
 ) -> dict[str, str]:
     """A strict MkDocs build of docs_dir and the generated files (in memory) into site_dir; BuildError on warnings.
 
     A dirty build, into an empty site_dir: with a previous site, the files in keep are current there
     and are not written again; the pages in parallel may be built by worker processes, one per core.
+    The theme's compiled templates are kept in compiled, when given, for the next build.
     Returns each page's output path in the site, by its source path.
     """
     collector = WarningCollector()
@@ -241,6 +243,7 @@ def run_mkdocs(
         plugin.generated = generated or {}
         plugin.previous, plugin.keep = previous, keep or set()
         plugin.parallel, plugin.workers = parallel or set(), min(os.cpu_count() or 1, 4)
+        plugin.compiled = compiled
         mkdocs_build(cfg, dirty=True)
         return dict(plugin.page_outputs)
     except (MkDocsException, OSError) as exc:
@@ -415,7 +418,8 @@ def _build_site(
         repository=checked.config.repository,
         records_path=checked.config.records_path,
     )
-    env = environment(project.templates)
+    compiled = state_dir(out) / "compiled"  # templates, for the next build (see render.environment)
+    env = environment(project.templates, compiled / "templates")
     vendor = vendor_files(project)
     previous = plan.previous
     staged = staging_dir(out)
@@ -472,6 +476,7 @@ def _build_site(
             keep=keep,
             # asset pages (the theme's search skips them: their entries come back from the workers) and data
             parallel={path for path in files if path.startswith("support/") or not path.endswith(".md")},
+            compiled=compiled / "theme",
         )
         forget_state(out)
         try:

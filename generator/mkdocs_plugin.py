@@ -35,6 +35,7 @@ from mkdocs.utils.meta import YAML_RE
 
 from . import forked, pageworkers
 from .buildstate import KEEP, Content
+from .render import compiled_templates
 
 MARKER = "<!-- assetmap:html -->"
 
@@ -109,6 +110,7 @@ class PrerenderedPages(BasePlugin):
         self.keep: set[str] = set()
         self.parallel: set[str] = set()  # generated files worker processes may write
         self.workers = 1  # worker processes for the parallel files (one: this process builds them)
+        self.compiled: Path | None = None  # where the theme's compiled templates are kept between builds
         self._shares: list[list[File]] = []
         self._running: list[pageworkers.Worker] = []
         self._nav = None
@@ -162,6 +164,8 @@ class PrerenderedPages(BasePlugin):
 
     def on_env(self, env, config, files: Files):
         """Note every page's place and output, for the search index and the build's state; start the workers."""
+        if self.compiled:
+            env.bytecode_cache = compiled_templates(self.compiled)
         pages = files.documentation_pages()
         self._order = {_page_url(file): i for i, file in enumerate(pages)}
         self._kept_urls = {_page_url(file) for file in pages if isinstance(file, _Unchanged)}

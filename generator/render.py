@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .buildstate import KEEP, Keep
@@ -149,10 +149,15 @@ class Site:
         return round(100 * fresh / len(self.assets))
 
 
-def environment(templates_dir: Path) -> Environment:
-    """The Jinja2 environment: autoescape on for every template, undefined names are errors."""
+def environment(templates_dir: Path, compiled: Path | None = None) -> Environment:
+    """The Jinja2 environment: autoescape on for every template, undefined names are errors.
+
+    With compiled (a folder of the build's state), compiled templates are kept there for the next
+    build, which then skips compiling those whose source is unchanged.
+    """
     env = Environment(
         loader=FileSystemLoader(str(templates_dir)),
+        bytecode_cache=compiled_templates(compiled) if compiled else None,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -171,6 +176,12 @@ def environment(templates_dir: Path) -> Environment:
     )
     env.globals.update(describe=describe, compact=compact)
     return env
+
+
+def compiled_templates(folder: Path) -> FileSystemBytecodeCache:
+    """A cache of compiled templates in folder (written atomically: page workers share it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 class RenderedOnce:

@@ -13,6 +13,7 @@ import pytest
 
 import generator.build
 from generator.build import build_site
+from generator.buildstate import state_dir
 
 from .conftest import ROOT, make_data_dir
 
@@ -65,6 +66,8 @@ def test_a_rebuild_after_records_change_is_the_site_a_full_build_makes(project):
     assert b"Stroud Valley Ramblers" in rebuilt["support/stroud-valleys-walkers/index.html"]
     assert b"nailsworth-knit-and-natter" in rebuilt["need/money-and-benefits/index.html"]
     assert b"nailsworth-knit-and-natter" not in rebuilt["need/arts-and-crafts/index.html"]
+    compiled = state_dir(tmp_path / "site") / "compiled"  # kept for the next build: ours and the theme's
+    assert list((compiled / "templates").glob("*.cache")) and list((compiled / "theme").glob("*.cache"))
 
 
 def test_a_rebuild_removes_every_file_of_a_removed_record_and_adds_a_new_one(project):
