@@ -38,7 +38,8 @@ from .buildstate import (
 from .catalogue import Catalogue, load_catalogue
 from .config import Config
 from .findsupport import render_find_page
-from .opendata import open_data_files, render_open_data_page
+from .mapview import render_map_page
+from .opendata import PUBLISHED, open_data_files, published_data_package, render_open_data_page
 from .pageworkers import WarningCollector
 from .pipeline import Checked, check, cycle_collection_paused, inputs_digest
 from .problems import DataError, Problem
@@ -286,8 +287,22 @@ class _DirtyBuildNotice(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
+def _previous_texts(out: Path, plan: Plan, folder: str) -> dict[str, str]:
+    """The previous build's generated files in folder, by name, when the site holds them as it made them (by hash)."""
+    texts: dict[str, str] = {}
+    for path, recorded in plan.previous.data.items() if plan.previous else ():
+        if path.startswith(folder) and "/" not in path.removeprefix(folder):
+            try:
+                raw = (out / path).read_bytes()
+            except OSError:
+                continue
+            if digest(raw) == recorded:
+                texts[path.removeprefix(folder)] = raw.decode("utf-8")
+    return texts
+
+
 def render_site(
-    site: Site, env, checked: Checked, plan: Plan, staged: Path
+    site: Site, env, checked: Checked, plan: Plan, out: Path, staged: Path
 ) -> tuple[dict[str, Content], dict[str, str | None]]:
     """Render every generated file but the browser libraries, in two processes when the site is large.
 
@@ -295,25 +310,22 @@ def render_site(
     take them in turn until none is left (forked.Tickets), so the two finish together whether a
     full build (asset pages and services heaviest) or a rebuild (the site-wide files) is running.
     Each process writes the per-asset data files it rendered straight into the new site (staged),
-    when they changed (see write.settle). Returns the other files, for MkDocs, and the hash of every
-    file (None for a file left KEEP: the previous build's stands).
+    when they changed (see write.settle). In a rebuild, the data package's rows of unchanged records
+    are read back from the site being replaced (out), and the map drawn by folium comes from the
+    build's state when its settings are the same. Returns the other files, for MkDocs, and the hash
+    of every file (None for a file left KEEP: the previous build's stands).
     """
     previous_data = plan.previous.data if plan.previous else {}
     schema, skip = checked.schema, plan.skip
-
-    def map_page() -> dict[str, Content]:
-        from .mapview import render_map_page  # folium takes a fifth of a second to import: only here
-
-        return render_map_page(site, env, skip)
 
     tasks: list[Callable[[], dict[str, Content]]] = [
         lambda: dict(render_pages(site, env, skip, plan.groups)),
         lambda: open_data_files(site, schema, skip, ("oruk",), part=(0, 2)),
         lambda: open_data_files(site, schema, skip, ("oruk",), part=(1, 2)),
         lambda: render_sheets(site, env, checked.config.site_url, plan.groups),
-        lambda: open_data_files(site, schema, skip, ("datapackage",)),
+        lambda: published_data_package(site, schema, skip, _previous_texts(out, plan, PUBLISHED["datapackage"])),
         lambda: render_find_page(site, env),
-        map_page,
+        lambda: render_map_page(site, env, skip, state_dir(out) / "compiled" / "map.json"),
         lambda: open_data_files(site, schema, skip, ("ics",)),
         lambda: open_data_files(site, schema, skip, ("geojson",)),
         lambda: {"open-data.md": render_open_data_page(site, checked, env)},
@@ -427,7 +439,7 @@ def _build_site(
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
         try:
-            files, hashes = render_site(site, env, checked, plan, staged)
+            files, hashes = render_site(site, env, checked, plan, out, staged)
         except (forked.ChildError, WriteError) as exc:
             raise BuildError(f"rendering failed: {exc}") from exc
         except Exception as exc:  # a template error is a bug in a template, reported without a traceback

@@ -112,7 +112,7 @@ def save_state(out: Path, state: BuildState) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     parts = {f.name: getattr(state, f.name) for f in fields(state)}  # asdict would deep-copy them first
     text = json.dumps({"version": STATE_VERSION, **parts}, separators=(",", ":"))
-    _write_atomically(folder / "build.json", text.encode("utf-8"))
+    write_atomically(folder / "build.json", text.encode("utf-8"))
 
 
 def load_cache(folder: Path, key: str) -> dict:
@@ -134,7 +134,7 @@ def save_cache(folder: Path, key: str, entries: dict, shard: int = 0) -> None:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     data = pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL)
-    _write_atomically(folder / f"records-{shard}.pickle", data)
+    write_atomically(folder / f"records-{shard}.pickle", data)
 
 
 def prune_cache(folder: Path, shards: int) -> None:
@@ -149,7 +149,7 @@ def clear_state(out: Path) -> None:
     shutil.rmtree(state_dir(out), ignore_errors=True)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_bytes(data)
     os.replace(tmp, path)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
+from importlib import metadata
+from pathlib import Path
 
-import folium
-from branca.element import MacroElement
-from jinja2 import Template
-
-from .buildstate import KEEP, Keep
+from .buildstate import KEEP, Keep, code_digest, write_atomically
 from .render import Site, json_script
 from .schedule import describe
 
@@ -40,20 +38,6 @@ VENDOR_CSS = [
     ("markercluster_css", "assets/vendor/leaflet.markercluster/MarkerCluster.css"),
     ("markercluster_default_css", "assets/vendor/leaflet.markercluster/MarkerCluster.Default.css"),
 ]
-
-
-class AssetLayer(MacroElement):
-    """Hands the folium map to the site's map script, which loads the compact marker data."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}\n"
-        "CommunityAssetMap.init({{ this._parent.get_name() }}, document.getElementById('cam-map-options'));\n"
-        "{% endmacro %}"
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "AssetLayer"
 
 
 def category_colours(site: Site) -> dict[str, str]:
@@ -94,9 +78,49 @@ def asset_card(site: Site, asset) -> dict:
     return card
 
 
-def folium_parts(site: Site, root: str) -> tuple[str, str, str]:
-    """The map's head links, its element and its script, with library files served from the site."""
+def folium_parts(site: Site, root: str, cache: Path | None = None) -> tuple[str, str, str]:
+    """The map's head links, its element and its script, with library files served from the site.
+
+    They depend only on the map settings, folium and this code: with cache (a file among the
+    build's state), parts made from the same are read from it instead of importing folium and
+    drawing the map again (a fifth of a second, in every rebuild).
+    """
     config = site.config
+    made_from = [list(config.centre), config.zoom, config.tiles, config.attribution, config.tile_provider, root]
+    made_from += [metadata.version("folium"), metadata.version("branca"), code_digest()]
+    if cache:
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))  # our own state (see buildstate)
+            if stored["made_from"] == made_from:
+                head, body, script = stored["parts"]
+                return head, body, script
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    parts = _draw_map(config, root)
+    if cache:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(cache, json.dumps({"made_from": made_from, "parts": parts}).encode("utf-8"))
+    return parts
+
+
+def _draw_map(config, root: str) -> tuple[str, str, str]:
+    import folium  # a fifth of a second to import: only when the map is drawn
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    class AssetLayer(MacroElement):
+        """Hands the folium map to the site's map script, which loads the compact marker data."""
+
+        _template = Template(
+            "{% macro script(this, kwargs) %}\n"
+            "CommunityAssetMap.init({{ this._parent.get_name() }}, document.getElementById('cam-map-options'));\n"
+            "{% endmacro %}"
+        )
+
+        def __init__(self) -> None:
+            super().__init__()
+            self._name = "AssetLayer"
+
     fmap = folium.Map(
         location=list(config.centre), zoom_start=config.zoom, tiles=None, control_scale=True, prefer_canvas=True
     )
@@ -116,11 +140,16 @@ def folium_parts(site: Site, root: str) -> tuple[str, str, str]:
     return head, figure.html.render(), figure.script.render()
 
 
-def render_map_page(site: Site, env, skip: frozenset[str] = frozenset()) -> dict[str, str | Keep]:
-    """The map page and its data files, as {path in the docs folder: text}; assets in skip keep their card."""
+def render_map_page(
+    site: Site, env, skip: frozenset[str] = frozenset(), cache: Path | None = None
+) -> dict[str, str | Keep]:
+    """The map page and its data files, as {path in the docs folder: text}; assets in skip keep their card.
+
+    cache: where the map drawn by folium is kept between builds (see folium_parts).
+    """
     root = "../"
     colours = category_colours(site)
-    head, body, script = folium_parts(site, root)
+    head, body, script = folium_parts(site, root, cache)
     options = {
         "data": root + "assets/data/map.json",
         "popups": root + "assets/data/asset/",

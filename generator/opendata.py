@@ -128,20 +128,67 @@ def table_rows(table: TableSpec, assets: list[Asset], vocabularies: dict[str, li
                     yield _row(columns, asset, item, parent)
 
 
-def data_package(schema: Schema, assets: list[Asset], categories: list[Category], areas: list[Area]) -> dict[str, str]:
-    """datapackage.json and one CSV per table, as {file name: text}, rows in a stable order."""
+def _id_column(table: TableSpec) -> int:
+    """The column holding the asset id in a table drawn from the records."""
+    return next(i for i, f in enumerate(table.fields) if f.key == "@asset" or (not table.path and f.name == "id"))
+
+
+def _spliced_rows(text: str, table: TableSpec, made_again: list[Asset], unchanged: frozenset[str]) -> list | None:
+    """A table's rows: those of unchanged assets read back from the last build's CSV, the others made again.
+
+    Rows come in the order data_package makes them (by asset id; each asset's own rows in its
+    order). None when the text is not such a table.
+    """
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        if next(reader, None) != [f.name for f in table.fields]:
+            return None
+        column = _id_column(table)
+        kept = [row for row in reader if row[column] in unchanged]
+    except (csv.Error, IndexError):
+        return None
+    return sorted(kept + list(table_rows(table, made_again, {})), key=lambda row: row[column])
+
+
+def data_package(
+    schema: Schema,
+    assets: list[Asset],
+    categories: list[Category],
+    areas: list[Area],
+    previous: dict[str, str] | None = None,
+    unchanged: frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """datapackage.json and one CSV per table, as {file name: text}, rows in a stable order.
+
+    With previous (the last build's CSV text by file name, as this function wrote it) the rows of
+    the assets in unchanged are read back from it instead of made again: a rebuild after one record
+    changed makes that record's rows only.
+    """
     assets = sorted(assets, key=lambda a: a.id)
+    made_again = [a for a in assets if a.id not in unchanged]
     vocabularies = {"categories": categories, "areas": areas}
     descriptor = frictionless_descriptor(schema.descriptor)
     files = {}
     for resource, table in zip(descriptor["resources"], schema.tables, strict=True):
+        name = f"{table.name}.csv"
+        rows = None
+        if previous and name in previous and table.source == "assets":
+            rows = _spliced_rows(previous[name], table, made_again, unchanged)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([f.name for f in table.fields])
-        writer.writerows(table_rows(table, assets, vocabularies))
-        files[f"{table.name}.csv"] = buffer.getvalue()
-        resource.update(path=f"{table.name}.csv", format="csv", mediatype="text/csv", encoding="utf-8")
+        writer.writerows(table_rows(table, assets, vocabularies) if rows is None else rows)
+        files[name] = buffer.getvalue()
+        resource.update(path=name, format="csv", mediatype="text/csv", encoding="utf-8")
     return {"datapackage.json": _json(descriptor), **files}
+
+
+def published_data_package(
+    site: Site, schema: Schema, unchanged: frozenset[str] = frozenset(), previous: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The data package as the site publishes it, keyed by path inside the docs folder (see data_package)."""
+    files = data_package(schema, site.assets, site.categories, site.areas, previous, unchanged)
+    return {PUBLISHED["datapackage"] + name: text for name, text in files.items()}
 
 
 # --- GeoJSON --------------------------------------------------------------------------------------

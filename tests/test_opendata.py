@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from generator.catalogue import load_catalogue
 from generator.icsfeed import asset_calendar
 from generator.importer import import_csv, import_oruk
-from generator.opendata import catalogue_site, oruk_files, render_open_data, write_export
+from generator.opendata import catalogue_site, data_package, oruk_files, render_open_data, write_export
 from generator.opendata_cli import export_command, import_group
 from generator.oruk import NAMESPACE, oruk_id
 from generator.pipeline import check
@@ -88,6 +88,25 @@ def test_data_package_guards_spreadsheet_formulas(data_factory, base_record):
         row = next(csv.DictReader(fh))
     assert row["description"].startswith("'=HYPERLINK")
     assert row["phone"] == "01632 960555"
+
+
+def test_a_rebuilds_data_package_reuses_unchanged_rows_and_is_the_full_one(sample, site):
+    changed = dataclasses.replace(site.assets[3], description='Now "quoted", on two\nlines, =1+1 and, commas')
+    added = dataclasses.replace(site.assets[5], id="zz-a-new-asset", name="A new asset")
+    removed = site.assets[7]
+    before = data_package(sample.schema, site.assets, site.categories, site.areas)
+    assets = [changed if a is site.assets[3] else a for a in site.assets if a is not removed] + [added]
+    unchanged = frozenset(a.id for a in assets) - {changed.id, added.id}
+    full = data_package(sample.schema, assets, site.categories, site.areas)
+    assert data_package(sample.schema, assets, site.categories, site.areas, before, unchanged) == full
+    assert "zz-a-new-asset" in full["assets.csv"] and removed.id not in full["assets.csv"]
+    # the unchanged rows really are read back: a mark put in the previous text comes through
+    marked = dict(before, **{"assets.csv": before["assets.csv"].replace(site.assets[0].name, "Marked name", 1)})
+    spliced = data_package(sample.schema, assets, site.categories, site.areas, marked, unchanged)
+    assert "Marked name" in spliced["assets.csv"]
+    # previous text that is not this table is ignored
+    broken = dict(before, **{"sessions.csv": "not,the,header\n"})
+    assert data_package(sample.schema, assets, site.categories, site.areas, broken, unchanged) == full
 
 
 # --- Open Referral UK ---------------------------------------------------------------------------
