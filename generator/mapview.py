@@ -91,9 +91,9 @@ def folium_parts(site: Site, root: str, cache: Path | None = None) -> tuple[str,
     if cache:
         try:
             stored = json.loads(cache.read_text(encoding="utf-8"))  # our own state (see buildstate)
-            if stored["made_from"] == made_from:
-                head, body, script = stored["parts"]
-                return head, body, script
+            parts = stored["parts"]
+            if stored["made_from"] == made_from and len(parts) == 3 and all(isinstance(p, str) for p in parts):
+                return parts[0], parts[1], parts[2]
         except (OSError, ValueError, KeyError, TypeError):
             pass
     parts = _draw_map(config, root)
@@ -104,6 +104,7 @@ def folium_parts(site: Site, root: str, cache: Path | None = None) -> tuple[str,
 
 
 def _draw_map(config, root: str) -> tuple[str, str, str]:
+    """The map's parts, drawn by folium (see folium_parts)."""
     import folium  # a fifth of a second to import: only when the map is drawn
     from branca.element import MacroElement
     from jinja2 import Template

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import gc
 import json
 import shutil
@@ -12,10 +14,14 @@ from pathlib import Path
 import pytest
 
 import generator.build
+import generator.mapview as mapview
 from generator.build import build_site
 from generator.buildstate import state_dir
+from generator.catalogue import load_catalogue
+from generator.opendata import catalogue_site
+from generator.pipeline import check
 
-from .conftest import ROOT, make_data_dir
+from .conftest import ROOT, SAMPLE, make_data_dir
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -241,3 +247,20 @@ def test_the_cycle_collector_is_paused_for_a_build_and_runs_again_after(project,
     build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_the_map_folium_drew_is_kept_until_its_settings_change(tmp_path, monkeypatch):
+    checked = check(SAMPLE)
+    site = catalogue_site(checked, load_catalogue(ROOT / "templates"), dt.date.today())
+    cache = tmp_path / "compiled" / "map.json"
+    drawn = mapview.folium_parts(site, "../", cache)
+    assert cache.is_file() and '<script src="../assets/vendor/leaflet/leaflet.js">' in drawn[0]
+    with monkeypatch.context() as patched:
+        patched.setattr(mapview, "_draw_map", lambda *args: pytest.fail("drawn again with the same settings"))
+        assert mapview.folium_parts(site, "../", cache) == drawn
+    zoomed = dataclasses.replace(site, config=dataclasses.replace(checked.config, zoom=checked.config.zoom + 1))
+    again = mapview.folium_parts(zoomed, "../", cache)
+    assert again != drawn, "another zoom: drawn again"
+    damaged = json.loads(cache.read_text()) | {"parts": [1, 2, 3]}  # the same settings, but not the map's text
+    cache.write_text(json.dumps(damaged))
+    assert mapview.folium_parts(zoomed, "../", cache) == again
