@@ -110,9 +110,10 @@ def cycle_collection_paused() -> Iterator[None]:
 
     A build makes millions of small objects (record nodes, table rows, pages) that live until it
     ends, and the collector kept walking them over and over: a quarter of validation's time and a
-    sixth of the whole build at 10,000 assets, for a few megabytes of cycles (see
-    benchmarks/RESULTS.md). Forked workers inherit the pause. Afterwards the collector runs as
-    before, and collects whatever cycles the build left.
+    sixth of the whole build at 10,000 assets. The cycles left meanwhile cost about 90 MB at the
+    peak there, in the page workers (see benchmarks/RESULTS.md). Forked workers inherit the pause.
+    Afterwards the collector runs as before, and collects whatever cycles the build left. (Pauses
+    from two threads at once may end early; that costs speed, never correctness.)
     """
     was_enabled = gc.isenabled()
     gc.disable()
