@@ -302,7 +302,7 @@ def _previous_texts(out: Path, plan: Plan, folder: str) -> dict[str, str]:
 
 
 def render_site(
-    site: Site, env, checked: Checked, plan: Plan, out: Path, staged: Path
+    site: Site, env, checked: Checked, plan: Plan, out: Path, staged: Path, compiled: Path
 ) -> tuple[dict[str, Content], dict[str, str | None]]:
     """Render every generated file but the browser libraries, in two processes when the site is large.
 
@@ -312,7 +312,7 @@ def render_site(
     Each process writes the per-asset data files it rendered straight into the new site (staged),
     when they changed (see write.settle). In a rebuild, the data package's rows of unchanged records
     are read back from the site being replaced (out), and the map drawn by folium comes from the
-    build's state when its settings are the same. Returns the other files, for MkDocs, and the hash
+    build's state (compiled) when its settings are the same. Returns the other files, for MkDocs, and the hash
     of every file (None for a file left KEEP: the previous build's stands).
     """
     previous_data = plan.previous.data if plan.previous else {}
@@ -325,7 +325,7 @@ def render_site(
         lambda: render_sheets(site, env, checked.config.site_url, plan.groups),
         lambda: published_data_package(site, schema, skip, _previous_texts(out, plan, PUBLISHED["datapackage"])),
         lambda: render_find_page(site, env),
-        lambda: render_map_page(site, env, skip, state_dir(out) / "compiled" / "map.json"),
+        lambda: render_map_page(site, env, skip, compiled / "map.json"),
         lambda: open_data_files(site, schema, skip, ("ics",)),
         lambda: open_data_files(site, schema, skip, ("geojson",)),
         lambda: {"open-data.md": render_open_data_page(site, checked, env)},
@@ -430,7 +430,7 @@ def _build_site(
         repository=checked.config.repository,
         records_path=checked.config.records_path,
     )
-    compiled = state_dir(out) / "compiled"  # templates, for the next build (see render.environment)
+    compiled = state_dir(out) / "compiled"  # templates and the map, for the next build
     env = environment(project.templates, compiled / "templates")
     vendor = vendor_files(project)
     previous = plan.previous
@@ -439,7 +439,7 @@ def _build_site(
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
         try:
-            files, hashes = render_site(site, env, checked, plan, out, staged)
+            files, hashes = render_site(site, env, checked, plan, out, staged, compiled)
         except (forked.ChildError, WriteError) as exc:
             raise BuildError(f"rendering failed: {exc}") from exc
         except Exception as exc:  # a template error is a bug in a template, reported without a traceback

@@ -139,8 +139,9 @@ def save_cache(folder: Path, key: str, entries: dict, shard: int = 0) -> None:
 
 def prune_cache(folder: Path, shards: int) -> None:
     """Remove the cache's shards from the number shards up (left by a build that had more processes)."""
+    wanted = {f"records-{i}.pickle" for i in range(shards)}
     for path in Path(folder).glob("records*.pickle"):
-        if path.name not in {f"records-{i}.pickle" for i in range(shards)}:
+        if path.name not in wanted:
             path.unlink(missing_ok=True)
 
 

@@ -51,16 +51,13 @@ def _free_text(fld: FieldSpec) -> bool:
     return fld.type == "string" and not {"pattern", "enum"} & set(fld.constraints)
 
 
-def _cell(value: object, free_text: bool) -> str:
-    """One value as CSV text; free text that a spreadsheet would run as a formula is prefixed with '."""
-    if value is None:
-        return ""
+def _text(value: object) -> str:
+    """A value other than text or None (a date, a number) as CSV text."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    text = str(value)
-    return "'" + text if free_text and text.startswith(FORMULA_START) else text
+    return str(value)
 
 
 def _special(name: str, asset: Asset | None, obj: object, parent: object, key: str) -> object:
@@ -86,7 +83,8 @@ def _row(
 ) -> list[str]:
     """One row's cells; columns are (record key, name, derived from the record's structure, free text).
 
-    One loop rather than calls per cell: the data package has over half a million cells at 10,000 assets.
+    Free text that a spreadsheet would run as a formula is prefixed with '. One loop rather than
+    calls per cell: the data package has over half a million cells at 10,000 assets.
     """
     row = []
     from_dict = isinstance(obj, dict)
@@ -95,12 +93,8 @@ def _row(
             value = _special(record_key, asset, obj, parent, key)
         else:
             value = obj.get(name) if from_dict else getattr(obj, name, None)
-        if value is None:
-            row.append("")
-        elif value.__class__ is str:
-            row.append("'" + value if free and value.startswith(FORMULA_START) else value)
-        else:
-            row.append(_cell(value, free))
+        text = "" if value is None else value if value.__class__ is str else _text(value)
+        row.append("'" + text if free and text.startswith(FORMULA_START) else text)
     return row
 
 

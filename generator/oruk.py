@@ -45,6 +45,7 @@ def oruk_id(*parts: str) -> str:
 _NAMESPACE_BYTES = NAMESPACE.bytes
 _VARIANT = {digit: "89ab"[int(digit, 16) & 0x3] for digit in "0123456789abcdef"}
 _CONTAINERS = (dict, list)
+_EMPTIABLE = (str, list, dict)
 
 
 def _clean(value: object) -> object:
@@ -66,9 +67,6 @@ def _clean(value: object) -> object:
                 kept.append(v)
         return kept
     return value
-
-
-_EMPTIABLE = (str, list, dict)
 
 
 # --- export ---------------------------------------------------------------------------------------
