@@ -90,7 +90,7 @@ def _run_child(code: str, *args: str) -> tuple[dict, float, int]:
 BUILD = """
 import json, sys, time
 from pathlib import Path
-from generator.build import build_site
+from generator.site.build import build_site
 t = time.perf_counter()
 r = build_site(Path(sys.argv[1]), Path(sys.argv[2]), Path("mkdocs.yml"), docs_dir=Path(sys.argv[3]))
 print(json.dumps(r.timings | {"total": time.perf_counter() - t, "pages": r.pages, "written": r.written,

@@ -58,7 +58,7 @@ TILE_PNG = bytes.fromhex(
 
 def build_into(tmp: Path, data_dir: Path = SAMPLE) -> Path:
     """Build a site from data_dir into tmp/site with the project's own configuration."""
-    from generator.build import build_site
+    from generator.site.build import build_site
 
     out = tmp / "site"
     build_site(data_dir, out, ROOT / "mkdocs.yml", docs_dir=tmp / "docs")

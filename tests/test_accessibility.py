@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
-from generator.catalogue import load_catalogue
+from generator.render.strings import load_catalogue
 
 from .conftest import ROOT, Visit
 

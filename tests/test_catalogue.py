@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.catalogue import load_catalogue
+from generator.render.strings import load_catalogue
 
 from .conftest import ROOT
 

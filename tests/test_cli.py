@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
 
 from .conftest import CASES
 

@@ -12,14 +12,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.editorschema import HEADER, schema_text
-from generator.fieldref import walk
-from generator.model import Asset
-from generator.pipeline import check
-from generator.review import format_review, parse_age, review
-from generator.scaffold import new_record
-from generator.schema import load_schema
+from generator.authoring.editorschema import HEADER, schema_text
+from generator.authoring.fieldref import walk
+from generator.authoring.newrecord import new_record
+from generator.authoring.review import format_review, parse_age, review
+from generator.cli.main import main
+from generator.data.check import check
+from generator.data.model import Asset
+from generator.data.schema import load_schema
 
 from .conftest import CASES, ROOT, SAMPLE
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.fieldref import BEGIN, END, field_reference, walk
-from generator.schema import load_schema
+from generator.authoring.fieldref import BEGIN, END, field_reference, walk
+from generator.data.schema import load_schema
 
 from .conftest import ROOT, SAMPLE
 

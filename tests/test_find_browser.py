@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from generator.catalogue import load_catalogue
+from generator.render.strings import load_catalogue
 
 from .conftest import ROOT
 

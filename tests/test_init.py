@@ -12,12 +12,12 @@ import yaml
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from generator.build import build_site
-from generator.cli import main
-from generator.config import BEGIN, CONFIG_FIELDS, END, config_reference
-from generator.pipeline import check
+from generator.authoring.areainit import InitError, init_project, parse_bbox
+from generator.cli.main import main
+from generator.data.check import check
+from generator.data.config import BEGIN, CONFIG_FIELDS, END, config_reference
 from generator.problems import DataError, report
-from generator.projectinit import InitError, init_project, parse_bbox
+from generator.site.build import build_site
 
 from .conftest import ROOT
 
@@ -72,7 +72,7 @@ def test_init_creates_a_complete_project(initialised):
         "package.json",
         "package-lock.json",
         "pyproject.toml",
-        "generator/cli.py",
+        "generator/cli/main.py",
         "templates/strings/en.yaml",
         "site_src/about.md",
         "site_src/stylesheets/extra.css",

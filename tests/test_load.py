@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.loader import Mapping, Sequence, parse_yaml
+from generator.data.loader import Mapping, Sequence, parse_yaml
 
 
 def parse(text: str | bytes):

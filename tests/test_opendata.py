@@ -15,15 +15,15 @@ import icalendar
 import pytest
 from click.testing import CliRunner
 
-from generator.catalogue import load_catalogue
-from generator.icsfeed import asset_calendar
-from generator.importer import import_csv, import_oruk
-from generator.opendata import catalogue_site, data_package, oruk_files, render_open_data, write_export
-from generator.opendata_cli import export_command, import_group
-from generator.oruk import NAMESPACE, oruk_id
-from generator.pipeline import check
-from generator.render import environment
-from generator.schedule import describe
+from generator.authoring.importer import import_csv, import_oruk
+from generator.cli.opendata import export_command, import_group
+from generator.data.check import check
+from generator.opendata.calendars import asset_calendar
+from generator.opendata.oruk_export import NAMESPACE, oruk_id
+from generator.opendata.publish import catalogue_site, data_package, oruk_files, render_open_data, write_export
+from generator.render.pages import environment
+from generator.render.schedule import describe
+from generator.render.strings import load_catalogue
 
 from .conftest import CASES, ROOT, SAMPLE, make_data_dir
 

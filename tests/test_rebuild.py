@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-import generator.build
-import generator.mapview as mapview
-from generator.build import build_site
-from generator.buildstate import state_dir
-from generator.catalogue import load_catalogue
-from generator.opendata import catalogue_site
-from generator.pipeline import check
+import generator.render.mapview as mapview
+import generator.site.build
+from generator.data.check import check
+from generator.opendata.publish import catalogue_site
+from generator.render.strings import load_catalogue
+from generator.site.build import build_site
+from generator.speed.buildstate import state_dir
 
 from .conftest import ROOT, SAMPLE, make_data_dir
 
@@ -151,22 +151,22 @@ def test_anything_every_page_depends_on_means_a_full_build(project, change, monk
 FORKING_BUILD = """
 import json, os, sys
 from pathlib import Path
-import generator.build, generator.pageworkers
-from generator.build import BuildError, build_site
+import generator.site.build, generator.speed.pageworkers
+from generator.site.build import BuildError, build_site
 
-generator.build.PARALLEL_RENDER = 1 if sys.argv[4] == "fork" else 10**9
-generator.pageworkers.MIN_SHARE = 1 if sys.argv[4] == "fork" else 10**9
+generator.site.build.PARALLEL_RENDER = 1 if sys.argv[4] == "fork" else 10**9
+generator.speed.pageworkers.MIN_SHARE = 1 if sys.argv[4] == "fork" else 10**9
 os.cpu_count = lambda: 2
 forks, real = [], os.fork
 os.fork = lambda: (pid := real()) and (forks.append(pid) or pid)
 if sys.argv[5] == "page":
     def broken(page, *args, **kwargs):
         raise RuntimeError(f"cannot build {page.file.src_uri}")
-    generator.pageworkers._build_page = broken
+    generator.speed.pageworkers._build_page = broken
 if sys.argv[5] == "render":
     def broken(*args, **kwargs):
         raise ValueError("a sheet template is broken")
-    generator.build.render_sheets = broken
+    generator.site.build.render_sheets = broken
 try:
     build_site(Path(sys.argv[1]), Path(sys.argv[2]), Path("mkdocs.yml"), docs_dir=Path(sys.argv[3]), incremental=False)
     error = ""
@@ -213,7 +213,7 @@ def test_a_failing_worker_process_fails_the_build_and_leaves_the_site(tmp_path, 
 # Run in a new process (see above): this process and a forked child take tickets until none is left.
 TAKING_TURNS = """
 import json, os, sys, time
-from generator.forked import Tickets
+from generator.speed.forked import Tickets
 tickets = Tickets(200)
 read, write = os.pipe()
 pid = os.fork()
@@ -241,8 +241,8 @@ def test_two_processes_take_every_ticket_exactly_once_between_them():
 def test_the_cycle_collector_is_paused_for_a_build_and_runs_again_after(project, monkeypatch):
     data, tmp_path = project
     seen = []
-    render = generator.build.render_pages
-    monkeypatch.setattr(generator.build, "render_pages", lambda *a: seen.append(gc.isenabled()) or render(*a))
+    render = generator.site.build.render_pages
+    monkeypatch.setattr(generator.site.build, "render_pages", lambda *a: seen.append(gc.isenabled()) or render(*a))
     assert gc.isenabled()
     build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
     assert seen == [False]

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from generator.catalogue import load_catalogue
-from generator.model import Session
-from generator.render import json_script, paragraphs, safe_url, tel_href
-from generator.schedule import compact, describe
+from generator.data.model import Session
+from generator.render.pages import json_script, paragraphs, safe_url, tel_href
+from generator.render.schedule import compact, describe
+from generator.render.strings import load_catalogue
 
 from .conftest import ROOT
 

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator.build import BuildError, build_site
 from generator.problems import DataError
-from generator.write import is_generated
+from generator.site.build import BuildError, build_site
+from generator.site.write import is_generated
 
 from .conftest import ROOT, SAMPLE, make_data_dir
 
@@ -299,9 +299,9 @@ def test_full_disk_while_mkdocs_writes_leaves_the_previous_site_untouched(tmp_pa
 def test_failure_while_a_rebuild_moves_changed_files_in_puts_every_file_back(tmp_path, previous_site, monkeypatch):
     out, before = previous_site
     data = make_data_dir(tmp_path / "data", {}, with_sample=True)
-    import generator.write
+    import generator.site.write
 
-    real = generator.write.os.replace
+    real = generator.site.write.os.replace
     calls = {"n": 0}
 
     def fails_midway(source, target):  # the second file moved into the site fails
@@ -314,10 +314,10 @@ def test_failure_while_a_rebuild_moves_changed_files_in_puts_every_file_back(tmp
     build_site(data, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")  # the same records, from their copy
     record = data / "assets" / "stroud-valleys-walkers.yaml"
     record.write_text(record.read_text().replace("whatever the weather", "in all weathers"))
-    monkeypatch.setattr(generator.write.os, "replace", fails_midway)
+    monkeypatch.setattr(generator.site.write.os, "replace", fails_midway)
     with pytest.raises(BuildError, match="No space left on device; it was put back as it was"):
         build_site(data, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
-    monkeypatch.setattr(generator.write.os, "replace", real)
+    monkeypatch.setattr(generator.site.write.os, "replace", real)
     assert calls["n"] >= 2, "the rebuild should have been moving files in when it failed"
     assert _snapshot(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith((".site-build-", ".site-old-"))]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import load_dataset
+from generator.data.loader import load_dataset
+from generator.data.schema import load_schema
+from generator.data.validate import validate
 from generator.problems import report
-from generator.schema import load_schema
-from generator.validate import validate
 
 from .conftest import CASES, SAMPLE
 
@@ -123,7 +123,7 @@ def test_huge_record_file_is_refused(data_factory, base_record):
 
 
 def test_chunked_run_reports_the_same_as_one_process(data_factory, base_record, monkeypatch):
-    from generator import pipeline
+    from generator.data import check as pipeline
 
     records = {f"{c.stem}.yaml": c.read_bytes() for c in INVALID[:8]}
     records |= {"valid-case.yaml": base_record, "zz-copy.yaml": base_record}
@@ -138,7 +138,7 @@ def test_chunked_run_reports_the_same_as_one_process(data_factory, base_record, 
 def test_cache_shards_give_unchanged_records_back_and_only_changed_ones_are_validated(
     data_factory, base_record, monkeypatch, tmp_path
 ):
-    from generator import pipeline
+    from generator.data import check as pipeline
 
     records = {f"r{i}.yaml": base_record.replace("valid-case", f"r{i}") for i in range(6)}
     records["zz-bad.yaml"] = INVALID[0].read_bytes()  # last: alone in the third chunk
@@ -171,7 +171,7 @@ def test_cache_shards_give_unchanged_records_back_and_only_changed_ones_are_vali
 
 
 def test_model_is_typed_from_the_schema():
-    from generator.pipeline import check
+    from generator.data.check import check
 
     result = check(SAMPLE)
     walkers = next(a for a in result.assets if a.id == "stroud-valleys-walkers")

@@ -1,0 +1,113 @@
+"""Freshness review: which records are stale or soon will be, grouped by organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from generator.data.model import Asset
+from generator.data.rules import months_before
+
+SOON_MONTHS = 2  # records that become stale within this many months are "soon stale"
+
+
+class AgeError(ValueError):
+    """An --older-than value that is not like 12m, 6w, 90d or 1y."""
+
+
+def parse_age(text: str) -> int:
+    """An age such as '12m', '1y', '6w' or '90d', as a number of days (months count as 30.44 days)."""
+    match = re.fullmatch(r"\s*(\d+)\s*([dwmy])\s*", text or "")
+    if not match:
+        raise AgeError(f"'{text}' is not an age like 12m (months), 1y, 6w or 90d")
+    number, unit = int(match.group(1)), match.group(2)
+    return round(number * {"d": 1, "w": 7, "m": 30.4375, "y": 365.25}[unit])
+
+
+def threshold(today: dt.date, older_than: str) -> dt.date:
+    """The date before which a record counts as stale."""
+    match = re.fullmatch(r"\s*(\d+)\s*m\s*", older_than)
+    if match:
+        return months_before(today, int(match.group(1)))
+    return today - dt.timedelta(days=parse_age(older_than))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record in the review."""
+
+    id: str
+    name: str
+    organisation: str
+    last_checked: dt.date
+    checked_by: str
+    source: str
+    stale: bool
+
+
+def review(assets: list[Asset], today: dt.date, older_than: str = "12m") -> dict[str, list[Entry]]:
+    """Stale and soon-stale records grouped by the organisation that runs them, oldest first."""
+    stale_before = threshold(today, older_than)
+    soon_before = stale_before + dt.timedelta(days=round(SOON_MONTHS * 30.4375))
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for asset in assets:
+        if asset.status == "closed" or asset.last_checked >= soon_before:
+            continue
+        groups[asset.organisation].append(
+            Entry(
+                asset.id,
+                asset.name,
+                asset.organisation,
+                asset.last_checked,
+                asset.checked_by,
+                asset.source,
+                asset.last_checked < stale_before,
+            )
+        )
+    return {org: sorted(entries, key=lambda e: (e.last_checked, e.id)) for org, entries in sorted(groups.items())}
+
+
+def format_review(groups: dict[str, list[Entry]], fmt: str, older_than: str, data_dir: str = "assets_data") -> str:
+    """The review as text, markdown (for an issue) or json."""
+    entries = [e for es in groups.values() for e in es]
+    stale = sum(e.stale for e in entries)
+    soon = len(entries) - stale
+    if fmt == "json":
+        return json.dumps(
+            {
+                "older_than": older_than,
+                "stale": stale,
+                "soon_stale": soon,
+                "organisations": {
+                    org: [e.__dict__ | {"last_checked": e.last_checked.isoformat()} for e in es]
+                    for org, es in groups.items()
+                },
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    if fmt == "markdown":
+        lines = [
+            f"Records not checked for {older_than} (**stale**), or about to be (soon): {stale} stale, {soon} soon.",
+            "",
+        ]
+        for org, es in groups.items():
+            lines.append(f"### {org}")
+            lines += [
+                f"- [ ] `{data_dir}/assets/{e.source}`: {e.name}, last checked "
+                f"{e.last_checked.isoformat()} by {e.checked_by}" + ("" if e.stale else " (soon)")
+                for e in es
+            ]
+            lines.append("")
+        if not entries:
+            lines.append("Every record has been checked recently.")
+        return "\n".join(lines).rstrip() + "\n"
+    lines = []
+    for org, es in groups.items():
+        lines.append(org)
+        lines += [f"  {'STALE' if e.stale else 'soon '}  {e.last_checked.isoformat()}  {e.id}  ({e.name})" for e in es]
+    lines.append(f"{stale} stale and {soon} soon-stale records (older than {older_than}).")
+    return "\n".join(lines)

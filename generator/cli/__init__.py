@@ -1,0 +1,1 @@
+"""The assetmap command: one sub-command per verb."""

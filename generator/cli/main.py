@@ -1,0 +1,225 @@
+"""The `assetmap` command line: each verb a thin wrapper over the pipeline's stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.authoring.areainit import InitError, init_project, parse_bbox
+from generator.authoring.editorschema import SCHEMA_NAME, schema_text
+from generator.authoring.fieldref import field_reference, replace_reference
+from generator.authoring.newrecord import is_slug, new_record
+from generator.authoring.review import AgeError, format_review, review
+from generator.cli.opendata import export_command, import_group
+from generator.cli.options import CONFIG_OPTION, DATA_OPTION, OUT_OPTION, print_or_refresh, write_option
+from generator.data.check import Checked, check
+from generator.data.config import config_reference, replace_config_reference
+from generator.data.schema import SCHEMA_FILE, load_schema
+from generator.problems import DataError, report
+from generator.site.build import BuildError, BuildResult, Project, build_site
+
+
+def run_validation(data_dir: Path) -> Checked:
+    """Load, validate and model a data folder, or stop with a usage error if it is not one."""
+    if not (data_dir / SCHEMA_FILE).is_file():
+        raise click.UsageError(f"{data_dir} has no {SCHEMA_FILE}: is --data pointing at the assets_data folder?")
+    return check(data_dir)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="assetmap")
+def main() -> None:
+    """Community Asset Map: validate asset records and build the website."""
+
+
+@main.command("validate")
+@DATA_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for pull-request annotations.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings (such as records not checked recently) as errors.")
+def validate_command(data_dir: Path, fmt: str, strict: bool) -> None:
+    """Check every record against the schema and report all problems at once."""
+    result = run_validation(data_dir)
+    click.echo(report(result.problems, result.checked, fmt))
+    failed = not result.ok or (strict and result.problems)
+    sys.exit(1 if failed else 0)
+
+
+def run_build(data_dir: Path, out: Path, config_file: Path, full: bool = False) -> BuildResult:
+    """Build once, turning data problems and build failures into messages and exit codes."""
+    if not (data_dir / SCHEMA_FILE).is_file():
+        raise click.UsageError(f"{data_dir} has no {SCHEMA_FILE}: is --data pointing at the assets_data folder?")
+    try:
+        return build_site(data_dir, out, config_file, progress=lambda m: click.echo(m, err=True), incremental=not full)
+    except DataError as exc:
+        click.echo(report(exc.problems, exc.checked, "text"))
+        click.echo(f"The site was not built; {out}/ is unchanged.", err=True)
+        sys.exit(1)
+    except BuildError as exc:
+        click.echo(f"Build failed: {exc}", err=True)
+        click.echo(f"{out}/ is unchanged.", err=True)
+        sys.exit(1)
+
+
+@main.command("build")
+@DATA_OPTION
+@OUT_OPTION
+@CONFIG_OPTION
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Build everything, ignoring what the previous build kept beside the site (.site-state/ for site/).",
+)
+def build_command(data_dir: Path, out: Path, config_file: Path, full: bool) -> None:
+    """Validate the records and build the website (atomic: a failed build changes nothing).
+
+    After the first build, only what changed since the previous one is validated, rendered and built.
+    """
+    run_build(data_dir, out, config_file, full)
+
+
+@main.command("serve")
+@DATA_OPTION
+@OUT_OPTION
+@CONFIG_OPTION
+@click.option("--port", default=8000, show_default=True, help="Port to serve on (localhost only).")
+def serve_command(data_dir: Path, out: Path, config_file: Path, port: int) -> None:
+    """Build, serve the site on http://127.0.0.1:PORT/, and rebuild when a record or template changes."""
+    from generator.site.serve import serve
+
+    project = Project(config_file)
+    docs_dir = project.docs_dir
+    serve(
+        lambda: run_build_quietly(data_dir, out, config_file),
+        out,
+        port,
+        watch=[data_dir, project.templates, docs_dir, config_file],
+        docs_dir=docs_dir,
+    )
+
+
+def run_build_quietly(data_dir: Path, out: Path, config_file: Path) -> bool:
+    """One rebuild for serve: report problems, keep serving the last good site."""
+    try:
+        run_build(data_dir, out, config_file)
+    except SystemExit:
+        return False
+    return True
+
+
+@main.command("new")
+@click.argument("asset_id")
+@DATA_OPTION
+def new_command(asset_id: str, data_dir: Path) -> None:
+    """Start a new record ASSET_ID.yaml with every field explained; never overwrites a record."""
+    if not is_slug(asset_id):
+        raise click.UsageError(f"'{asset_id}' is not a valid id: use lowercase letters, numbers and hyphens.")
+    target = data_dir / "assets" / f"{asset_id}.yaml"
+    if target.exists():
+        click.echo(f"{target} already exists; edit it instead, or choose another id.", err=True)
+        sys.exit(1)
+    text = new_record(load_schema(data_dir), asset_id, dt.date.today())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as fh:
+        fh.write(text)
+    click.echo(f"Wrote {target}. Fill in the values marked Required, then run `assetmap validate`.")
+
+
+@main.command("schema")
+@DATA_OPTION
+@click.option("--write", is_flag=True, help=f"Write it to {SCHEMA_NAME} in the data folder instead of printing it.")
+def schema_command(data_dir: Path, write: bool) -> None:
+    """Print the JSON Schema of a record (for editors and check-jsonschema), generated from the data package."""
+    schema = load_schema(data_dir)
+    config = run_validation(data_dir).config
+    text = schema_text(schema.with_bounding_box(config.south, config.west, config.north, config.east))
+    if not write:
+        click.echo(text, nl=False)
+        return
+    (data_dir / SCHEMA_NAME).write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {data_dir / SCHEMA_NAME}.")
+
+
+@main.command("review")
+@DATA_OPTION
+@click.option(
+    "--older-than",
+    default=None,
+    help="Age after which a record is stale, like 12m, 1y or 90d (default: review_after_months in config.yaml).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+def review_command(data_dir: Path, older_than: str | None, fmt: str) -> None:
+    """List records that are stale or soon will be, grouped by organisation."""
+    result = run_validation(data_dir)
+    if not result.ok:
+        click.echo(report(result.problems, result.checked, "text"))
+        sys.exit(1)
+    older_than = older_than or f"{result.config.review_after_months}m"
+    try:
+        groups = review(result.assets, dt.date.today(), older_than)
+    except AgeError as exc:
+        raise click.BadParameter(str(exc), param_hint="--older-than") from exc
+    click.echo(format_review(groups, fmt, older_than, data_dir.as_posix()))
+
+
+@main.command("fields")
+@DATA_OPTION
+@write_option("CONTRIBUTING.md", "field reference")
+def fields_command(data_dir: Path, target: Path | None) -> None:
+    """Print the record field reference generated from the schema."""
+    schema = load_schema(data_dir)
+    print_or_refresh(
+        target, "field reference", lambda: field_reference(schema), lambda text: replace_reference(text, schema)
+    )
+
+
+@main.command("config-reference")
+@write_option("docs/configuration.md", "configuration reference")
+def config_reference_command(target: Path | None) -> None:
+    """Print the reference of every setting in config.yaml, generated from the settings table."""
+    print_or_refresh(target, "configuration reference", config_reference, replace_config_reference)
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--name", required=True, help='The site\'s name, for example "Leeds Community Asset Map".')
+@click.option("--area", default=None, help="The area it covers, as people name it (default: the name).")
+@click.option(
+    "--bbox",
+    default=None,
+    metavar="SOUTH,WEST,NORTH,EAST",
+    help="The area's bounding box in decimal degrees (default: the Gloucestershire sample's box).",
+)
+def init_command(directory: Path, name: str, area: str | None, bbox: str | None) -> None:
+    """Start a new area's directory in DIRECTORY (new or empty), ready to build and deploy."""
+    try:
+        box = parse_bbox(bbox) if bbox is not None else None
+    except InitError as exc:
+        raise click.BadParameter(str(exc), param_hint="--bbox") from exc
+    try:
+        init_project(directory, name, area, box)
+    except InitError as exc:
+        click.echo(f"assetmap init: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Created {directory}/. Next:")
+    click.echo(f"  cd {directory}")
+    click.echo("  ./run.sh serve        # build and preview at http://127.0.0.1:8000/")
+    click.echo("  then edit assets_data/config.yaml (see docs/configuration.md) and publish (docs/deploy.md).")
+
+
+main.add_command(export_command)
+main.add_command(import_group)
+
+
+if __name__ == "__main__":
+    main()

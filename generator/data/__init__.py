@@ -1,0 +1,1 @@
+"""Load, validate and model: from YAML files to typed, checked assets."""

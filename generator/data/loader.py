@@ -1,0 +1,268 @@
+"""Load stage: read untrusted YAML into plain mappings, lists and strings that remember their lines.
+
+Nothing is constructed by YAML's own rules: every scalar is kept as the text written, so `NO`,
+`on`, `12:30`, `0123` and `2024-01-05` stay strings for the schema to type. Anchors and aliases,
+duplicate keys, explicit tags, non-UTF-8 bytes, empty files and oversized files are reported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import Problem
+from generator.speed.buildstate import digest
+
+MAX_BYTES = 256 * 1024
+NULLS = {"", "~", "null", "Null", "NULL"}
+PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _Loader(_BaseLoader):
+    """Compose-only loader that never guesses types: every untagged scalar is a string."""
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 - replaces YAML 1.1 type guessing
+        if kind is yaml.ScalarNode:
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+class Mapping(dict):
+    """A YAML mapping whose keys are strings, remembering the line of itself and of each key."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[str, int] = {}
+
+
+class Sequence(list):
+    """A YAML list remembering the line of itself and of each item."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+
+@dataclass
+class Document:
+    """One YAML file as loaded: its path for messages, its content (or None) and its problems."""
+
+    path: Path
+    display: str
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    digest: str = ""  # of the bytes read (empty when the file could not be read)
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, field: str, code: str, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.args5 = (line, field, code, message, hint)
+
+
+def _convert(node: yaml.Node, seen: set[int], path: str, written_at: int = 0) -> Any:
+    """Turn a composed node into Mapping / Sequence / str / None, refusing aliases and tags."""
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        raise _Refused(
+            written_at or line,
+            path,
+            "yaml-alias",
+            "YAML anchors and aliases (& and *) are not allowed.",
+            "Write the value out in full where it is needed.",
+        )
+    seen.add(id(node))
+    tag = node.tag or ""
+    if tag not in PLAIN_TAGS:
+        raise _Refused(line, path, "yaml-tag", f"the YAML tag '{tag}' is not allowed.", "Remove the tag.")
+    if isinstance(node, yaml.ScalarNode):
+        if not node.style and node.value in NULLS:
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        seq = Sequence(line)
+        for i, item in enumerate(node.value):
+            seq.append(_convert(item, seen, f"{path}[{i}]", line))
+            seq.item_lines.append(item.start_mark.line + 1)
+        return seq
+    mapping = Mapping(line)
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Refused(key_line, path, "yaml-key", "a key must be a plain word.", "Check the indentation.")
+        if key_node.value == "<<" and not key_node.style:
+            raise _Refused(
+                key_line, path, "yaml-alias", "YAML merge keys (<<) are not allowed.", "Write the keys out in full."
+            )
+        key = key_node.value
+        sub = f"{path}.{key}" if path else key
+        if key in mapping:
+            first = mapping.key_lines[key]
+            raise _Refused(
+                key_line,
+                sub,
+                "duplicate-key",
+                f"'{key}' appears twice in the same block (lines {first} and {key_line}).",
+                "Keep one of them and delete the other.",
+            )
+        mapping.key_lines[key] = key_line
+        mapping[key] = _convert(value_node, seen, sub, key_line)
+    return mapping
+
+
+def _line_of_offset(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def parse_yaml(raw: bytes, display: str, max_bytes: int = MAX_BYTES) -> tuple[Any, list[Problem]]:
+    """Parse bytes of YAML into line-aware data, or return problems saying why not."""
+
+    def refuse(line: int, code: str, message: str, hint: str = "", fld: str = "") -> tuple[Any, list[Problem]]:
+        return None, [Problem(display, line, fld, code, message, hint)]
+
+    if len(raw) > max_bytes:
+        return refuse(
+            0,
+            "file-too-large",
+            f"the file is {len(raw):,} bytes; the limit is {max_bytes:,}.",
+            "A record should be a few kilobytes; check nothing was pasted in by mistake.",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return refuse(
+            _line_of_offset(raw, exc.start),
+            "not-utf8",
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at this line).",
+            "Save the file as UTF-8 (most editors offer this under 'Save as' or 'Encoding').",
+        )
+    if "\x00" in text:
+        return refuse(_line_of_offset(raw, raw.find(b"\x00")), "not-utf8", "the file contains a NUL byte.", "")
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return refuse(1, "empty-file", "the file is empty.", "Start from an existing record or run `assetmap new`.")
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = exc.problem or "the YAML cannot be read"
+        hint = "Check the indentation and that text containing ': ' or '#' is in quotes."
+        bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        if "\t" in bad_line or "tab" in problem:
+            hint = "Use spaces, not tabs, to indent."
+        if "expected a single document" in str(exc):
+            problem, hint = "the file holds more than one YAML document.", "Keep one record per file; remove '---'."
+        return refuse(line, "yaml-syntax", f"this is not valid YAML: {problem}.", hint)
+    except yaml.YAMLError as exc:
+        return refuse(0, "yaml-syntax", f"this is not valid YAML: {exc}.", "")
+    if node is None:
+        return refuse(1, "empty-file", "the file is empty.", "Start from an existing record or run `assetmap new`.")
+    try:
+        return _convert(node, set(), ""), []
+    except _Refused as refused:
+        line, fld, code, message, hint = refused.args5
+        return None, [Problem(display, line, fld, code, message, hint)]
+    except RecursionError:
+        return refuse(1, "yaml-too-deep", "the YAML is nested too deeply.", "Records are at most four levels deep.")
+
+
+def display_path(path: Path) -> str:
+    """The path as a volunteer would type it: relative to the current folder when possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def load_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read one YAML file from disk into a Document."""
+    display = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Document(
+            path, display, None, [Problem(display, 0, "", "unreadable", f"cannot read the file: {exc.strerror}.")]
+        )
+    data, problems = parse_yaml(raw, display, max_bytes)
+    return Document(path, display, data, problems, digest(raw))
+
+
+@dataclass
+class RawDataset:
+    """Everything read from a data folder, before validation."""
+
+    root: Path
+    records: list[Document]
+    vocabularies: dict[str, Document]
+    config: Document
+    schema: dict
+    problems: list[Problem]
+
+
+def list_records(data_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The record files in a data folder's assets/, and problems with anything else there."""
+    data_dir = Path(data_dir)
+    assets_dir = data_dir / "assets"
+    if not assets_dir.is_dir():
+        return [], [
+            Problem(
+                display_path(data_dir),
+                0,
+                "",
+                "no-assets-folder",
+                "there is no assets/ folder here.",
+                "Point --data at the folder that holds assets/, vocabularies/ and datapackage.json.",
+            )
+        ]
+    paths, problems = [], []
+    for path in sorted(assets_dir.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.suffix == ".yml":
+            problems.append(
+                Problem(
+                    display_path(path),
+                    0,
+                    "",
+                    "wrong-extension",
+                    "record files must end in .yaml, not .yml.",
+                    f"Rename it to {path.stem}.yaml.",
+                )
+            )
+        elif path.suffix != ".yaml" or not path.is_file():
+            problems.append(
+                Problem(
+                    display_path(path),
+                    0,
+                    "",
+                    "not-a-record",
+                    "only .yaml record files belong in assets/.",
+                    "Move or delete this file.",
+                )
+            )
+        else:
+            paths.append(path)
+    return paths, problems
+
+
+def load_dataset(data_dir: Path, schema: dict, paths: list[Path] | None = None) -> RawDataset:
+    """Read the records (all, or the given ones), the vocabularies the schema names, and config.yaml."""
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    if paths is None:
+        paths, problems = list_records(data_dir)
+    records = [load_document(path) for path in paths]
+    vocabularies = {}
+    for resource in schema["resources"]:
+        source = resource["record"]["source"]
+        if source != "assets":
+            vocabularies[source] = load_document(data_dir / source)
+    return RawDataset(data_dir, records, vocabularies, load_document(data_dir / "config.yaml"), schema, problems)

@@ -1,0 +1,268 @@
+"""Rules Table Schema cannot express, checked in Python over the flattened tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from generator.data.flatten import Table, locate, record_id
+from generator.data.loader import Document
+from generator.problems import WARNING, Problem
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def _problem(
+    table: Table,
+    row: int,
+    column: str,
+    code: str,
+    message: str,
+    hint: str = "",
+    severity: str = "error",
+    path: str = "",
+) -> Problem:
+    ctx = table.origins[row]
+    line, located_path = locate(table.spec.field(column), ctx)
+    return Problem(ctx.doc.display, line, path or located_path, code, message, hint, severity)
+
+
+def _values(table: Table, row: int) -> dict[str, str | None]:
+    return dict(zip((f.name for f in table.spec.fields), table.rows[row], strict=True))
+
+
+def _time(text: str | None) -> dt.time | None:
+    try:
+        return dt.datetime.strptime(text or "", "%H:%M").time()
+    except ValueError:
+        return None
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day of the month, months earlier (clamped to the month's last day)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    for dd in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, dd)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def record_ids(docs: list[Document]) -> list[tuple[str, str, int]]:
+    """(id, file, line) of every record that states an id."""
+    return [(rid, doc.display, doc.data.key_lines["id"]) for doc in docs if (rid := record_id(doc)) is not None]
+
+
+def check_id_matches_file(docs: list[Document]) -> Iterator[Problem]:
+    """Each record's id equals its file name."""
+    for doc in docs:
+        rid = record_id(doc)
+        if rid is not None and rid != doc.path.stem:
+            rename = f" or rename the file to '{rid}.yaml'" if SLUG.match(rid) else ""
+            yield Problem(
+                doc.display,
+                doc.data.key_lines["id"],
+                "id",
+                "id-mismatch",
+                f"the id '{rid}' does not match the file name '{doc.path.name}'.",
+                f"Change the id to '{doc.path.stem}'{rename}.",
+            )
+
+
+def check_unique_ids(ids: list[tuple[str, str, int]]) -> Iterator[Problem]:
+    """No two records share an id; each repeat names the file that has it first."""
+    seen: dict[str, str] = {}
+    for rid, display, line in sorted(ids, key=lambda i: i[1]):
+        if rid in seen:
+            yield Problem(
+                display,
+                line,
+                "id",
+                "duplicate-id",
+                f"the id '{rid}' is already used by {seen[rid]}.",
+                "Every asset needs its own id; pick another one.",
+            )
+        else:
+            seen[rid] = display
+
+
+def check_sessions(sessions: Table, locations: Table, session_days: Table) -> Iterator[Problem]:
+    """Times in order, monthly and fortnightly details present, locations that exist."""
+    location_ids: dict[str, set[str]] = defaultdict(set)
+    for values in locations.rows:
+        location_ids[values[0]].add(values[1])
+    days: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for asset_id, session, day in session_days.rows:
+        days[(asset_id, session)].add(day)
+    for row in range(len(sessions.rows)):
+        v = _values(sessions, row)
+        start, end = _time(v["start"]), _time(v["end"])
+        if start and end and end <= start:
+            yield _problem(
+                sessions,
+                row,
+                "end",
+                "end-before-start",
+                f"the end time {v['end']} is not after the start time {v['start']}.",
+                "Use the 24-hour clock: 2pm is 14:00. A session ending after midnight is not supported.",
+            )
+        freq = v["frequency"]
+        if freq == "monthly" and not v["week_of_month"]:
+            yield _problem(
+                sessions,
+                row,
+                "week_of_month",
+                "required",
+                "a monthly session needs week_of_month.",
+                "Add week_of_month: first (or second, third, fourth, last).",
+            )
+        if v["week_of_month"] and freq != "monthly":
+            yield _problem(
+                sessions,
+                row,
+                "week_of_month",
+                "not-monthly",
+                f"week_of_month only applies to monthly sessions, and this one is {freq}.",
+                "Set frequency: monthly, or remove week_of_month.",
+            )
+        if freq == "fortnightly":
+            starts = _date(v["starts_on"])
+            if not v["starts_on"]:
+                yield _problem(
+                    sessions,
+                    row,
+                    "starts_on",
+                    "required",
+                    "a fortnightly session needs starts_on, a date it happens on, to know which weeks.",
+                    "Add starts_on: 2026-09-01 (any date the session runs).",
+                )
+            elif starts and DAYS[starts.weekday()] not in days[(v["asset_id"], v["index"])]:
+                yield _problem(
+                    sessions,
+                    row,
+                    "starts_on",
+                    "wrong-weekday",
+                    f"starts_on {v['starts_on']} is a {DAYS[starts.weekday()].title()}, "
+                    "which is not one of this session's days.",
+                    "Give a date on which the session really happens.",
+                )
+        known = location_ids.get(v["asset_id"], set())
+        if v["location"] and v["location"] not in known:
+            choices = ", ".join(sorted(known)) or "none: this record has no locations"
+            yield _problem(
+                sessions,
+                row,
+                "location",
+                "unknown-location",
+                f"'{v['location']}' is not one of this record's locations ({choices}).",
+                "Use the id of one of the record's locations.",
+            )
+        elif not v["location"] and len(known) > 1:
+            yield _problem(
+                sessions,
+                row,
+                "location",
+                "which-location",
+                "this record has more than one location, so each session must say which.",
+                f"Add location: with one of {', '.join(sorted(known))}.",
+            )
+
+
+def check_assets(
+    assets: Table, locations: Table, attending: Table, today: dt.date, review_after_months: int
+) -> Iterator[Problem]:
+    """Dates, ages, costs, and a location for everything that happens in person."""
+    located = {row[0] for row in locations.rows}
+    modes: dict[str, set[str]] = defaultdict(set)
+    for asset_id, mode in attending.rows:
+        modes[asset_id].add(mode)
+    stale_before = months_before(today, review_after_months)
+    for row in range(len(assets.rows)):
+        v = _values(assets, row)
+        checked = _date(v["last_checked"])
+        if checked and checked > today:
+            yield _problem(
+                assets,
+                row,
+                "last_checked",
+                "future-date",
+                f"the date {v['last_checked']} is in the future.",
+                "Use the date the details were actually checked (YYYY-MM-DD).",
+            )
+        elif checked and checked < stale_before:
+            yield _problem(
+                assets,
+                row,
+                "last_checked",
+                "stale",
+                f"not checked since {v['last_checked']}, over {review_after_months} months ago.",
+                "Ask the organisation to confirm the details, then update last_checked.",
+                WARNING,
+            )
+        if (
+            v["min_age"]
+            and v["max_age"]
+            and v["min_age"].isdigit()
+            and v["max_age"].isdigit()
+            and int(v["min_age"]) > int(v["max_age"])
+        ):
+            yield _problem(
+                assets,
+                row,
+                "max_age",
+                "ages-reversed",
+                f"max_age {v['max_age']} is lower than min_age {v['min_age']}.",
+                "Swap the two ages.",
+            )
+        if v["cost"] == "fee" and not v["cost_amount"]:
+            yield _problem(
+                assets,
+                row,
+                "cost_amount",
+                "required",
+                "a fee needs an amount.",
+                "Add amount: 3.50 (pounds, digits only) under cost:.",
+            )
+        if v["cost"] == "free" and v["cost_amount"]:
+            yield _problem(
+                assets,
+                row,
+                "cost_amount",
+                "free-with-amount",
+                "the cost is free but an amount is given.",
+                "Remove the amount, or set type: fee or type: donation.",
+            )
+        in_person = "in-person" in modes[v["id"]]
+        if v["id"] not in located and in_person:
+            yield _problem(
+                assets,
+                row,
+                "id",
+                "no-location",
+                "this asset takes place in person but has no locations.",
+                "Add a location under locations:, or if it is online or phone only, "
+                "set attending: [online] or [phone] (or both).",
+                path="locations",
+            )
+        if v["id"] in located and modes[v["id"]] and not in_person:
+            yield _problem(
+                assets,
+                row,
+                "id",
+                "location-not-in-person",
+                "this asset has locations but attending does not include in-person.",
+                "Add in-person to attending, or remove the locations.",
+                path="attending",
+            )

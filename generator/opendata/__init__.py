@@ -1,0 +1,1 @@
+"""Open data: the data package, ORUK export, GeoJSON and calendars."""

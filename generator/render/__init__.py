@@ -1,0 +1,1 @@
+"""Render: from the model to page texts and site-wide data for the browser (no disk writes)."""

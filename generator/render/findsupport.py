@@ -1,0 +1,119 @@
+"""The find support page: compact JSON of every asset for filtering in the browser, and the page itself."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from generator.render.pages import Site, json_script
+from generator.render.schedule import DAY_ORDER, compact
+
+COST_CODES = {"free": "f", "donation": "d", "fee": "p"}
+ACCESS_ORDER = ["drop-in", "self-referral", "referral"]
+
+
+def district_centroids(site: Site) -> dict[str, list[int]]:
+    """The mean position of the records' own locations in each postcode district (such as GL5), in 1e-5 degrees."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    for asset in site.assets:
+        for loc in asset.locations:
+            entry = sums[loc.district]
+            entry[0] += loc.latitude
+            entry[1] += loc.longitude
+            entry[2] += 1
+    return {d: [round(lat / n * 1e5), round(lon / n * 1e5)] for d, (lat, lon, n) in sorted(sums.items())}
+
+
+def find_data(site: Site) -> dict:
+    """Everything the find support page filters on, with vocabularies as index lists to stay small."""
+    cats = [c.id for c in site.categories]
+    areas = [a.id for a in site.areas]
+    groups = list(site.t.section("groups"))
+    features = list(site.t.section("accessibility"))
+    items = []
+    for asset in site.assets:
+        days = 0
+        for session in asset.sessions:
+            for day in session.days:
+                days |= 1 << (DAY_ORDER.index(day) + 1)
+        item = {
+            "i": asset.id,
+            "n": asset.name,
+            "s": asset.summary,
+            "o": asset.organisation,
+            "c": [cats.index(c) for c in asset.categories],
+            "a": [areas.index(a) for a in asset.areas],
+            "$": COST_CODES[asset.cost],
+            "x": ACCESS_ORDER.index(asset.access),
+            "d": days,
+        }
+        if asset.status != "active":
+            item["st"] = asset.status
+        if asset.groups:
+            item["g"] = [groups.index(g) for g in asset.groups]
+        feats = sorted({features.index(f) for loc in asset.locations for f in loc.accessibility})
+        if feats:
+            item["f"] = feats
+        if asset.locations:
+            item["t"] = asset.locations[0].town
+            item["l"] = [[round(loc.latitude * 1e5), round(loc.longitude * 1e5)] for loc in asset.locations]
+        if asset.sessions:
+            item["ss"] = [compact(s) for s in asset.sessions]
+        items.append(item)
+    return {
+        "categories": cats,
+        "areas": areas,
+        "groups": groups,
+        "features": features,
+        "districts": district_centroids(site),
+        "assets": items,
+    }
+
+
+def day_files(site: Site) -> dict[str, str]:
+    """For each weekday, the assets with a session on it, for the home page's "on today" list."""
+    files = {}
+    for number, day in enumerate(DAY_ORDER, start=1):
+        items = []
+        for asset in site.assets:
+            sessions = [compact(s) for s in asset.sessions if day in s.days]
+            if sessions and asset.status == "active":
+                item = {"i": asset.id, "n": asset.name, "ss": sessions}
+                if asset.locations:
+                    item["t"] = asset.locations[0].town
+                items.append(item)
+        doc = {"pages": "support/", "none": site.t("home.today_none"), "items": items}
+        files[f"assets/data/day-{number}.json"] = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return files
+
+
+def render_find_page(site: Site, env) -> dict[str, str]:
+    """The find support page and its data file, as {path in the docs folder: text}."""
+    t = site.t
+    districts = district_centroids(site)
+    example = {"example": next(iter(districts), "GL1"), "area": site.config.area_name}
+    strings = {key: t("find." + key) for key in t.section("find")}
+    strings |= {key: t("find." + key, **example) for key in ("postcode", "postcode_unknown")}
+    strings |= {"cost_" + k: t("cost." + k) for k in ("free", "donation", "fee")}
+    strings |= {"access_" + k: t("access." + k) for k in ACCESS_ORDER}
+    strings |= {"status_" + k: t("asset.status_" + k) for k in ("paused", "closed")}
+    options = {
+        "data": "../assets/data/find.json",
+        "pages": "../support/",
+        "strings": strings,
+        "categoryNames": {c.id: c.name for c in site.categories},
+        "areaNames": {a.id: a.name for a in site.areas},
+    }
+    page = env.get_template("find.md.j2").render(
+        site=site,
+        t=t,
+        days=DAY_ORDER,
+        access=ACCESS_ORDER,
+        groups=t.section("groups"),
+        features=t.section("accessibility"),
+        options=json_script(options),
+        root="../",
+        postcode_label=strings["postcode"],
+    )
+    data = json.dumps(find_data(site), ensure_ascii=False, separators=(",", ":"))
+    return {"find.md": page, "assets/data/find.json": data, **day_files(site)}

@@ -1,0 +1,242 @@
+"""Render stage: turn the model into page texts (Markdown files holding escaped HTML). No disk writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from generator.data.config import Config
+from generator.data.model import Area, Asset, Category
+from generator.data.rules import months_before
+from generator.render.schedule import compact, describe
+from generator.render.strings import Catalogue
+from generator.speed.buildstate import KEEP, Keep
+
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def safe_url(url: str | None) -> str:
+    """The URL when its scheme is http, https, mailto or tel; otherwise an empty string."""
+    if not url:
+        return ""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in SAFE_SCHEMES else ""
+
+
+def tel_href(phone: str) -> str:
+    """A tel: link for a UK phone number as written (spaces removed)."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Plain text split into paragraphs at blank lines, with single line breaks joined."""
+    if not text:
+        return []
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+def front_matter(value: object) -> Markup:
+    """A value for a page's front matter (title, description), HTML-escaped then JSON-quoted.
+
+    The theme prints page titles and descriptions without escaping, so they are escaped here; the
+    JSON string is also a valid YAML scalar, whatever the text holds.
+    """
+    return Markup(json.dumps(html.escape(str(value), quote=True), ensure_ascii=False))
+
+
+def quoted(value: object) -> Markup:
+    """A JSON-quoted string for front matter, for text that is already safe HTML."""
+    return Markup(json.dumps(str(value), ensure_ascii=False))
+
+
+def search_html(parts: list[str]) -> str:
+    """Plain text parts as escaped HTML paragraphs, for a search entry."""
+    return " ".join(f"<p>{html.escape(part, quote=False)}</p>" for part in parts if part)
+
+
+def json_attr(value: object) -> str:
+    """Compact JSON for a data- attribute (the template escapes it as an attribute)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def json_script(value: object) -> Markup:
+    """JSON safe to place inside a <script type="application/json"> element."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+@dataclass
+class Site:
+    """Everything the templates need besides the page's own subject."""
+
+    config: Config
+    t: Catalogue
+    assets: list[Asset]
+    categories: list[Category]
+    areas: list[Area]
+    today: dt.date
+    repository: str = ""
+    records_path: str = "assets_data/assets"
+
+    def __post_init__(self) -> None:
+        self.category_by_id = {c.id: c for c in self.categories}
+        self.area_by_id = {a.id: a for a in self.areas}
+        self.by_category: dict[str, list[Asset]] = defaultdict(list)
+        self.by_area: dict[str, list[Asset]] = defaultdict(list)
+        for asset in self.assets:
+            for cat in asset.categories:
+                self.by_category[cat].append(asset)
+            for area in asset.areas:
+                self.by_area[area].append(asset)
+        self.stale_before = months_before(self.today, self.config.review_after_months)
+
+    def is_stale(self, asset: Asset) -> bool:
+        """True when the asset was last checked before the review threshold."""
+        return asset.last_checked < self.stale_before
+
+    def cost_text(self, asset: Asset) -> str:
+        """The cost in words, such as 'Free' or '£3.50 per session'."""
+        t = self.t
+        amount = f"{asset.cost_amount:.2f}" if asset.cost_amount is not None else ""
+        per = asset.cost_per or ""
+        if asset.cost == "fee" and amount:
+            return t("cost.fee_amount", amount=amount, per=per).strip()
+        if asset.cost == "donation" and amount:
+            return t("cost.donation_amount", amount=amount, per=per).replace(" )", ")")
+        return t("cost." + asset.cost)
+
+    def search_text(self, asset: Asset) -> str:
+        """What search indexes for an asset, as escaped HTML paragraphs: what it is, its needs and places."""
+        parts = [asset.summary, *paragraphs(asset.description)]
+        parts.append(", ".join(self.category_by_id[c].name for c in asset.categories))
+        places = [self.area_by_id[a].name for a in asset.areas] + [loc.town for loc in asset.locations]
+        parts.append(", ".join(dict.fromkeys(places)))
+        return search_html(parts)
+
+    def list_search_text(self, subject: Category | Area) -> str:
+        """What search indexes for a need or area page: its description (its name is the entry's title)."""
+        return search_html([subject.description or subject.name])
+
+    def ages_text(self, asset: Asset) -> str:
+        """The age range in words, or empty when there is none."""
+        if asset.min_age is not None and asset.max_age is not None:
+            return self.t("asset.ages_from_to", min=asset.min_age, max=asset.max_age)
+        if asset.min_age is not None:
+            return self.t("asset.ages_from", min=asset.min_age)
+        if asset.max_age is not None:
+            return self.t("asset.ages_to", max=asset.max_age)
+        return ""
+
+    def last_updated(self) -> dt.date | None:
+        """The most recent last-checked date across the directory."""
+        return max((a.last_checked for a in self.assets), default=None)
+
+    def fresh_percent(self) -> int:
+        """Share of entries checked within the review period, as a whole percentage."""
+        if not self.assets:
+            return 100
+        fresh = sum(not self.is_stale(a) for a in self.assets)
+        return round(100 * fresh / len(self.assets))
+
+
+def environment(templates_dir: Path, compiled: Path | None = None) -> Environment:
+    """The Jinja2 environment: autoescape on for every template, undefined names are errors.
+
+    With compiled (a folder of the build's state), compiled templates are kept there for the next
+    build, which then skips compiling those whose source is unchanged.
+    """
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        bytecode_cache=compiled_templates(compiled) if compiled else None,
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        safe_url=safe_url,
+        front_matter=front_matter,
+        quoted=quoted,
+        tel_href=tel_href,
+        paragraphs=paragraphs,
+        json_attr=json_attr,
+        json_script=json_script,
+        urlquote=lambda s: quote(str(s), safe=""),
+    )
+    env.globals.update(describe=describe, compact=compact)
+    return env
+
+
+def compiled_templates(folder: Path) -> FileSystemBytecodeCache:
+    """A cache of compiled templates in folder (written atomically: page workers share it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+class RenderedOnce:
+    """A macro of macros.j2 whose HTML for each asset is rendered once and reused.
+
+    The need, area and sheet pages list each asset on the page of every need and area it has (about
+    three of them); its card is the same on each, so it is rendered for the first and copied after.
+    """
+
+    def __init__(self, env: Environment, name: str) -> None:
+        self._macro = getattr(env.get_template("macros.j2").module, name)
+        self._html: dict[tuple, Markup] = {}
+
+    def __call__(self, asset: Asset, *args: object) -> Markup:
+        key = (asset.id, *(arg if isinstance(arg, str) else id(arg) for arg in args))
+        if key not in self._html:
+            self._html[key] = self._macro(asset, *args)
+        return self._html[key]
+
+
+def _date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def render_pages(
+    site: Site, env: Environment, skip: frozenset[str] = frozenset(), groups: set[str] | None = None
+) -> dict[str, str | Keep]:
+    """Every generated page, as {path inside the docs folder: text}.
+
+    Pages the previous build made from the same inputs are KEEP: the pages of assets in skip, and
+    the need and area pages not in groups (None: render them all).
+    """
+    common = {"site": site, "t": site.t, "date": _date}
+    pages: dict[str, str | Keep] = {}
+    asset_template = env.get_template("asset.md.j2")
+    for asset in site.assets:
+        page = KEEP if asset.id in skip else asset_template.render(asset=asset, root="../../", **common)
+        pages[f"support/{asset.id}.md"] = page
+    list_template = env.get_template("list.md.j2")
+    card = RenderedOnce(env, "card")
+    for kind, subjects, members in (("need", site.categories, site.by_category), ("area", site.areas, site.by_area)):
+        for subject in subjects:
+            pages[f"{kind}/{subject.id}.md"] = (
+                KEEP
+                if groups is not None and f"{kind}/{subject.id}" not in groups
+                else list_template.render(
+                    kind=kind, subject=subject, items=members.get(subject.id, []), card=card, root="../../", **common
+                )
+            )
+    index_template = env.get_template("browse.md.j2")
+    pages["need/index.md"] = index_template.render(
+        kind="need", entries=site.categories, counts=site.by_category, root="../", **common
+    )
+    pages["area/index.md"] = index_template.render(
+        kind="area", entries=site.areas, counts=site.by_area, root="../", **common
+    )
+    pages["index.md"] = env.get_template("home.md.j2").render(root="", **common)
+    return pages

@@ -1,0 +1,516 @@
+"""Build: validate, render, write the generated pages, run a strict MkDocs build, swap the site in."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import html
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+from mkdocs.utils.yaml import yaml_load
+
+from generator.speed import forked
+from generator.speed.buildstate import (
+    BuildState,
+    Content,
+    Plan,
+    asset_groups,
+    clear_state,
+    digest,
+    forget_state,
+    load_state,
+    plan_build,
+    save_state,
+    state_dir,
+    tree_digest,
+)
+from generator.render.strings import Catalogue, load_catalogue
+from generator.data.config import Config
+from generator.render.findsupport import render_find_page
+from generator.render.mapview import render_map_page
+from generator.opendata.publish import PUBLISHED, open_data_files, published_data_package, render_open_data_page
+from generator.speed.pageworkers import WarningCollector
+from generator.data.check import Checked, check, cycle_collection_paused, inputs_digest
+from generator.problems import DataError, Problem
+from generator.render.pages import Site, environment, render_pages
+from generator.render.sheets import render_sheets
+from generator.site.write import (
+    WriteError,
+    copy_hand_written,
+    discard,
+    hand_written_pages,
+    merge_in,
+    remove_generated,
+    settle,
+    staging_dir,
+    swap_in,
+)
+
+# Library files the site serves itself, copied from node_modules (see package.json).
+VENDOR_FILES = {
+    "leaflet/leaflet.js": "leaflet/dist/leaflet.js",
+    "leaflet/leaflet.css": "leaflet/dist/leaflet.css",
+    "leaflet/images/layers.png": "leaflet/dist/images/layers.png",
+    "leaflet/images/layers-2x.png": "leaflet/dist/images/layers-2x.png",
+    "leaflet/images/marker-icon.png": "leaflet/dist/images/marker-icon.png",
+    "leaflet/images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
+    "leaflet/images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
+    "leaflet.markercluster/leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "leaflet.markercluster/MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
+    "leaflet.markercluster/MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
+    "qrcode-generator/qrcode.js": "qrcode-generator/qrcode.js",
+}
+
+
+PARALLEL_RENDER = 1000  # assets to render; below this one process is quicker than forking
+
+
+class BuildError(Exception):
+    """A build step failed for a reason other than invalid data; the message says which and why."""
+
+
+@dataclass
+class BuildResult:
+    """What a build did, with the time each stage took."""
+
+    checked: Checked
+    pages: int = 0
+    written: int = 0
+    removed: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    incremental: bool = False
+
+
+@dataclass
+class Project:
+    """Where a project's pieces are: its MkDocs configuration, templates and browser libraries."""
+
+    config_file: Path
+
+    @property
+    def root(self) -> Path:
+        """The folder holding mkdocs.yml."""
+        return self.config_file.resolve().parent
+
+    @property
+    def templates(self) -> Path:
+        """The Jinja2 templates folder."""
+        return self.root / "templates"
+
+    @property
+    def node_modules(self) -> Path:
+        """Where npm installed the browser libraries."""
+        return self.root / "node_modules"
+
+    @property
+    def docs_dir(self) -> Path:
+        """The MkDocs docs folder named in mkdocs.yml (site_src/ here)."""
+        with open(self.config_file, encoding="utf-8") as fh:
+            return self.root / (yaml.safe_load(fh) or {}).get("docs_dir", "docs")
+
+
+def vendor_files(project: Project) -> dict[str, bytes]:
+    """The browser libraries, read from node_modules, keyed by their path in the docs folder."""
+    files = {}
+    for target, source in VENDOR_FILES.items():
+        path = project.node_modules / source
+        if not path.is_file():
+            raise BuildError(f"{path} is missing: run `npm ci` in {project.root} to install the browser libraries.")
+        files[f"assets/vendor/{target}"] = path.read_bytes()
+    return files
+
+
+def mkdocs_overrides(config: Config, config_file: Path) -> dict:
+    """The MkDocs settings that come from config.yaml, which win over anything in mkdocs.yml."""
+    try:
+        with open(config_file, encoding="utf-8") as fh:
+            raw = yaml_load(fh) or {}
+    except (OSError, MkDocsException) as exc:
+        raise BuildError(f"cannot read {config_file}: {exc}") from exc
+    theme = copy.deepcopy(raw.get("theme") or {})
+    theme = {"name": theme} if isinstance(theme, str) else theme
+    theme["language"] = config.languages[0]
+    palette = theme.get("palette") or [{}]
+    theme["palette"] = [dict(scheme, primary=config.primary, accent=config.accent) for scheme in palette]
+    icons = dict(theme.get("icon") or {})
+    if config.logo_is_image:
+        theme["logo"] = config.logo
+        icons.pop("logo", None)
+    else:
+        theme.pop("logo", None)
+        icons["logo"] = config.logo
+    theme["icon"] = icons
+    extra = dict(raw.get("extra") or {}) | {"repository": config.repository, "records_path": config.records_path}
+    return {
+        "site_name": config.site_name,
+        "site_description": config.site_description,
+        "site_url": config.site_url,
+        "theme": theme,
+        "extra": extra,
+    }
+
+
+def check_settings(config: Config, project: Project, mk) -> list[Problem]:
+    """Settings that can only be checked against the project: language catalogues and the logo."""
+    problems = []
+    for i, code in enumerate(config.languages):
+        if not (project.templates / "strings" / f"{code}.yaml").is_file():
+            problems.append(
+                Problem(
+                    config.source,
+                    config.lines.get(f"languages[{i}]", config.lines.get("languages", 1)),
+                    f"languages[{i}]",
+                    "no-catalogue",
+                    f"there are no interface strings for '{code}' (templates/strings/{code}.yaml).",
+                    "Translate templates/strings/en.yaml into that file, or remove the language.",
+                )
+            )
+    if config.logo_is_image:
+        found = (Path(mk["docs_dir"]) / config.logo).is_file()
+        where = "site_src/"
+    else:
+        found = any((Path(d) / ".icons" / f"{config.logo}.svg").is_file() for d in mk["theme"].dirs)
+        where = "the theme's icons"
+    if not found:
+        problems.append(
+            Problem(
+                config.source,
+                config.lines.get("theme.logo", 1),
+                "theme.logo",
+                "not-found",
+                f"'{config.logo}' is not in {where}.",
+                "Use an icon name such as material/map-marker-radius, or put the image in site_src/.",
+            )
+        )
+    return problems
+
+
+def footer_text(config: Config, t: Catalogue, today: dt.date) -> str:
+    """The page footer (as HTML): data licence, build date and where to send corrections."""
+    text = html.escape(f"{t('site.licence', licence=config.data_licence)}. ")
+    text += html.escape(f"{t('site.built_on', date=f'{today.day} {today:%B %Y}')}.")
+    if config.corrections_contact:
+        link = f'<a href="{html.escape(config.corrections_href)}">{html.escape(config.corrections_contact)}</a>'
+        before, _, after = t("footer.corrections", contact="\x00").partition("\x00")
+        text += f" {html.escape(before)}{link}{html.escape(after)}"
+    return text
+
+
+def run_mkdocs(
+    config_file: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    copyright_text: str,
+    overrides: dict | None = None,
+    generated: dict[str, Content] | None = None,
+    previous: Path | None = None,
+    keep: set[str] | None = None,
+    parallel: set[str] | None = None,
+    compiled: Path | None = None,
+) -> dict[str, str]:
+    """A strict MkDocs build of docs_dir and the generated files (in memory) into site_dir; BuildError on warnings.
+
+    A dirty build, into an empty site_dir: with a previous site, the files in keep are current there
+    and are not written again; the pages in parallel may be built by worker processes, one per core.
+    The theme's compiled templates are kept in compiled, when given, for the next build.
+    Returns each page's output path in the site, by its source path.
+    """
+    collector = WarningCollector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        cfg = load_config(
+            config_file=str(config_file),
+            docs_dir=str(docs_dir),
+            site_dir=str(site_dir),
+            strict=True,
+            **(overrides or {}),
+        )
+        cfg["copyright"] = copyright_text
+        plugin = cfg.plugins.get("assetmap")
+        if plugin is None:
+            raise BuildError(f"{config_file} must list the assetmap plugin under plugins: (as mkdocs.yml here does).")
+        plugin.generated = generated or {}
+        plugin.previous, plugin.keep = previous, keep or set()
+        plugin.parallel, plugin.workers = parallel or set(), min(os.cpu_count() or 1, 4)
+        plugin.compiled = compiled
+        mkdocs_build(cfg, dirty=True)
+        return dict(plugin.page_outputs)
+    except (MkDocsException, OSError) as exc:
+        details = "; ".join(collector.messages) or str(exc)
+        raise BuildError(f"the MkDocs build failed: {details}") from exc
+    finally:
+        logger.removeHandler(collector)
+
+
+def build_key(
+    project: Project, data_dir: Path, checked: Checked, mk, overrides: dict, footer: str, today: dt.date
+) -> str:
+    """A hash of everything a page depends on besides its own record (see buildstate.BuildState.key).
+
+    Theme folders of the project's own (a custom_dir of template overrides) count; installed ones
+    count by their package's version.
+    """
+    versions = " ".join(f"{name}={metadata.version(name)}" for name in ("mkdocs", "mkdocs-material", "jinja2"))
+    installed = Path(sys.prefix).resolve()
+    own_theme = [Path(d) for d in mk["theme"].dirs if not Path(d).resolve().is_relative_to(installed)]
+    return digest(
+        inputs_digest(Path(data_dir), checked.schema.descriptor, today),
+        tree_digest(project.templates, *own_theme),
+        project.config_file.read_bytes(),
+        repr(sorted(overrides.items())),
+        footer,
+        versions,
+    )
+
+
+class _DirtyBuildNotice(logging.Filter):
+    """Drops MkDocs' caution that a dirty build may leave navigation stale, which strict mode would count.
+
+    Ours cannot: a rebuild keeps only pages whose source is unchanged and whose every other input
+    (settings, navigation, templates, code, date) is covered by the build key; search entries are
+    merged by the plugin; anything else means a full build.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _previous_texts(out: Path, plan: Plan, folder: str) -> dict[str, str]:
+    """The previous build's generated files in folder, by name, when the site holds them as it made them (by hash)."""
+    texts: dict[str, str] = {}
+    for path, recorded in plan.previous.data.items() if plan.previous else ():
+        if path.startswith(folder) and "/" not in path.removeprefix(folder):
+            try:
+                raw = (out / path).read_bytes()
+            except OSError:
+                continue
+            if digest(raw) == recorded:
+                texts[path.removeprefix(folder)] = raw.decode("utf-8")
+    return texts
+
+
+def render_site(
+    site: Site, env, checked: Checked, plan: Plan, out: Path, staged: Path, compiled: Path
+) -> tuple[dict[str, Content], dict[str, str | None]]:
+    """Render every generated file but the browser libraries, in two processes when the site is large.
+
+    The work is a list of tasks, heaviest first (in a full build); this process and a forked child
+    take them in turn until none is left (forked.Tickets), so the two finish together whether a
+    full build (asset pages and services heaviest) or a rebuild (the site-wide files) is running.
+    Each process writes the per-asset data files it rendered straight into the new site (staged),
+    when they changed (see write.settle). In a rebuild, the data package's rows of unchanged records
+    are read back from the site being replaced (out), and the map drawn by folium comes from the
+    build's state (compiled) when its settings are the same. Returns the other files, for MkDocs, and the hash
+    of every file (None for a file left KEEP: the previous build's stands).
+    """
+    previous_data = plan.previous.data if plan.previous else {}
+    schema, skip = checked.schema, plan.skip
+
+    tasks: list[Callable[[], dict[str, Content]]] = [
+        lambda: dict(render_pages(site, env, skip, plan.groups)),
+        lambda: open_data_files(site, schema, skip, ("oruk",), part=(0, 2)),
+        lambda: open_data_files(site, schema, skip, ("oruk",), part=(1, 2)),
+        lambda: render_sheets(site, env, checked.config.site_url, plan.groups),
+        lambda: published_data_package(site, schema, skip, _previous_texts(out, plan, PUBLISHED["datapackage"])),
+        lambda: render_find_page(site, env),
+        lambda: render_map_page(site, env, skip, compiled / "map.json"),
+        lambda: open_data_files(site, schema, skip, ("ics",)),
+        lambda: open_data_files(site, schema, skip, ("geojson",)),
+        lambda: {"open-data.md": render_open_data_page(site, checked, env)},
+    ]
+    tickets = forked.Tickets(len(tasks))
+
+    def take_turns() -> tuple[dict[str, Content], dict[str, str | None]]:
+        files: dict[str, Content] = {}
+        for number in tickets:
+            files |= tasks[number]()
+        return settle(files, previous_data, staged)
+
+    # (by the number of assets, not of changes: the data package and GeoJSON cover every asset)
+    later = forked.Child(take_turns) if len(checked.assets) >= PARALLEL_RENDER else None
+    try:
+        files, hashes = take_turns()
+        more, more_hashes = later.result() if later else ({}, {})
+    except BaseException:
+        if later:
+            later.stop()
+        raise
+    finally:
+        tickets.close()
+    return files | more, hashes | more_hashes
+
+
+def build_site(
+    data_dir: Path,
+    out: Path,
+    config_file: Path = Path("mkdocs.yml"),
+    today: dt.date | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+    docs_dir: Path | None = None,
+    incremental: bool = True,
+) -> BuildResult:
+    """Build the whole site into out; on any failure out is left exactly as it was.
+
+    Generated pages and data go to MkDocs in memory, beside the hand-written pages of the project's
+    docs folder (site_src/), or of docs_dir when given, which then receives a copy of them (so
+    that two builds, such as parallel test runs, do not share a folder). When the previous build's state
+    (beside out) shows what is unchanged, only what changed is validated, rendered and built
+    (incremental=False always builds everything).
+    """
+    with cycle_collection_paused():
+        return _build_site(data_dir, out, config_file, today, progress, docs_dir, incremental)
+
+
+def _build_site(
+    data_dir: Path,
+    out: Path,
+    config_file: Path,
+    today: dt.date | None,
+    progress: Callable[[str], None],
+    docs_dir: Path | None,
+    incremental: bool,
+) -> BuildResult:
+    today = today or dt.date.today()
+    out = Path(out)
+    project = Project(Path(config_file))
+    if not project.config_file.is_file():
+        raise BuildError(f"{config_file} not found: run the build from the project folder or pass --config.")
+    if not incremental:
+        clear_state(out)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    checked = check(data_dir, today=today, cache=state_dir(out))
+    timings["validate"] = time.perf_counter() - started
+    if not checked.ok:
+        raise DataError(checked.problems, checked.checked)
+    progress(f"Validated {checked.checked} assets in {timings['validate']:.1f} s.")
+
+    started = time.perf_counter()
+    overrides = mkdocs_overrides(checked.config, project.config_file)
+    try:
+        mk = load_config(config_file=str(project.config_file), **overrides)
+    except MkDocsException as exc:
+        raise BuildError(f"{project.config_file} is not a valid MkDocs configuration: {exc}") from exc
+    settings_problems = check_settings(checked.config, project, mk)
+    if settings_problems:
+        raise DataError(settings_problems, checked.checked)
+    if docs_dir is None:
+        docs_dir = Path(mk["docs_dir"])
+    else:
+        copy_hand_written(Path(mk["docs_dir"]), Path(docs_dir))
+    t = load_catalogue(project.templates, checked.config.languages[0])
+    footer = footer_text(checked.config, t, today)
+    key = build_key(project, data_dir, checked, mk, overrides, footer, today)
+    groups_of = {a.id: asset_groups(a.categories, a.areas) for a in checked.assets}
+    if not incremental:
+        plan = Plan(reason="a full build was asked for")
+    elif not mk["nav"]:
+        plan = Plan(reason="mkdocs.yml has no nav: every page lists every other")
+    else:
+        plan = plan_build(load_state(out), key, checked.record_hashes, groups_of)
+    site = Site(
+        checked.config,
+        t,
+        checked.assets,
+        checked.categories,
+        checked.areas,
+        today,
+        repository=checked.config.repository,
+        records_path=checked.config.records_path,
+    )
+    compiled = state_dir(out) / "compiled"  # templates and the map, for the next build
+    env = environment(project.templates, compiled / "templates")
+    vendor = vendor_files(project)
+    previous = plan.previous
+    staged = staging_dir(out)
+    notice = _DirtyBuildNotice()
+    logging.getLogger("mkdocs.commands.build").addFilter(notice)
+    try:
+        try:
+            files, hashes = render_site(site, env, checked, plan, out, staged, compiled)
+        except (forked.ChildError, WriteError) as exc:
+            raise BuildError(f"rendering failed: {exc}") from exc
+        except Exception as exc:  # a template error is a bug in a template, reported without a traceback
+            raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
+        files |= vendor
+        hashes |= {path: digest(content) for path, content in vendor.items()}
+        timings["render"] = time.perf_counter() - started
+        rendered = sum(1 for h in hashes.values() if h is not None)
+        progress(f"Rendered {rendered} files in {timings['render']:.1f} s ({len(hashes) - rendered} unchanged).")
+
+        started = time.perf_counter()
+        try:
+            removed = remove_generated(Path(docs_dir))
+        except WriteError as exc:
+            raise BuildError(str(exc)) from exc
+        try:  # a file left KEEP is the previous build's, with the previous build's hash
+            hashes = {
+                path: h or (previous.pages[path][0] if path.endswith(".md") else previous.data[path])
+                for path, h in hashes.items()
+            }
+        except (KeyError, AttributeError) as exc:
+            clear_state(out)
+            raise BuildError(f"the record of the previous build has no {exc}; it was removed: build again") from exc
+        page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(Path(docs_dir))
+        data_hashes = {p: h for p, h in hashes.items() if not p.endswith(".md")}
+        keep: set[str] = set()
+        gone: list[str] = []
+        if previous:
+            keep = {p for p, h in page_hashes.items() if previous.pages.get(p, [None])[0] == h}
+            keep |= {p for p, h in data_hashes.items() if previous.data.get(p) == h}
+            gone = [previous.pages[p][1] for p in previous.pages if p not in page_hashes]
+            gone += [p for p in previous.data if p not in data_hashes]
+        written = sum(1 for path in hashes if path not in keep)
+        timings["write"] = time.perf_counter() - started
+        progress(f"{written} generated files changed; running MkDocs (strict)…")
+
+        started = time.perf_counter()
+        outputs = run_mkdocs(
+            project.config_file,
+            docs_dir.resolve(),
+            staged,
+            footer,
+            overrides,
+            files,
+            previous=out.resolve() if previous else None,
+            keep=keep,
+            # asset pages (the theme's search skips them: their entries come back from the workers) and data
+            parallel={path for path in files if path.startswith("support/") or not path.endswith(".md")},
+            compiled=compiled / "theme",
+        )
+        forget_state(out)
+        try:
+            merge_in(staged, out, gone) if previous else swap_in(staged, out)
+        except OSError as exc:
+            raise BuildError(f"cannot update {out}/: {exc.strerror or exc}; it was put back as it was") from exc
+    except BaseException:
+        discard(staged)
+        raise
+    finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(notice)
+    save_state(
+        out,
+        BuildState(
+            key,
+            {i: [h, groups_of[i]] for i, h in checked.record_hashes.items()},
+            {p: [h, outputs[p]] for p, h in page_hashes.items() if p in outputs},
+            data_hashes,
+        ),
+    )
+    timings["mkdocs"] = time.perf_counter() - started
+    how = "only what changed" if previous else f"everything: {plan.reason}"
+    progress(f"MkDocs built {how} in {timings['mkdocs']:.1f} s; the site is in {out}/.")
+    count = sum(1 for name in hashes if name.endswith(".md"))
+    return BuildResult(checked, count, written, removed, timings, incremental=previous is not None)

@@ -1,0 +1,226 @@
+"""MkDocs plugin: pages the renderer already turned into HTML skip Markdown conversion and HTML parsing.
+
+A generated page holds front matter, then the marker line, then escaped HTML from the Jinja2
+templates. Python-Markdown would only pass that HTML through (slowly, at 10,000 pages), so the
+plugin sets it aside before conversion and puts it back as the page content; with nothing left to
+convert, no Markdown processor is made at all (_Prerendered). Asset, need and area
+pages are excluded from the search plugin's HTML parsing (front matter `search: exclude`) and carry
+their searchable text, already escaped, in `cam_search`; the plugin adds those entries to the theme's
+search index after the build. Generated pages and the site-wide data files (JSON, CSV) come from
+the build in memory (`generated`) and are handed to MkDocs as generated files: they are written once,
+into the site, and never into the docs folder. (The per-asset data files are written into the new
+site by the build itself: see write.settle.)
+
+For a rebuild, `assetmap build` names the previous site (`previous`) and the pages and data files
+whose output there is still current (`keep`). MkDocs then runs a dirty build into an empty folder:
+kept files are marked unmodified, so only changed pages are read, rendered and written, and the
+search entries of kept pages are taken from the previous index. On a large build, worker
+processes build the pages named in `parallel` (see pageworkers.py) while this one builds the rest.
+Everything else is MkDocs and Material as usual.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils.meta import YAML_RE
+
+from generator.speed import forked
+
+from generator.speed import pageworkers
+from generator.speed.buildstate import KEEP, Content
+from generator.render.pages import compiled_templates
+
+MARKER = "<!-- assetmap:html -->"
+
+
+class _Unchanged(File):
+    """A file whose output in the previous site is current: MkDocs' dirty build skips it."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
+class _Elsewhere(File):
+    """A file a worker process writes: the main process's dirty build skips it."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
+class _Prerendered(Page):
+    """A generated page: front matter read with YAML's C loader, and no Markdown run when there is none.
+
+    Its body is HTML set aside by the plugin (on_page_markdown); building a Python-Markdown
+    processor for an empty text was a tenth of the MkDocs build at 10,000 pages.
+    """
+
+    def read_source(self, config) -> None:
+        """As MkDocs does, but the front matter (written by our templates) is parsed by the C loader."""
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        text = self.file.content_string if source is None else source
+        match = YAML_RE.match(text)
+        meta = yaml.load(match.group(1), Loader=_FastLoader) if match else None
+        if not isinstance(meta, dict):
+            return super().read_source(config)
+        self.markdown, self.meta = text[match.end() :].lstrip("\n"), meta
+
+    def render(self, config, files: Files) -> None:
+        """Markdown as usual for text before the marker; with none, an empty page that has no headings."""
+        if self.markdown.strip():
+            return super().render(config, files)
+        self.content, self.toc, self._title_from_render = "", get_toc([]), None
+        self.present_anchor_ids, self.links_to_anchors = set(), {}
+
+
+_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _mark(file: File, kind: type[File]) -> File:
+    file.__class__ = kind  # the same file; only is_modified differs
+    return file
+
+
+def _page_of(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def _page_url(file: File) -> str:
+    """A page's URL as search entries give it (the home page's is empty, as in mkdocs.structure.pages.Page)."""
+    return "" if file.url in (".", "./") else file.url
+
+
+class PrerenderedPages(BasePlugin):
+    """Keep pre-rendered HTML out of Markdown conversion; build only what changed when asked."""
+
+    def __init__(self) -> None:
+        self._html: dict[str, str] = {}
+        self._search: list[dict] = []
+        self._order: dict[str, int] = {}
+        self._kept_urls: set[str] = set()
+        # Set by `assetmap build` before each build:
+        self.generated: dict[str, Content] = {}
+        self.previous: Path | None = None
+        self.keep: set[str] = set()
+        self.parallel: set[str] = set()  # generated files worker processes may write
+        self.workers = 1  # worker processes for the parallel files (one: this process builds them)
+        self.compiled: Path | None = None  # where the theme's compiled templates are kept between builds
+        self._shares: list[list[File]] = []
+        self._running: list[pageworkers.Worker] = []
+        self._nav = None
+        # Read by `assetmap build` after it: where each page was written, by its source path.
+        self.page_outputs: dict[str, str] = {}
+
+    def on_pre_build(self, config) -> None:
+        """Start each build with no collected search entries."""
+        self._search = []
+
+    def on_files(self, files: Files, config) -> Files:
+        """Add the build's generated files; mark what the previous site holds and what workers write."""
+        every = []
+        for file in files:
+            if file.src_uri in self.generated:
+                continue  # a stale copy in the docs folder gives way
+            if file.src_uri in self.keep and file.is_documentation_page():
+                file = _mark(file, _Unchanged)
+            every.append(file)
+        pages, data = [], []
+        for path, content in sorted(self.generated.items()):  # one order, whichever process rendered what
+            if path in self.keep:  # current in the previous site: never read, never written
+                every.append(_mark(File.generated(config, path, content=b""), _Unchanged))
+                continue
+            if content is KEEP:
+                raise PluginError(f"{path} was left for the previous site to provide, but it is not kept.")
+            file = File.generated(config, path, content=content)
+            every.append(file)
+            if path in self.parallel:
+                (pages if file.is_documentation_page() else data).append(file)
+        self._shares = []
+        if self.workers > 1 and len(pages) + len(data) >= pageworkers.MIN_SHARE and pageworkers.can_fork():
+            # every parallel file goes to a worker, so that this process reads none of them before forking
+            by_worker = zip(forked.shares(pages, self.workers), forked.shares(data, self.workers), strict=True)
+            self._shares = [p + d for p, d in by_worker if p or d]
+            for share in self._shares:
+                for file in share:
+                    _mark(file, _Elsewhere)
+        return Files(every)
+
+    def on_nav(self, nav, config, files: Files):
+        """Keep the navigation for the page workers; make the generated pages _Prerendered."""
+        self._nav = nav
+        for file in files.documentation_pages():
+            if file.src_uri in self.generated:
+                if file.page is None:  # not in the navigation: MkDocs would make it a Page next
+                    _Prerendered(None, file, config)
+                else:
+                    file.page.__class__ = _Prerendered
+        return nav
+
+    def on_env(self, env, config, files: Files):
+        """Note every page's place and output, for the search index and the build's state; start the workers."""
+        if self.compiled:
+            env.bytecode_cache = compiled_templates(self.compiled)
+        pages = files.documentation_pages()
+        self._order = {_page_url(file): i for i, file in enumerate(pages)}
+        self._kept_urls = {_page_url(file) for file in pages if isinstance(file, _Unchanged)}
+        self.page_outputs = {file.src_uri: file.dest_uri for file in pages}
+        self._running = [
+            pageworkers.start(share, config, files, self._nav, env, self._search) for share in self._shares
+        ]
+        return env
+
+    def on_build_error(self, error) -> None:
+        """Stop the page workers of a build that failed."""
+        for worker in self._running:
+            pageworkers.stop(worker)
+        self._running = []
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        """Set aside everything after the marker; Markdown converts only what comes before it."""
+        before, marker, html = markdown.partition(MARKER)
+        if not marker:
+            return markdown
+        self._html[page.file.src_uri] = html
+        return before
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        """Put the pre-rendered HTML back as the page content."""
+        stored = self._html.pop(page.file.src_uri, None)
+        return html if stored is None else html + stored
+
+    def on_page_context(self, context, page, config, nav):
+        """Collect the search entry a generated page carries in its front matter."""
+        text = page.meta.get("cam_search")
+        if text:
+            self._search.append({"location": page.url, "title": page.title, "text": text})
+        return context
+
+    def on_post_build(self, config) -> None:
+        """Wait for the page workers; complete the search index: our entries, the kept pages' entries, one order."""
+        running, self._running = self._running, []
+        reports = [pageworkers.finish(worker) for worker in running]
+        for report in reports:
+            if "error" in report:
+                raise PluginError(f"building pages in a worker process failed: {report['error']}")
+            self._search += report["search"]
+            for message in report["warnings"]:
+                logging.getLogger("mkdocs.plugins.assetmap").warning(message)
+        index_file = Path(config["site_dir"]) / "search" / "search_index.json"
+        if not index_file.is_file():
+            return
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+        docs = index["docs"] + self._search
+        if self._kept_urls and self.previous is not None:
+            previous = json.loads((self.previous / "search" / "search_index.json").read_text(encoding="utf-8"))
+            docs += [d for d in previous["docs"] if _page_of(d["location"]) in self._kept_urls]
+        last = len(self._order)
+        index["docs"] = sorted(docs, key=lambda d: self._order.get(_page_of(d["location"]), last))
+        index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -1,0 +1,198 @@
+"""Write stage: per-asset data files written into the new site, a full build's site swapped in, or a
+rebuild's changed files moved in, so that a failure leaves the previous site as it was; and the docs
+folder kept free of generated files."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from generator.speed.buildstate import KEEP, Content, digest
+
+# Paths inside the docs folder that the build generates (never written there: see mkdocs_plugin.py); everything
+# else there is hand-written. Older builds wrote generated files here; remove_generated clears them.
+GENERATED = (
+    "index.md",
+    "map.md",
+    "find.md",
+    "sheet.md",
+    "list.md",
+    "open-data.md",
+    "data",
+    "support",
+    "need",
+    "area",
+    "sheets",
+    "assets/data",
+    "assets/vendor",
+)
+
+
+# Per-asset data files (three per asset: map card, calendar, ORUK service). The process that renders them
+# writes them straight into the new site, so that they are neither sent between processes nor handed to MkDocs.
+DIRECT = ("assets/data/asset/", "data/calendar/", "data/oruk/services/")
+
+
+class WriteError(Exception):
+    """Raised when a file cannot be written; the message says which and why."""
+
+
+def is_generated(rel: str) -> bool:
+    """True for a path (relative to the docs folder) in its generated part."""
+    return any(rel == g or rel.startswith(g + "/") for g in GENERATED)
+
+
+def as_bytes(content: str | bytes) -> bytes:
+    """File content as bytes (text as UTF-8)."""
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def remove_generated(docs_dir: Path) -> int:
+    """Remove files that older builds wrote into the generated part of docs_dir; return how many.
+
+    Generated pages and data now go to MkDocs in memory, so that part of the docs folder stays empty.
+    """
+    removed = 0
+    for generated in GENERATED:
+        root = docs_dir / generated
+        for path in [root] if root.is_file() else sorted(root.rglob("*"), reverse=True) if root.is_dir() else []:
+            try:
+                if path.is_file() or path.is_symlink():
+                    path.unlink()
+                    removed += 1
+                else:
+                    path.rmdir()
+            except OSError as exc:
+                raise WriteError(f"cannot remove {path}: {exc.strerror}") from exc
+        if root.is_dir():
+            with contextlib.suppress(OSError):
+                root.rmdir()
+    return removed
+
+
+def settle(
+    files: dict[str, Content], previous: dict[str, str], staged: Path
+) -> tuple[dict[str, Content], dict[str, str | None]]:
+    """Hash rendered files and write the per-asset data files among them that changed into staged.
+
+    previous holds the hashes of the data files of the previous build (empty for a full build).
+    Returns the files left for MkDocs and the hash of every file (None for a file left KEEP).
+    """
+    hashes = {path: None if content is KEEP else digest(as_bytes(content)) for path, content in files.items()}
+    rest: dict[str, Content] = {}
+    folders: set[Path] = set()
+    for path, content in files.items():
+        if not path.startswith(DIRECT):
+            rest[path] = content
+        elif content is not KEEP and previous.get(path) != hashes[path]:
+            target = staged / path
+            try:
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                target.write_bytes(as_bytes(content))
+            except OSError as exc:
+                raise WriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    return rest, hashes
+
+
+def hand_written_pages(docs_dir: Path) -> dict[str, str]:
+    """The hand-written pages of docs_dir (Markdown outside the generated part), with the hash of each."""
+    pages = {}
+    for path in sorted(docs_dir.rglob("*.md")):
+        rel = path.relative_to(docs_dir).as_posix()
+        if path.is_file() and not is_generated(rel):
+            pages[rel] = digest(path.read_bytes())
+    return pages
+
+
+def copy_hand_written(source: Path, target: Path) -> None:
+    """Copy the hand-written part of a docs folder (everything not generated) into another folder."""
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source).as_posix()
+        if path.is_file() and not is_generated(rel):
+            destination = target / rel
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, destination)
+
+
+def staging_dir(out: Path) -> Path:
+    """A new empty folder beside out, on the same disk, for the build to write into."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-build-"))
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(staged, 0o777 & ~mask)  # mkdtemp's folder is private; a site is for a web server to read
+    return staged
+
+
+def swap_in(staged: Path, out: Path) -> None:
+    """Replace out with staged in two renames; the old site is removed only after the new one is in place."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-old-"))
+        old.rmdir()
+        os.replace(out, old)
+    try:
+        os.replace(staged, out)
+    except OSError:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def merge_in(staged: Path, out: Path, removed: list[str]) -> int:
+    """Move a partial build into the site at out: new and changed files replace theirs, removed ones go.
+
+    Every file replaced or removed is first moved aside; if anything fails, all of them are put back
+    and the site is as it was. Returns how many files changed.
+    """
+    aside_dir = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-old-"))
+    done: list[tuple[Path, Path | None]] = []  # (file in the site, its previous version moved aside or None)
+
+    def move_aside(target: Path, rel: Path) -> None:
+        aside = aside_dir / rel
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        done.append((target, aside))
+        os.replace(target, aside)
+
+    try:
+        for path in sorted(p for p in staged.rglob("*") if p.is_file()):
+            rel = path.relative_to(staged)
+            target = out / rel
+            if target.is_file():
+                if target.stat().st_size == path.stat().st_size and target.read_bytes() == path.read_bytes():
+                    continue
+                move_aside(target, rel)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                done.append((target, None))
+            os.replace(path, target)
+        for rel in removed:
+            target = out / rel
+            if target.is_file():
+                move_aside(target, Path(rel))
+                with contextlib.suppress(OSError):
+                    target.parent.rmdir()  # a page's own folder, when nothing else is in it
+    except BaseException:
+        for target, aside in reversed(done):
+            if aside is None:
+                target.unlink(missing_ok=True)
+            elif aside.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(aside, target)
+        raise
+    finally:
+        shutil.rmtree(aside_dir, ignore_errors=True)
+        shutil.rmtree(staged, ignore_errors=True)
+    return len(done)
+
+
+def discard(staged: Path) -> None:
+    """Remove a staging folder after a failed build."""
+    shutil.rmtree(staged, ignore_errors=True)
