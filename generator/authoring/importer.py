@@ -16,11 +16,12 @@ from pathlib import Path
 import yaml
 
 from generator.authoring.editorschema import HEADER
+from generator.authoring.oruk_import import Mapped, Vocabulary, from_service, slug, unique
 from generator.data.check import check
 from generator.data.config import read_config
 from generator.data.loader import display_path, list_records, load_document
 from generator.data.schema import SCHEMA_FILE, Schema, Shape, load_schema
-from generator.opendata.oruk_export import Mapped, Vocabulary, from_service, slug, unique
+from generator.opendata.spreadsheet import SESSION_HINT, csv_columns
 from generator.problems import WARNING, Problem
 from generator.render.schedule import DAY_ORDER
 from generator.render.strings import load_catalogue
@@ -32,11 +33,6 @@ SESSION = re.compile(
     r"(?P<start>\d{1,2}:\d{2})\s*(?:-|to)\s*(?P<end>\d{1,2}:\d{2})"
     r"(?:\s+from\s+(?P<starts_on>\d{4}-\d{2}-\d{2}))?(?:\s+at\s+(?P<location>[a-z0-9-]+))?$"
 )
-SESSION_HINT = (
-    "Write each session like 'weekly tuesday 10:00-11:30', 'fortnightly wednesday 13:00-15:00 from 2026-09-02' "
-    "or 'monthly first saturday 10:00-12:30'; separate sessions with '|'."
-)
-LOCATION_COLUMNS = {"id": "location_id", "name": "location_name"}
 
 
 @dataclass
@@ -297,26 +293,6 @@ def import_oruk(data_dir: Path, path: Path, update: bool, templates: Path, today
 
 
 # --- spreadsheets ---------------------------------------------------------------------------------
-
-
-def csv_columns(schema: Schema) -> list[tuple[str, str, str]]:
-    """The spreadsheet columns an import understands: (column, record key, meaning), from the schema."""
-    out = []
-    for table in schema.tables:
-        if table.source != "assets":
-            continue
-        if table.name == "assets":
-            out += [(f.name, f.key, f.description) for f in table.fields]
-        elif table.name == "locations":
-            fields = [f for f in table.fields if not f.generated]
-            out += [(LOCATION_COLUMNS.get(f.name, f.name), f"locations[].{f.key}", f.description) for f in fields]
-        elif table.path.endswith("[]") and all(f.key.startswith("@") for f in table.fields) and "[]." not in table.path:
-            key = table.path[:-2]
-            out.append((key.rsplit(".", 1)[-1], key, f"{table.description} Separate several with ';'."))
-        elif table.name == "location_accessibility":
-            out.append(("accessibility", "locations[].accessibility", f"{table.description} Separate with ';'."))
-    out.append(("sessions", "sessions", f"When it happens. {SESSION_HINT}"))
-    return out
 
 
 def _days(text: str) -> list[str] | None:

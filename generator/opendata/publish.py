@@ -14,12 +14,12 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from generator.authoring.fieldref import field_reference
-from generator.authoring.importer import csv_columns
 from generator.data.check import Checked
 from generator.data.model import Area, Asset, Category
 from generator.data.schema import FieldSpec, Schema, TableSpec, frictionless_descriptor
 from generator.opendata.calendars import calendars
 from generator.opendata.oruk_export import PAGE_SIZE, oruk_id, to_service, web_url
+from generator.opendata.spreadsheet import csv_columns
 from generator.render.pages import Site
 from generator.render.schedule import describe
 from generator.render.strings import Catalogue
