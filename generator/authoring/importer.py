@@ -20,7 +20,7 @@ from generator.authoring.oruk_import import Mapped, Vocabulary, from_service, sl
 from generator.data.check import check
 from generator.data.config import read_config
 from generator.data.loader import display_path, list_records, load_document
-from generator.data.schema import SCHEMA_FILE, Schema, Shape, load_schema
+from generator.data.schema import SCHEMA_FILE, Schema, Shape, load_schema, schema_file
 from generator.opendata.spreadsheet import SESSION_HINT, csv_columns
 from generator.problems import WARNING, Problem
 from generator.render.schedule import DAY_ORDER
@@ -161,7 +161,7 @@ def record_text(mapped: Mapped, schema: Schema) -> str:
 def _stage(data_dir: Path, schema: Schema, stage: Path) -> None:
     """A copy of the data folder's schema, config and vocabularies, with an empty assets/ folder."""
     (stage / "assets").mkdir(parents=True)
-    shutil.copy(data_dir / SCHEMA_FILE, stage / SCHEMA_FILE)
+    shutil.copy(schema_file(data_dir), stage / SCHEMA_FILE)
     shutil.copy(data_dir / "config.yaml", stage / "config.yaml")
     for source in {t.source for t in schema.tables if t.source != "assets"}:
         (stage / source).parent.mkdir(parents=True, exist_ok=True)

@@ -18,15 +18,16 @@ from generator.cli.opendata import export_command, import_group
 from generator.cli.options import CONFIG_OPTION, DATA_OPTION, OUT_OPTION, print_or_refresh, write_option
 from generator.data.check import Checked, check
 from generator.data.config import config_reference, replace_config_reference
-from generator.data.schema import SCHEMA_FILE, load_schema
+from generator.data.schema import load_schema
 from generator.problems import DataError, report
-from generator.site.build import BuildError, BuildResult, Project, build_site
+from generator.site.build import BuildError, BuildResult, build_site
+from generator.site.project import Project
 
 
 def run_validation(data_dir: Path) -> Checked:
     """Load, validate and model a data folder, or stop with a usage error if it is not one."""
-    if not (data_dir / SCHEMA_FILE).is_file():
-        raise click.UsageError(f"{data_dir} has no {SCHEMA_FILE}: is --data pointing at the assets_data folder?")
+    if not (data_dir / "config.yaml").is_file():
+        raise click.UsageError(f"{data_dir} has no config.yaml: is --data pointing at the assets_data folder?")
     return check(data_dir)
 
 
@@ -57,8 +58,8 @@ def validate_command(data_dir: Path, fmt: str, strict: bool) -> None:
 
 def run_build(data_dir: Path, out: Path, config_file: Path, full: bool = False) -> BuildResult:
     """Build once, turning data problems and build failures into messages and exit codes."""
-    if not (data_dir / SCHEMA_FILE).is_file():
-        raise click.UsageError(f"{data_dir} has no {SCHEMA_FILE}: is --data pointing at the assets_data folder?")
+    if not (data_dir / "config.yaml").is_file():
+        raise click.UsageError(f"{data_dir} has no config.yaml: is --data pointing at the assets_data folder?")
     try:
         return build_site(data_dir, out, config_file, progress=lambda m: click.echo(m, err=True), incremental=not full)
     except DataError as exc:
@@ -97,13 +98,13 @@ def serve_command(data_dir: Path, out: Path, config_file: Path, port: int) -> No
     """Build, serve the site on http://127.0.0.1:PORT/, and rebuild when a record or template changes."""
     from generator.site.serve import serve
 
-    project = Project(config_file)
-    docs_dir = project.docs_dir
+    project = Project.find(data_dir, config_file)
+    docs_dir = Path(project.docs_dir_override().get("docs_dir") or project.docs_dir())
     serve(
         lambda: run_build_quietly(data_dir, out, config_file),
         out,
         port,
-        watch=[data_dir, project.templates, docs_dir, config_file],
+        watch=[data_dir, *project.templates, docs_dir, project.config_file],
         docs_dir=docs_dir,
     )
 

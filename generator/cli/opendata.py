@@ -11,17 +11,18 @@ import click
 from generator.authoring.importer import ImportReport, import_csv, import_oruk
 from generator.cli.options import DATA_OPTION
 from generator.data.check import check
-from generator.data.schema import SCHEMA_FILE
 from generator.opendata.publish import FORMATS, catalogue_site, write_export
 from generator.problems import report
 from generator.render.strings import load_catalogue
+from generator.site.project import Project
 
 TEMPLATES_OPTION = click.option(
     "--templates",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=Path("templates"),
+    default=None,
     show_default=True,
-    help="The templates folder, whose strings/ catalogue labels the exports.",
+    help="A templates folder whose strings/ catalogue labels the exports [default: the area's templates/, "
+    "then the package's].",
 )
 UPDATE_OPTION = click.option(
     "--update", is_flag=True, help="Replace records that already exist (never done without it)."
@@ -29,8 +30,8 @@ UPDATE_OPTION = click.option(
 
 
 def _data_folder(data_dir: Path) -> None:
-    if not (data_dir / SCHEMA_FILE).is_file():
-        raise click.UsageError(f"{data_dir} has no {SCHEMA_FILE}: is --data pointing at the assets_data folder?")
+    if not (data_dir / "config.yaml").is_file():
+        raise click.UsageError(f"{data_dir} has no config.yaml: is --data pointing at the assets_data folder?")
 
 
 @click.command("export")
@@ -52,7 +53,7 @@ def export_command(data_dir: Path, templates: Path, fmt: str, out: Path) -> None
         click.echo(report(checked.problems, checked.checked, "text"))
         click.echo("Nothing was exported: fix the problems above first.", err=True)
         sys.exit(1)
-    site = catalogue_site(checked, load_catalogue(templates), dt.date.today())
+    site = catalogue_site(checked, load_catalogue(templates or Project.find(data_dir).templates), dt.date.today())
     written = write_export(site, checked.schema, fmt, out)
     click.echo(f"Wrote {len(written)} files to {out}/.")
 
@@ -75,7 +76,7 @@ def _finish(result: ImportReport) -> None:
 def import_oruk_command(source: Path, data_dir: Path, templates: Path, update: bool) -> None:
     """Import ORUK services from SOURCE: one service, a list, a /services response, or a folder of .json files."""
     _data_folder(data_dir)
-    _finish(import_oruk(data_dir, source, update, templates, dt.date.today()))
+    _finish(import_oruk(data_dir, source, update, templates or Project.find(data_dir).templates, dt.date.today()))
 
 
 @import_group.command("csv")

@@ -27,9 +27,9 @@ CONFIG_OPTION = click.option(
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The MkDocs configuration of the project.",
+    default=None,
+    help="The MkDocs configuration of the project [default: mkdocs.yml beside the data folder, if there is one, "
+    "else the package's own].",
 )
 
 

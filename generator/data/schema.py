@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.defaults import DEFAULT_DATA
+
 SCHEMA_FILE = "datapackage.json"
 
 
@@ -184,9 +186,15 @@ def build_schema(descriptor: dict) -> Schema:
     return Schema(descriptor, tables, shapes)
 
 
+def schema_file(data_dir: Path) -> Path:
+    """The data folder's own datapackage.json, or the package's when it has none (as an area made by init)."""
+    own = Path(data_dir) / SCHEMA_FILE
+    return own if own.is_file() else DEFAULT_DATA / SCHEMA_FILE
+
+
 def load_schema(data_dir: Path) -> Schema:
-    """Read datapackage.json from a data folder."""
-    with open(Path(data_dir) / SCHEMA_FILE, encoding="utf-8") as fh:
+    """Read the data package (see schema_file) of a data folder."""
+    with open(schema_file(data_dir), encoding="utf-8") as fh:
         return build_schema(json.load(fh))
 
 

@@ -149,14 +149,16 @@ class Site:
         return round(100 * fresh / len(self.assets))
 
 
-def environment(templates_dir: Path, compiled: Path | None = None) -> Environment:
+def environment(templates: Path | list[Path], compiled: Path | None = None) -> Environment:
     """The Jinja2 environment: autoescape on for every template, undefined names are errors.
+
+    templates is a folder, or several (an area's own first, the package's default after it).
 
     With compiled (a folder of the build's state), compiled templates are kept there for the next
     build, which then skips compiling those whose source is unchanged.
     """
     env = Environment(
-        loader=FileSystemLoader(str(templates_dir)),
+        loader=FileSystemLoader([str(f) for f in (templates if isinstance(templates, list) else [templates])]),
         bytecode_cache=compiled_templates(compiled) if compiled else None,
         autoescape=True,
         undefined=StrictUndefined,

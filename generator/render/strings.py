@@ -46,7 +46,13 @@ def _flatten(node: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
             yield f"{prefix}{key}", value
 
 
-def load_catalogue(templates_dir: Path, language: str = "en") -> Catalogue:
-    """Read templates/strings/<language>.yaml."""
-    with open(Path(templates_dir) / "strings" / f"{language}.yaml", encoding="utf-8") as fh:
+def load_catalogue(templates: Path | list[Path], language: str = "en") -> Catalogue:
+    """Read strings/<language>.yaml from the first templates folder that has it (an area's own, then the default)."""
+    folders = templates if isinstance(templates, list) else [templates]
+    path = next(
+        (f / "strings" / f"{language}.yaml" for f in folders if (f / "strings" / f"{language}.yaml").is_file()), None
+    )
+    if path is None:
+        raise FileNotFoundError(f"no interface strings for '{language}' in {', '.join(map(str, folders))}")
+    with open(path, encoding="utf-8") as fh:
         return Catalogue(yaml.safe_load(fh))

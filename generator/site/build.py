@@ -45,6 +45,7 @@ from generator.data.check import Checked, check, cycle_collection_paused, inputs
 from generator.problems import DataError, Problem
 from generator.render.pages import Site, environment, render_pages
 from generator.render.sheets import render_sheets
+from generator.site.project import Project, vendor_files
 from generator.site.write import (
     WriteError,
     copy_hand_written,
@@ -56,22 +57,6 @@ from generator.site.write import (
     staging_dir,
     swap_in,
 )
-
-# Library files the site serves itself, copied from node_modules (see package.json).
-VENDOR_FILES = {
-    "leaflet/leaflet.js": "leaflet/dist/leaflet.js",
-    "leaflet/leaflet.css": "leaflet/dist/leaflet.css",
-    "leaflet/images/layers.png": "leaflet/dist/images/layers.png",
-    "leaflet/images/layers-2x.png": "leaflet/dist/images/layers-2x.png",
-    "leaflet/images/marker-icon.png": "leaflet/dist/images/marker-icon.png",
-    "leaflet/images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
-    "leaflet/images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
-    "leaflet.markercluster/leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
-    "leaflet.markercluster/MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
-    "leaflet.markercluster/MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
-    "qrcode-generator/qrcode.js": "qrcode-generator/qrcode.js",
-}
-
 
 PARALLEL_RENDER = 1000  # assets to render; below this one process is quicker than forking
 
@@ -90,45 +75,6 @@ class BuildResult:
     removed: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     incremental: bool = False
-
-
-@dataclass
-class Project:
-    """Where a project's pieces are: its MkDocs configuration, templates and browser libraries."""
-
-    config_file: Path
-
-    @property
-    def root(self) -> Path:
-        """The folder holding mkdocs.yml."""
-        return self.config_file.resolve().parent
-
-    @property
-    def templates(self) -> Path:
-        """The Jinja2 templates folder."""
-        return self.root / "templates"
-
-    @property
-    def node_modules(self) -> Path:
-        """Where npm installed the browser libraries."""
-        return self.root / "node_modules"
-
-    @property
-    def docs_dir(self) -> Path:
-        """The MkDocs docs folder named in mkdocs.yml (site_src/ here)."""
-        with open(self.config_file, encoding="utf-8") as fh:
-            return self.root / (yaml.safe_load(fh) or {}).get("docs_dir", "docs")
-
-
-def vendor_files(project: Project) -> dict[str, bytes]:
-    """The browser libraries, read from node_modules, keyed by their path in the docs folder."""
-    files = {}
-    for target, source in VENDOR_FILES.items():
-        path = project.node_modules / source
-        if not path.is_file():
-            raise BuildError(f"{path} is missing: run `npm ci` in {project.root} to install the browser libraries.")
-        files[f"assets/vendor/{target}"] = path.read_bytes()
-    return files
 
 
 def mkdocs_overrides(config: Config, config_file: Path) -> dict:
@@ -165,7 +111,7 @@ def check_settings(config: Config, project: Project, mk) -> list[Problem]:
     """Settings that can only be checked against the project: language catalogues and the logo."""
     problems = []
     for i, code in enumerate(config.languages):
-        if not (project.templates / "strings" / f"{code}.yaml").is_file():
+        if project.catalogue_file(code) is None:
             problems.append(
                 Problem(
                     config.source,
@@ -218,12 +164,14 @@ def run_mkdocs(
     keep: set[str] | None = None,
     parallel: set[str] | None = None,
     compiled: Path | None = None,
+    defaults: Path | None = None,
 ) -> dict[str, str]:
     """A strict MkDocs build of docs_dir and the generated files (in memory) into site_dir; BuildError on warnings.
 
     A dirty build, into an empty site_dir: with a previous site, the files in keep are current there
     and are not written again; the pages in parallel may be built by worker processes, one per core.
-    The theme's compiled templates are kept in compiled, when given, for the next build.
+    The theme's compiled templates are kept in compiled, when given, for the next build. The files
+    of defaults (the package's pages, styles and scripts) are added where docs_dir has none of its own.
     Returns each page's output path in the site, by its source path.
     """
     collector = WarningCollector()
@@ -245,6 +193,7 @@ def run_mkdocs(
         plugin.previous, plugin.keep = previous, keep or set()
         plugin.parallel, plugin.workers = parallel or set(), min(os.cpu_count() or 1, 4)
         plugin.compiled = compiled
+        plugin.defaults = defaults
         mkdocs_build(cfg, dirty=True)
         return dict(plugin.page_outputs)
     except (MkDocsException, OSError) as exc:
@@ -267,8 +216,9 @@ def build_key(
     own_theme = [Path(d) for d in mk["theme"].dirs if not Path(d).resolve().is_relative_to(installed)]
     return digest(
         inputs_digest(Path(data_dir), checked.schema.descriptor, today),
-        tree_digest(project.templates, *own_theme),
+        tree_digest(*project.templates, *own_theme),
         project.config_file.read_bytes(),
+        repr(project.docs_dir_override()),
         repr(sorted(overrides.items())),
         footer,
         versions,
@@ -355,7 +305,7 @@ def render_site(
 def build_site(
     data_dir: Path,
     out: Path,
-    config_file: Path = Path("mkdocs.yml"),
+    config_file: Path | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda message: None,
     docs_dir: Path | None = None,
@@ -363,8 +313,10 @@ def build_site(
 ) -> BuildResult:
     """Build the whole site into out; on any failure out is left exactly as it was.
 
-    Generated pages and data go to MkDocs in memory, beside the hand-written pages of the project's
-    docs folder (site_src/), or of docs_dir when given, which then receives a copy of them (so
+    config_file is the area's mkdocs.yml (None: the one beside the data folder, else the package's
+    default; see project.Project.find). Generated pages and data go to MkDocs in memory, beside the
+    hand-written pages of the project's docs folder (site_src/) and the package's default pages
+    behind them, or of docs_dir when given, which then receives a copy of them (so
     that two builds, such as parallel test runs, do not share a folder). When the previous build's state
     (beside out) shows what is unchanged, only what changed is validated, rendered and built
     (incremental=False always builds everything).
@@ -376,7 +328,7 @@ def build_site(
 def _build_site(
     data_dir: Path,
     out: Path,
-    config_file: Path,
+    config_file: Path | None,
     today: dt.date | None,
     progress: Callable[[str], None],
     docs_dir: Path | None,
@@ -384,9 +336,9 @@ def _build_site(
 ) -> BuildResult:
     today = today or dt.date.today()
     out = Path(out)
-    project = Project(Path(config_file))
+    project = Project.find(Path(data_dir), config_file)
     if not project.config_file.is_file():
-        raise BuildError(f"{config_file} not found: run the build from the project folder or pass --config.")
+        raise BuildError(f"{project.config_file} not found: run the build from the project folder or pass --config.")
     if not incremental:
         clear_state(out)
     timings: dict[str, float] = {}
@@ -398,7 +350,7 @@ def _build_site(
     progress(f"Validated {checked.checked} assets in {timings['validate']:.1f} s.")
 
     started = time.perf_counter()
-    overrides = mkdocs_overrides(checked.config, project.config_file)
+    overrides = mkdocs_overrides(checked.config, project.config_file) | project.docs_dir_override()
     try:
         mk = load_config(config_file=str(project.config_file), **overrides)
     except MkDocsException as exc:
@@ -410,6 +362,7 @@ def _build_site(
         docs_dir = Path(mk["docs_dir"])
     else:
         copy_hand_written(Path(mk["docs_dir"]), Path(docs_dir))
+    defaults = project.default_pages(docs_dir)
     t = load_catalogue(project.templates, checked.config.languages[0])
     footer = footer_text(checked.config, t, today)
     key = build_key(project, data_dir, checked, mk, overrides, footer, today)
@@ -432,7 +385,7 @@ def _build_site(
     )
     compiled = state_dir(out) / "compiled"  # templates and the map, for the next build
     env = environment(project.templates, compiled / "templates")
-    vendor = vendor_files(project)
+    vendor = vendor_files()
     previous = plan.previous
     staged = staging_dir(out)
     notice = _DirtyBuildNotice()
@@ -452,7 +405,7 @@ def _build_site(
 
         started = time.perf_counter()
         try:
-            removed = remove_generated(Path(docs_dir))
+            removed = remove_generated(Path(docs_dir)) if defaults is not None or project.own_config else 0
         except WriteError as exc:
             raise BuildError(str(exc)) from exc
         try:  # a file left KEEP is the previous build's, with the previous build's hash
@@ -463,7 +416,7 @@ def _build_site(
         except (KeyError, AttributeError) as exc:
             clear_state(out)
             raise BuildError(f"the record of the previous build has no {exc}; it was removed: build again") from exc
-        page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(Path(docs_dir))
+        page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(Path(docs_dir), defaults)
         data_hashes = {p: h for p, h in hashes.items() if not p.endswith(".md")}
         keep: set[str] = set()
         gone: list[str] = []
@@ -489,6 +442,7 @@ def _build_site(
             # asset pages (the theme's search skips them: their entries come back from the workers) and data
             parallel={path for path in files if path.startswith("support/") or not path.endswith(".md")},
             compiled=compiled / "theme",
+            defaults=defaults,
         )
         forget_state(out)
         try:

@@ -38,6 +38,7 @@ from generator.speed import forked
 from generator.speed import pageworkers
 from generator.speed.buildstate import KEEP, Content
 from generator.render.pages import compiled_templates
+from generator.site.write import is_generated
 
 MARKER = "<!-- assetmap:html -->"
 
@@ -93,6 +94,16 @@ def _page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
+def _defaults(folder: Path, own: set[str], config) -> list[File]:
+    """The files of folder (the package's default pages, styles and scripts) that the docs folder does not replace."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in own and not is_generated(rel) and "__pycache__" not in path.parts:
+            found.append(File(rel, str(folder), config["site_dir"], config["use_directory_urls"]))
+    return found
+
+
 def _page_url(file: File) -> str:
     """A page's URL as search entries give it (the home page's is empty, as in mkdocs.structure.pages.Page)."""
     return "" if file.url in (".", "./") else file.url
@@ -113,6 +124,7 @@ class PrerenderedPages(BasePlugin):
         self.parallel: set[str] = set()  # generated files worker processes may write
         self.workers = 1  # worker processes for the parallel files (one: this process builds them)
         self.compiled: Path | None = None  # where the theme's compiled templates are kept between builds
+        self.defaults: Path | None = None  # the package's pages, styles and scripts, behind the docs folder
         self._shares: list[list[File]] = []
         self._running: list[pageworkers.Worker] = []
         self._nav = None
@@ -126,6 +138,9 @@ class PrerenderedPages(BasePlugin):
     def on_files(self, files: Files, config) -> Files:
         """Add the build's generated files; mark what the previous site holds and what workers write."""
         every = []
+        if self.defaults is not None:
+            own = {file.src_uri for file in files}
+            files = Files([*files, *_defaults(self.defaults, own, config)])
         for file in files:
             if file.src_uri in self.generated:
                 continue  # a stale copy in the docs folder gives way

@@ -99,13 +99,15 @@ def settle(
     return rest, hashes
 
 
-def hand_written_pages(docs_dir: Path) -> dict[str, str]:
-    """The hand-written pages of docs_dir (Markdown outside the generated part), with the hash of each."""
+def hand_written_pages(docs_dir: Path, defaults: Path | None = None) -> dict[str, str]:
+    """The hand-written pages (Markdown outside the generated part) of docs_dir, and of defaults where
+    docs_dir has no page of the same name, with the hash of each."""
     pages = {}
-    for path in sorted(docs_dir.rglob("*.md")):
-        rel = path.relative_to(docs_dir).as_posix()
-        if path.is_file() and not is_generated(rel):
-            pages[rel] = digest(path.read_bytes())
+    for folder in (defaults, docs_dir) if defaults else (docs_dir,):
+        for path in sorted(folder.rglob("*.md")):
+            rel = path.relative_to(folder).as_posix()
+            if path.is_file() and not is_generated(rel):
+                pages[rel] = digest(path.read_bytes())
     return pages
 
 
