@@ -15,7 +15,13 @@ HERE = Path(__file__).resolve().parent
 BUNDLED = {
     "templates": None,
     "site_src": None,
-    "assets_data": ("datapackage.json", "vocabularies/*.yaml"),  # not the sample's records
+    # the schema and vocabularies, and the two records `assetmap init` starts an area with
+    "assets_data": (
+        "datapackage.json",
+        "vocabularies/*.yaml",
+        "assets/stroud-valleys-walkers.yaml",
+        "assets/gloucestershire-carers-line.yaml",
+    ),
     ".github": None,
     "docs": ("configuration.md", "deploy.md", "open-data.md"),
     "CONTRIBUTING.md": None,

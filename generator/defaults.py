@@ -13,9 +13,9 @@ PACKAGE = Path(__file__).resolve().parent  # generator/
 
 
 def bundled(name: str) -> Path:
-    """A default folder carried by the package: inside an installed wheel, or in this checkout."""
+    """A default file or folder carried by the package: inside an installed wheel, or in this checkout."""
     installed = PACKAGE / "_bundled" / name
-    return installed if installed.is_dir() else PACKAGE.parent / name
+    return installed if installed.exists() else PACKAGE.parent / name
 
 
 DEFAULT_TEMPLATES = bundled("templates")

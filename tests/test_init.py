@@ -32,14 +32,12 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def new_project(base: Path) -> Path:
-    """A project made by init, with the browser libraries linked in from this checkout."""
-    project = init_project(base / "leeds-map", NAME, AREA, parse_bbox(BBOX), today=TODAY)
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
-    return project
+    """A project made by init: only the area's own files."""
+    return init_project(base / "leeds-map", NAME, AREA, parse_bbox(BBOX), today=TODAY)
 
 
 def build(project: Path, out: Path) -> Path:
-    build_site(project / "assets_data", out, project / "mkdocs.yml", today=TODAY, docs_dir=out.parent / "docs")
+    build_site(project / "assets_data", out, today=TODAY)
     return out
 
 

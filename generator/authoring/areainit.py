@@ -10,31 +10,26 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from generator import __version__
 from generator.authoring.editorschema import SCHEMA_NAME, schema_text
 from generator.data.schema import load_schema
-from generator.site.write import GENERATED
+from generator.defaults import DEFAULT_DATA, bundled
 
-# The folder holding mkdocs.yml, templates/ and site_src/: a checkout of community-asset-map.
-SOURCE = Path(__file__).resolve().parents[2]
-
-# Copied as they are. generator/ and pyproject.toml make the new project build on its own.
-FILES = (
-    "mkdocs.yml",
-    "package.json",
-    "package-lock.json",
-    "pyproject.toml",
+# An area holds only what is its own; the generator, its templates, pages, scripts and schema come
+# from the installed package, pinned in requirements.txt (upgrading the area is changing the pin).
+COPIED = (  # from the package's bundled files (generator/defaults.py), as they are
     "CONTRIBUTING.md",
-    ".gitignore",
-    ".pre-commit-config.yaml",
-    "assets_data/datapackage.json",
-    "assets_data/vocabularies/categories.yaml",
     "docs/configuration.md",
     "docs/deploy.md",
+    "assets_data/vocabularies/categories.yaml",
+    ".github/ISSUE_TEMPLATE",
+    ".github/pull_request_template.md",
 )
-TREES = ("generator", "templates", ".github")
+WORKFLOWS = ("deploy.yml", "pull-request.yml", "freshness.yml")
+DISTRIBUTION = "community-asset-map"
 EXAMPLES = ("stroud-valleys-walkers.yaml", "gloucestershire-carers-line.yaml")
 # Gloucestershire: the bundled sample's box, kept when no --bbox is given (the examples lie in it).
 DEFAULT_BOX = (51.57, -2.69, 52.12, -1.61)
@@ -193,19 +188,26 @@ sheets. It was started with `assetmap init` from
 
 ## Two commands
 
-On a machine with Python 3.11+, Node.js and npm:
+On a machine with Python 3.11+:
 
 ```sh
 ./run.sh serve   # set up, build the site and preview it at http://127.0.0.1:8000/
 ./run.sh test    # set up, check every record and build the site strictly
 ```
 
-`./run.sh build` builds the site into `site/`. The first run creates a virtualenv in `.venv/`,
-installs the generator into it, and installs the map and QR code libraries with `npm ci`.
+`./run.sh build` builds the site into `site/`. The first run creates a virtualenv in `.venv/` and
+installs the generator into it from `requirements.txt` (no Node.js is needed: the map and QR code
+libraries come with the generator).
 
-This folder is standalone: it holds its own copy of the generator (`generator/` and
-`pyproject.toml`), and `run.sh` installs it with `pip install -e .`. To move to a newer version
-later, copy `generator/`, `templates/` and `pyproject.toml` from a newer Community Asset Map.
+This folder holds only what is this area's own: the records, vocabularies and settings in
+`assets_data/`, the workflows and issue forms in `.github/`, and this guide. The generator, with its
+templates, pages, styles, scripts and schema, is installed from the version pinned in
+`requirements.txt`; **upgrading is changing that pin** and running `./run.sh test`.
+
+To change how the site looks, add only the files you change: a template of the same name in
+`templates/` (for example `templates/home.md.j2`) or a page, style or script of the same name in
+`site_src/` (for example `site_src/stylesheets/extra.css`) replaces the generator's own, as
+Material for MkDocs' `custom_dir` does. A `mkdocs.yml` is needed only to change MkDocs itself.
 
 ## What to change first
 
@@ -245,25 +247,18 @@ setup_python() {
     python3 -m venv .venv
   fi
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e .
-}
-
-setup_node() {
-  command -v npm >/dev/null || { echo "npm is needed: install Node.js (apt-get install -y nodejs npm)." >&2; exit 2; }
-  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
-    npm ci --no-audit --no-fund --loglevel=error
-  fi
+  .venv/bin/python -m pip install --quiet -r requirements.txt
 }
 
 case "$job" in
   serve)
-    setup_python; setup_node
+    setup_python
     exec .venv/bin/assetmap serve "$@" ;;
   build)
-    setup_python; setup_node
+    setup_python
     exec .venv/bin/assetmap build "$@" ;;
   test)
-    setup_python; setup_node
+    setup_python
     .venv/bin/assetmap validate "$@"
     exec .venv/bin/assetmap build ;;
   *)
@@ -272,30 +267,52 @@ esac
 """
 
 
-def _hand_written(source: Path, target: Path) -> None:
-    """Copy the docs folder without the pages the build generates."""
-    for path in sorted(source.rglob("*")):
-        rel = path.relative_to(source).as_posix()
-        if path.is_file() and not any(rel == g or rel.startswith(g + "/") for g in GENERATED):
-            destination = target / rel
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
+GITIGNORE = """# virtualenvs, caches and the built site
+.venv/
+__pycache__/
+site/
+.site-*/
+"""
 
 
-def _copy_sources(source: Path, stage: Path) -> None:
-    missing = [p for p in (*FILES, *TREES, "site_src", *(f"assets_data/assets/{e}" for e in EXAMPLES))]
-    missing = [p for p in missing if not (source / p).exists()]
-    if missing:
-        raise InitError(
-            f"{source} is not a complete checkout of community-asset-map ({', '.join(missing)} missing): "
-            "run init from a checkout installed with `pip install -e`."
-        )
-    for rel in FILES:
-        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / rel, stage / rel)
-    for rel in TREES:
-        shutil.copytree(source / rel, stage / rel, ignore=SKIP)
-    _hand_written(source / "site_src", stage / "site_src")
+def generator_requirement() -> str:
+    """The pin for requirements.txt: how this generator was installed (a release, a git commit or a folder)."""
+    try:
+        dist = metadata.distribution(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return f"{DISTRIBUTION}=={__version__}"
+    direct = json.loads(dist.read_text("direct_url.json") or "{}")
+    url = direct.get("url", "")
+    vcs = direct.get("vcs_info")
+    if vcs and url:
+        return f"{DISTRIBUTION} @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    if url:
+        return f"{DISTRIBUTION} @ {url}"
+    return f"{DISTRIBUTION}=={dist.version}"
+
+
+def area_workflow(text: str) -> str:
+    """One of this repository's workflows made an area's: install the pinned generator, no Node.js."""
+    text = re.sub(r"      - uses: actions/setup-node@v4\n        with:\n          node-version: .*\n", "", text)
+    text = re.sub(r"\.venv/bin/pip install -e \S+", ".venv/bin/pip install -r requirements.txt", text)
+    return re.sub(r"\n +npm ci [^\n]*", "", text)
+
+
+def _copy_own_files(stage: Path) -> None:
+    """The guides, issue forms, workflows and default categories an area starts with."""
+    for rel in COPIED:
+        top, _, below = rel.partition("/")
+        source = bundled(top) / below if below else bundled(top)
+        if source.is_dir():
+            shutil.copytree(source, stage / rel, ignore=SKIP)
+        else:
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, stage / rel)
+    workflows = stage / ".github" / "workflows"
+    workflows.mkdir(parents=True, exist_ok=True)
+    for name in WORKFLOWS:
+        text = (bundled(".github") / "workflows" / name).read_text(encoding="utf-8")
+        (workflows / name).write_text(area_workflow(text), encoding="utf-8")
 
 
 def init_project(
@@ -304,9 +321,12 @@ def init_project(
     area: str | None = None,
     box: Box | None = None,
     today: dt.date | None = None,
-    source: Path = SOURCE,
+    requirement: str | None = None,
 ) -> Path:
-    """Create a new project in target (absent or empty), ready to build; nothing is left half-written."""
+    """Create a new area's project in target (absent or empty), ready to build; nothing is left half-written.
+
+    It holds only the area's own files and requirements.txt, pinning this generator (or requirement).
+    """
     name = check_name(name, "The name")
     area = check_name(area, "The area") if area is not None else name
     target = Path(target)
@@ -319,21 +339,24 @@ def init_project(
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-init-"))
     try:
-        _copy_sources(Path(source), stage)
+        _copy_own_files(stage)
         data = stage / "assets_data"
         (data / "config.yaml").write_text(config_text(name, area, box or Box(*DEFAULT_BOX), view), encoding="utf-8")
         (data / "vocabularies" / "areas.yaml").write_text(areas_text(area, local_id, wide_id), encoding="utf-8")
         centre = box.centre if box else None
         for example, area_id in zip(EXAMPLES, (local_id, wide_id), strict=True):
-            text = (Path(source) / "assets_data" / "assets" / example).read_text(encoding="utf-8")
+            text = (DEFAULT_DATA / "assets" / example).read_text(encoding="utf-8")
             (data / "assets").mkdir(exist_ok=True)
             (data / "assets" / example).write_text(example_text(text, area_id, centre, today), encoding="utf-8")
         south, west, north, east = (box.south, box.west, box.north, box.east) if box else DEFAULT_BOX
         schema = load_schema(data).with_bounding_box(south, west, north, east)
         (data / SCHEMA_NAME).write_text(schema_text(schema), encoding="utf-8")
-        mkdocs = stage / "mkdocs.yml"
-        text = re.sub(r"^site_url: .*$", f"site_url: {SITE_URL}", mkdocs.read_text(encoding="utf-8"), flags=re.M)
-        mkdocs.write_text(text, encoding="utf-8")
+        (stage / "requirements.txt").write_text(
+            "# The generator this area builds with. Upgrading is changing this pin, then ./run.sh test.\n"
+            f"{requirement or generator_requirement()}\n",
+            encoding="utf-8",
+        )
+        (stage / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
         (stage / "README.md").write_text(readme_text(name, area), encoding="utf-8")
         (stage / "run.sh").write_text(RUN_SH, encoding="utf-8")
         (stage / "run.sh").chmod(0o755)

@@ -201,14 +201,22 @@ def config_reference_command(target: Path | None) -> None:
     metavar="SOUTH,WEST,NORTH,EAST",
     help="The area's bounding box in decimal degrees (default: the Gloucestershire sample's box).",
 )
-def init_command(directory: Path, name: str, area: str | None, bbox: str | None) -> None:
+@click.option(
+    "--generator",
+    "requirement",
+    default=None,
+    metavar="REQUIREMENT",
+    help="The generator pin written to requirements.txt, such as 'community-asset-map==0.2.0' "
+    "(default: the version running, as it was installed).",
+)
+def init_command(directory: Path, name: str, area: str | None, bbox: str | None, requirement: str | None) -> None:
     """Start a new area's directory in DIRECTORY (new or empty), ready to build and deploy."""
     try:
         box = parse_bbox(bbox) if bbox is not None else None
     except InitError as exc:
         raise click.BadParameter(str(exc), param_hint="--bbox") from exc
     try:
-        init_project(directory, name, area, box)
+        init_project(directory, name, area, box, requirement=requirement)
     except InitError as exc:
         click.echo(f"assetmap init: {exc}", err=True)
         sys.exit(1)

@@ -335,7 +335,7 @@ def _build_site(
     incremental: bool,
 ) -> BuildResult:
     today = today or dt.date.today()
-    out = Path(out)
+    out = Path(out).absolute()  # MkDocs would take a relative folder as relative to its configuration file
     project = Project.find(Path(data_dir), config_file)
     if not project.config_file.is_file():
         raise BuildError(f"{project.config_file} not found: run the build from the project folder or pass --config.")
@@ -350,9 +350,9 @@ def _build_site(
     progress(f"Validated {checked.checked} assets in {timings['validate']:.1f} s.")
 
     started = time.perf_counter()
-    overrides = mkdocs_overrides(checked.config, project.config_file) | project.docs_dir_override()
+    overrides = mkdocs_overrides(checked.config, project.config_file)
     try:
-        mk = load_config(config_file=str(project.config_file), **overrides)
+        mk = load_config(config_file=str(project.config_file), **overrides, **project.docs_dir_override())
     except MkDocsException as exc:
         raise BuildError(f"{project.config_file} is not a valid MkDocs configuration: {exc}") from exc
     settings_problems = check_settings(checked.config, project, mk)
