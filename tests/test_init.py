@@ -11,11 +11,13 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from mkdocs.utils.yaml import yaml_load
 
 from generator.authoring.areainit import InitError, init_project, parse_bbox
 from generator.cli.main import main
 from generator.data.check import check
 from generator.data.config import BEGIN, CONFIG_FIELDS, END, config_reference
+from generator.defaults import DEFAULT_MKDOCS
 from generator.problems import DataError, report
 from generator.site.build import build_site
 
@@ -58,23 +60,20 @@ def initialised(tmp_path_factory) -> tuple[Path, Path]:
     return project, build(project, base / "built" / "site")
 
 
-def test_init_creates_a_complete_project(initialised):
+def test_init_creates_a_project_of_the_areas_own_files_only(initialised):
     project, _ = initialised
-    for rel in (
+    expected = {
         "assets_data/config.yaml",
-        "assets_data/datapackage.json",
         "assets_data/record.schema.json",
         "assets_data/vocabularies/categories.yaml",
         "assets_data/vocabularies/areas.yaml",
-        "mkdocs.yml",
-        "package.json",
-        "package-lock.json",
-        "pyproject.toml",
-        "generator/cli/main.py",
-        "templates/strings/en.yaml",
-        "site_src/about.md",
-        "site_src/stylesheets/extra.css",
+        "assets_data/assets/gloucestershire-carers-line.yaml",
+        "assets_data/assets/stroud-valleys-walkers.yaml",
+        "requirements.txt",
         ".github/workflows/deploy.yml",
+        ".github/workflows/freshness.yml",
+        ".github/pull_request_template.md",
+        ".github/ISSUE_TEMPLATE/config.yml",
         ".github/workflows/pull-request.yml",
         ".github/ISSUE_TEMPLATE/add-asset.yml",
         ".github/ISSUE_TEMPLATE/report-change.yml",
@@ -84,16 +83,19 @@ def test_init_creates_a_complete_project(initialised):
         "docs/configuration.md",
         "docs/deploy.md",
         ".gitignore",
-    ):
-        assert (project / rel).is_file(), rel
-    records = sorted(p.name for p in (project / "assets_data" / "assets").iterdir())
-    assert records == ["gloucestershire-carers-line.yaml", "stroud-valleys-walkers.yaml"]
+    }
+    # no copy of the generator, its templates, pages, scripts, schema or MkDocs settings; no npm
+    assert {p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()} == expected
     assert os.access(project / "run.sh", os.X_OK)
-    assert not (project / "site_src" / "support").exists() and not (project / "site_src" / "index.md").exists()
-    assert not list(project.rglob("__pycache__"))
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert readme.startswith(f"# {NAME}\n") and "./run.sh serve" in readme and "./run.sh test" in readme
-    assert "pip install --quiet -e ." in (project / "run.sh").read_text(encoding="utf-8")
+    run_sh = (project / "run.sh").read_text(encoding="utf-8")
+    assert "pip install --quiet -r requirements.txt" in run_sh and "npm" not in run_sh
+    pin = (project / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert pin.startswith("community-asset-map")
+    for workflow in (project / ".github" / "workflows").iterdir():
+        text = workflow.read_text(encoding="utf-8")
+        assert "npm" not in text and "setup-node" not in text and "pip install -e" not in text, workflow.name
 
 
 def test_the_new_project_validates(initialised):
@@ -178,16 +180,17 @@ def test_config_yaml_wins_over_mkdocs_yml(tmp_path):
     assert edit == "https://github.com/leeds/asset-map/edit/main/assets_data/assets/stroud-valleys-walkers.yaml"
     sheet = (site / "sheets" / "area" / "leeds" / "index.html").read_text(encoding="utf-8")
     assert "https://leeds.example.org/map/sheets/area/leeds/" in sheet
-    for root in (ROOT, project):
-        mkdocs = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert not (project / "mkdocs.yml").exists()
+    for mkdocs_yml in (ROOT / "mkdocs.yml", DEFAULT_MKDOCS):
+        with open(mkdocs_yml, encoding="utf-8") as fh:
+            mkdocs = yaml_load(fh)  # MkDocs' own loader, which follows INHERIT
         assert not {"site_name", "site_description", "repo_url"} & set(mkdocs)
         assert not {"repository", "records_path"} & set(mkdocs["extra"])
         assert "palette" in mkdocs["theme"] and "primary" not in mkdocs["theme"]["palette"][0]
 
 
-def test_mkdocs_yml_site_url_is_a_copy_of_config_yaml(initialised):
-    project, _ = initialised
-    for root in (ROOT, project):
+def test_mkdocs_yml_site_url_is_a_copy_of_config_yaml():
+    for root in (ROOT,):  # an area made by init has no mkdocs.yml
         mkdocs = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
         config = yaml.safe_load((root / "assets_data" / "config.yaml").read_text(encoding="utf-8"))
         assert mkdocs["site_url"] == config["site"]["url"], root
@@ -278,7 +281,7 @@ def test_a_missing_logo_stops_the_build(tmp_path):
     with pytest.raises(DataError, match="1 problems") as caught:
         build(project, tmp_path / "out" / "site")
     assert caught.value.problems[0].message == "'images/logo.svg' is not in site_src/."
-    (project / "site_src" / "images").mkdir()
+    (project / "site_src" / "images").mkdir(parents=True)
     (project / "site_src" / "images" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     site = build(project, tmp_path / "out" / "site")
     assert soup(site / "index.html").select_one(".md-header__button.md-logo img")["src"] == "images/logo.svg"
