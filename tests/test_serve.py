@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
-from .conftest import ROOT, make_data_dir
+from .conftest import make_data_dir
 
 
 def free_port() -> int:
@@ -37,16 +37,8 @@ def wait_for(condition, seconds: float = 90) -> None:
 
 
 def test_serve_rebuilds_when_a_record_changes(tmp_path):
-    project = tmp_path / "project"
+    project = tmp_path / "project"  # an area as init makes it: its data only, no mkdocs.yml, no templates
     project.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(
-        ROOT / "site_src",
-        project / "site_src",
-        ignore=shutil.ignore_patterns("support", "need", "area", "sheets", "data"),
-    )
-    (project / "templates").symlink_to(ROOT / "templates")
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
     data = make_data_dir(project, {}, with_sample=True)
     port = free_port()
     server = subprocess.Popen(
@@ -59,8 +51,6 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path):
             str(data),
             "--out",
             str(project / "site"),
-            "--config",
-            str(project / "mkdocs.yml"),
             "--port",
             str(port),
         ],
@@ -70,17 +60,20 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path):
         text=True,
     )
     page = f"http://127.0.0.1:{port}/support/stroud-valleys-walkers/"
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True).start()
     try:
         wait_for(lambda: "Stroud Valleys Walkers" in fetch(page))
         record = data / "assets" / "stroud-valleys-walkers.yaml"
         record.write_text(record.read_text().replace("name: Stroud Valleys Walkers", "name: Stroud Valley Ramblers"))
         wait_for(lambda: "Stroud Valley Ramblers" in fetch(page))
         record.write_text(record.read_text().replace('start: "10:00"', 'start: "25:00"', 1))
-        time.sleep(4)
+        wait_for(lambda: any("is not a time of day" in line for line in lines))  # the failing rebuild ran
         assert "Stroud Valley Ramblers" in fetch(page), "a failed rebuild keeps the last good site served"
     finally:
         server.terminate()
-        output = server.communicate(timeout=10)[0]
+        server.wait(timeout=10)
+    output = "".join(lines)
     assert "Serving" in output and "rebuilding" in output.lower()
     assert "is not a time of day" in output
     assert Path(project / "site" / "index.html").is_file()
