@@ -220,6 +220,13 @@ def init_command(directory: Path, name: str, area: str | None, bbox: str | None,
     except InitError as exc:
         click.echo(f"assetmap init: {exc}", err=True)
         sys.exit(1)
+    pin = (directory / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    if "file://" in pin:
+        click.echo(
+            f"Note: requirements.txt pins a folder on this machine ({pin}). Before you push, pin a release "
+            "or a git address instead, for example community-asset-map @ git+https://github.com/OWNER/REPO@TAG.",
+            err=True,
+        )
     click.echo(f"Created {directory}/. Next:")
     click.echo(f"  cd {directory}")
     click.echo("  ./run.sh serve        # build and preview at http://127.0.0.1:8000/")
