@@ -63,7 +63,7 @@ def test_strict_fails_on_warnings(data_factory, base_record):
 def test_usage_error_exits_two(tmp_path):
     result = invoke("validate", "--data", str(tmp_path))
     assert result.exit_code == 2
-    assert "has no datapackage.json" in result.output
+    assert "has no config.yaml" in result.output
 
 
 def test_unknown_format_is_a_usage_error():
