@@ -160,7 +160,7 @@ def new_command(asset_id: str, data_dir: Path) -> None:
 @click.option("--write", is_flag=True, help=f"Write it to {SCHEMA_NAME} in the data folder instead of printing it.")
 def schema_command(data_dir: Path, write: bool) -> None:
     """Print the JSON Schema of a record (for editors and check-jsonschema), generated from the data package."""
-    config = settings_or_exit(data_folder(data_dir), "No schema was written")
+    config = settings_or_exit(data_folder(data_dir), "No schema was made")
     schema = load_schema(data_dir)
     text = schema_text(schema.with_bounding_box(config.south, config.west, config.north, config.east))
     if not write:
