@@ -255,9 +255,9 @@ class Config:
 # Every setting, by Config attribute, in the order of the reference.
 SETTINGS: dict[str, Setting] = {f.name: f.metadata["setting"] for f in dataclasses.fields(Config) if f.metadata}
 BY_KEY: dict[str, Setting] = {spec.key: spec for spec in SETTINGS.values()}
-ATTRIBUTE = {spec.key: name for name, spec in SETTINGS.items()}
-for _key in BY_KEY:
-    assert "." not in _key or _key.split(".")[0] in SECTIONS, f"{_key}: its section is not declared"
+_undeclared = {key.partition(".")[0] for key in BY_KEY if "." in key} - set(SECTIONS)
+if _undeclared:
+    raise RuntimeError(f"settings in undeclared sections: {sorted(_undeclared)}")
 
 
 # --- checks across settings --------------------------------------------------------------------
