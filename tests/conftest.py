@@ -56,6 +56,14 @@ TILE_PNG = bytes.fromhex(
 )
 
 
+def standalone_mkdocs(docs_dir: str | Path) -> str:
+    """This repository's mkdocs.yml as one file with no INHERIT (the package's default, its docs_dir and address)."""
+    from generator.defaults import DEFAULT_MKDOCS
+
+    text = DEFAULT_MKDOCS.read_text(encoding="utf-8")
+    return text + f"docs_dir: {docs_dir}\nsite_url: https://community-asset-map.example.org/\n"
+
+
 def build_into(tmp: Path, data_dir: Path = SAMPLE) -> Path:
     """Build a site from data_dir into tmp/site with the project's own configuration."""
     from generator.site.build import build_site

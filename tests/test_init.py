@@ -16,7 +16,7 @@ from mkdocs.utils.yaml import yaml_load
 from generator.authoring.areainit import InitError, init_project, parse_bbox
 from generator.cli.main import main
 from generator.data.check import check
-from generator.data.config import BEGIN, CONFIG_FIELDS, END, config_reference
+from generator.data.config import BEGIN, BY_KEY, END, SECTIONS, config_reference
 from generator.defaults import DEFAULT_MKDOCS
 from generator.problems import DataError, report
 from generator.site.build import build_site
@@ -291,10 +291,11 @@ def test_the_configuration_reference_is_current():
     text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     current = text[text.index(BEGIN) : text.index(END) + len(END)]
     assert current == config_reference(), "run `assetmap config-reference --write` to refresh it"
-    for key, setting in CONFIG_FIELDS.items():
-        assert setting.description, key
-        assert setting.example or setting.kind == "section", key
+    for key, setting in BY_KEY.items():
+        assert setting.help and setting.example, key
         assert f"| `{key}` |" in text
+    for key, section in SECTIONS.items():
+        assert section.help and f"| `{key}` | " in text, key
 
 
 def test_the_sample_config_documents_itself():
@@ -302,6 +303,6 @@ def test_the_sample_config_documents_itself():
     keys = set()
     for key, value in config.items():
         keys |= {f"{key}.{sub}" for sub in value} if isinstance(value, dict) else {key}
-    assert keys == {k for k, setting in CONFIG_FIELDS.items() if setting.kind != "section"}
+    assert keys == set(BY_KEY)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/deploy.md" in readme and "docs/configuration.md" in readme and "assetmap init" in readme

@@ -21,7 +21,7 @@ from generator.render.strings import load_catalogue
 from generator.site.build import build_site
 from generator.speed.buildstate import state_dir
 
-from .conftest import ROOT, SAMPLE, make_data_dir
+from .conftest import ROOT, SAMPLE, make_data_dir, standalone_mkdocs
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -113,7 +113,7 @@ def test_anything_every_page_depends_on_means_a_full_build(project, change, monk
         shutil.copytree(ROOT / "templates", project_dir / "templates")
         (project_dir / "node_modules").symlink_to(ROOT / "node_modules")
         config = project_dir / "mkdocs.yml"
-        config.write_text((ROOT / "mkdocs.yml").read_text().replace("site_src", str(ROOT / "site_src")))
+        config.write_text(standalone_mkdocs(ROOT / "site_src"))
         page = project_dir / "templates" / "asset.md.j2"
         page.write_text(page.read_text().replace('<p class="cam-summary">', '<p class="cam-summary cam-lead">', 1))
         templates = config
@@ -126,7 +126,7 @@ def test_anything_every_page_depends_on_means_a_full_build(project, change, monk
         override.parent.mkdir(parents=True)
         override.write_text('{% extends "base.html" %}\n')
         config = project_dir / "mkdocs.yml"
-        text = (ROOT / "mkdocs.yml").read_text().replace("site_src", str(ROOT / "site_src"))
+        text = standalone_mkdocs(ROOT / "site_src")
         config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1))
         assert not build_site(data, tmp_path / "site", config, docs_dir=tmp_path / "docs").incremental
         assert build_site(data, tmp_path / "site", config, docs_dir=tmp_path / "docs").incremental

@@ -77,3 +77,26 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path):
     assert "Serving" in output and "rebuilding" in output.lower()
     assert "is not a time of day" in output
     assert Path(project / "site" / "index.html").is_file()
+
+
+def test_serve_accepts_python_name_tags_in_mkdocs_yml(tmp_path):
+    from .test_config import EMOJI, project_copy
+
+    project, data = project_copy(tmp_path, EMOJI)
+    about = project / "site_src" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nWith thanks :material-heart:\n", encoding="utf-8")
+    port = free_port()
+    command = ["serve", "--data", str(data), "--out", str(project / "site"), "--config", str(project / "mkdocs.yml")]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", *command, "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for(lambda: 'class="twemoji"' in fetch(f"http://127.0.0.1:{port}/about/"))
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "Serving" in output and "Traceback" not in output

@@ -18,7 +18,7 @@ import yaml
 from generator.authoring.editorschema import HEADER
 from generator.authoring.oruk_import import Mapped, Vocabulary, from_service, slug, unique
 from generator.data.check import check
-from generator.data.config import read_config
+from generator.data.config import load_config
 from generator.data.loader import display_path, list_records, load_document
 from generator.data.schema import SCHEMA_FILE, Schema, Shape, load_schema, schema_file
 from generator.opendata.spreadsheet import SESSION_HINT, csv_columns
@@ -76,9 +76,12 @@ class ImportReport:
 
 
 def vocabulary(data_dir: Path, templates: Path, today: dt.date) -> Vocabulary:
-    """What imported data is mapped onto, read from a data folder without validating its records."""
+    """What imported data is mapped onto, read from a data folder without validating its records.
+
+    DataError when config.yaml has problems (the bounding box is a setting).
+    """
     schema = load_schema(data_dir)
-    config, _ = read_config(load_document(data_dir / "config.yaml"))
+    config = load_config(data_dir)
     schema = schema.with_bounding_box(config.south, config.west, config.north, config.east)
     vocab = {}
     for name in ("categories", "areas"):

@@ -15,20 +15,34 @@ from generator.authoring.fieldref import field_reference, replace_reference
 from generator.authoring.newrecord import is_slug, new_record
 from generator.authoring.review import AgeError, format_review, review
 from generator.cli.opendata import export_command, import_group
-from generator.cli.options import CONFIG_OPTION, DATA_OPTION, OUT_OPTION, print_or_refresh, write_option
+from generator.cli.options import (
+    CONFIG_OPTION,
+    DATA_OPTION,
+    OUT_OPTION,
+    print_or_refresh,
+    settings_or_exit,
+    stop_on,
+    write_option,
+)
 from generator.data.check import Checked, check
 from generator.data.config import config_reference, replace_config_reference
 from generator.data.schema import load_schema
 from generator.problems import DataError, report
 from generator.site.build import BuildError, BuildResult, build_site
 from generator.site.project import Project
+from generator.site.settings import MkDocsConfigError, check_settings, load_mkdocs
+
+
+def data_folder(data_dir: Path) -> Path:
+    """data_dir, or stop with a usage error if it is not a data folder."""
+    if not (data_dir / "config.yaml").is_file():
+        raise click.UsageError(f"{data_dir} has no config.yaml: is --data pointing at the assets_data folder?")
+    return data_dir
 
 
 def run_validation(data_dir: Path) -> Checked:
     """Load, validate and model a data folder, or stop with a usage error if it is not one."""
-    if not (data_dir / "config.yaml").is_file():
-        raise click.UsageError(f"{data_dir} has no config.yaml: is --data pointing at the assets_data folder?")
-    return check(data_dir)
+    return check(data_folder(data_dir))
 
 
 @click.group()
@@ -58,8 +72,7 @@ def validate_command(data_dir: Path, fmt: str, strict: bool) -> None:
 
 def run_build(data_dir: Path, out: Path, config_file: Path, full: bool = False) -> BuildResult:
     """Build once, turning data problems and build failures into messages and exit codes."""
-    if not (data_dir / "config.yaml").is_file():
-        raise click.UsageError(f"{data_dir} has no config.yaml: is --data pointing at the assets_data folder?")
+    data_folder(data_dir)
     try:
         return build_site(data_dir, out, config_file, progress=lambda m: click.echo(m, err=True), incremental=not full)
     except DataError as exc:
@@ -98,8 +111,15 @@ def serve_command(data_dir: Path, out: Path, config_file: Path, port: int) -> No
     """Build, serve the site on http://127.0.0.1:PORT/, and rebuild when a record or template changes."""
     from generator.site.serve import serve
 
+    config = settings_or_exit(data_folder(data_dir), "Not serving")
     project = Project.find(data_dir, config_file)
-    docs_dir = Path(project.docs_dir_override().get("docs_dir") or project.docs_dir())
+    try:
+        mk = load_mkdocs(project.config_file, config, strict=True, **project.docs_dir_override())
+    except MkDocsConfigError as exc:
+        click.echo(f"Not serving: {exc}", err=True)
+        sys.exit(1)
+    stop_on(check_settings(config, project.templates, mk), "Not serving")
+    docs_dir = Path(mk["docs_dir"])
     serve(
         lambda: run_build_quietly(data_dir, out, config_file),
         out,
@@ -141,8 +161,8 @@ def new_command(asset_id: str, data_dir: Path) -> None:
 @click.option("--write", is_flag=True, help=f"Write it to {SCHEMA_NAME} in the data folder instead of printing it.")
 def schema_command(data_dir: Path, write: bool) -> None:
     """Print the JSON Schema of a record (for editors and check-jsonschema), generated from the data package."""
+    config = settings_or_exit(data_folder(data_dir), "No schema was made")
     schema = load_schema(data_dir)
-    config = run_validation(data_dir).config
     text = schema_text(schema.with_bounding_box(config.south, config.west, config.north, config.east))
     if not write:
         click.echo(text, nl=False)

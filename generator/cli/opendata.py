@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from generator.authoring.importer import ImportReport, import_csv, import_oruk
-from generator.cli.options import DATA_OPTION
+from generator.cli.options import DATA_OPTION, settings_or_exit
 from generator.data.check import check
 from generator.opendata.publish import FORMATS, catalogue_site, write_export
 from generator.problems import report
@@ -76,6 +76,7 @@ def _finish(result: ImportReport) -> None:
 def import_oruk_command(source: Path, data_dir: Path, templates: Path, update: bool) -> None:
     """Import ORUK services from SOURCE: one service, a list, a /services response, or a folder of .json files."""
     _data_folder(data_dir)
+    settings_or_exit(data_dir, "Nothing was imported")  # (the bounding box is a setting)
     _finish(import_oruk(data_dir, source, update, templates or Project.find(data_dir).templates, dt.date.today()))
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import click
+
+from generator.data.config import Config, load_config
+from generator.problems import DataError, Problem, report
 
 DATA_OPTION = click.option(
     "--data",
@@ -55,3 +59,20 @@ def print_or_refresh(
         return
     target.write_text(replace(target.read_text(encoding="utf-8")), encoding="utf-8")
     click.echo(f"Refreshed the {what} in {target}.")
+
+
+def stop_on(problems: list[Problem], what: str) -> None:
+    """Report problems and exit 1 (saying what was not done), or return when there are none."""
+    if problems:
+        click.echo(report(problems, 0, "text"))
+        click.echo(f"{what}: fix the problems above first.", err=True)
+        sys.exit(1)
+
+
+def settings_or_exit(data_dir: Path, what: str) -> Config:
+    """The settings of config.yaml, or exit 1 reporting each problem with file, line and field."""
+    try:
+        return load_config(data_dir)
+    except DataError as exc:
+        stop_on(exc.problems, what)
+        raise  # (stop_on exits)

@@ -34,7 +34,7 @@ class Checked:
 
     problems: list[Problem]
     checked: int
-    config: Config
+    config: Config | None  # None when config.yaml has problems
     schema: Schema
     assets: list[Asset]
     categories: list[Category]
@@ -54,7 +54,7 @@ class _ChunkResult:
     assets: list[Asset]
     categories: list[Category]
     areas: list[Area]
-    config: Config
+    config: Config | None
     hashes: dict[Path, str]  # of each record file read
     cached: dict[str, tuple]  # what the chunk gives the cache (see _cache_entries)
 

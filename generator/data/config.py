@@ -1,208 +1,286 @@
 """The directory's settings (config.yaml in the data folder), checked like the records are.
 
-CONFIG_FIELDS is the one list of settings: validation, defaults and the configuration reference in
-docs/configuration.md are all derived from it.
+Each setting is declared once, as a field of Config made by setting(): its key in config.yaml, its
+kind, whether it is required (it has no default) or its default, its range or choices, its help
+text and an example. Reading and checking config.yaml, the Config values, the checks against the
+project (settingkinds.Kind.in_project) and the reference in docs/configuration.md all come from
+those declarations.
 """
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from generator.data.loader import Document, Mapping, Sequence
+from generator.data.loader import Document, Mapping, Sequence, load_document
+from generator.data.settingkinds import (
+    ACCENT_COLOURS,
+    ATTRIBUTION,
+    CHOICE,
+    CONTACT,
+    INTEGER,
+    LANGUAGES,
+    LOGO,
+    NUMBER,
+    PATH,
+    PRIMARY_COLOURS,
+    TEXT,
+    TILES,
+    URL,
+    Kind,
+    KindError,
+    ProjectPaths,
+    is_image,
+    is_url,
+    shown,
+)
 from generator.data.structure import did_you_mean
-from generator.problems import Problem
+from generator.problems import DataError, Problem
+
+CONFIG_NAME = "config.yaml"
+_REQUIRED = object()
 
 
-class Setting(NamedTuple):
-    """One setting: its kind, whether it is required, what it means, an example and its default."""
+@dataclass(frozen=True)
+class Setting:
+    """One setting of config.yaml: where it is, what it may be, and what it means."""
 
-    kind: str
-    required: bool
-    description: str
+    key: str  # dotted: bounding_box.south
+    kind: Kind
+    help: str
     example: str
-    default: object = None
+    default: Any = _REQUIRED
+    range: tuple[float, float] | None = None
+    choices: tuple[str, ...] = ()
+    tidy: Any = None  # a function normalising the checked value, if any
+
+    @property
+    def required(self) -> bool:
+        """True when config.yaml must give it (it has no default)."""
+        return self.default is _REQUIRED
 
 
-# Material for MkDocs palette colours (https://squidfunk.github.io/mkdocs-material/setup/changing-the-colors/).
-# "custom" keeps the colours set in site_src/stylesheets/extra.css.
-ACCENT_COLOURS = (
-    "red pink purple deep-purple indigo blue light-blue cyan teal green light-green lime yellow amber orange "
-    "deep-orange"
-).split()
-PRIMARY_COLOURS = [*ACCENT_COLOURS, "brown", "grey", "blue-grey", "black", "white"]
-IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
-ICON = re.compile(r"^[a-z0-9-]+(/[a-z0-9-]+)+$")
-LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-URL = re.compile(r"^https?://[^\s<>\"']+$")
+def setting(key: str, kind: Kind, help: str, example: str, default: Any = _REQUIRED, **more: Any) -> Any:
+    """Declare a Config field as the setting key of config.yaml (required when it has no default)."""
+    spec = Setting(key, kind, help, example, default, **more)
+    if spec.required:
+        return field(metadata={"setting": spec})
+    if isinstance(default, (list, dict, set)):
+        raise TypeError(f"{key}: give a mutable default as a tuple")
+    return field(default=default, metadata={"setting": spec})
 
-# Kinds: text, plain (text without < or >: MkDocs puts it into pages unescaped), url, number, integer,
-# section, colour, accent, logo, contact, languages, path.
-CONFIG_FIELDS: dict[str, Setting] = {
-    "site": Setting("section", True, "The website: its name, description, address and repository.", ""),
-    "site.name": Setting(
-        "plain", True, "The site's name, shown in every page's header and title.", "Gloucestershire Community Asset Map"
-    ),
-    "site.description": Setting(
-        "plain",
-        True,
+
+class Section(NamedTuple):
+    """A block of settings (site:, map:, ...)."""
+
+    help: str
+
+
+SECTIONS = {
+    "site": Section("The website: its name, description, address and repository."),
+    "bounding_box": Section("Every location must lie inside this box (decimal degrees)."),
+    "map": Section("The map's starting view and tile server."),
+    "theme": Section("How the site looks: colours and logo."),
+}
+
+
+def _site_url(url: str) -> str:
+    return url.rstrip("/") + "/"
+
+
+def _repository(url: str) -> str:
+    return url.rstrip("/").removesuffix(".git")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """Typed settings for one directory: one field per setting of config.yaml, declared by setting()."""
+
+    site_name: str = setting(
+        "site.name",
+        TEXT,
+        "The site's name, shown in every page's header and title.",
+        "Gloucestershire Community Asset Map",
+    )
+    site_description: str = setting(
+        "site.description",
+        TEXT,
         "One sentence saying what the site is, for search engines and link previews.",
         "Local groups, activities and services that support health and wellbeing.",
-    ),
-    "site.url": Setting(
-        "url",
-        True,
+    )
+    site_url: str = setting(
+        "site.url",
+        URL,
         "The public address the site is published at; QR codes on printed sheets lead back to it.",
         "https://community-asset-map.example.org/",
-    ),
-    "site.repository": Setting(
-        "url",
-        False,
+        tidy=_site_url,
+    )
+    repository: str = setting(
+        "site.repository",
+        URL,
         'The GitHub repository holding the records, for the "Edit this entry" and "Suggest a change" links '
         "and the issue forms. Leave it out to show no such links.",
         "https://github.com/example/community-asset-map",
         "",
-    ),
-    "site.records_path": Setting(
-        "path",
-        False,
+        tidy=_repository,
+    )
+    records_path: str = setting(
+        "site.records_path",
+        PATH,
         'Where the record files are inside that repository (for "Edit this entry").',
         "assets_data/assets",
         "assets_data/assets",
-    ),
-    "area_name": Setting("text", True, "The area the directory covers, as people name it.", "Gloucestershire"),
-    "bounding_box": Setting("section", True, "Every location must lie inside this box (decimal degrees).", ""),
-    "bounding_box.south": Setting("number", True, "Southern edge (latitude).", "51.57"),
-    "bounding_box.west": Setting("number", True, "Western edge (longitude; negative west of Greenwich).", "-2.69"),
-    "bounding_box.north": Setting("number", True, "Northern edge (latitude).", "52.12"),
-    "bounding_box.east": Setting("number", True, "Eastern edge (longitude).", "-1.61"),
-    "map": Setting("section", True, "The map's starting view and tile server.", ""),
-    "map.centre_latitude": Setting("number", True, "Latitude the map opens on.", "51.86"),
-    "map.centre_longitude": Setting("number", True, "Longitude the map opens on.", "-2.2"),
-    "map.zoom": Setting("integer", True, "Zoom level the map opens at (1 to 18).", "10"),
-    "map.tiles": Setting(
-        "url",
-        True,
+    )
+    area_name: str = setting("area_name", TEXT, "The area the directory covers, as people name it.", "Gloucestershire")
+    south: float = setting("bounding_box.south", NUMBER, "Southern edge (latitude).", "51.57", range=(-90, 90))
+    west: float = setting(
+        "bounding_box.west", NUMBER, "Western edge (longitude; negative west of Greenwich).", "-2.69", range=(-180, 180)
+    )
+    north: float = setting("bounding_box.north", NUMBER, "Northern edge (latitude).", "52.12", range=(-90, 90))
+    east: float = setting("bounding_box.east", NUMBER, "Eastern edge (longitude).", "-1.61", range=(-180, 180))
+    centre_latitude: float = setting(
+        "map.centre_latitude", NUMBER, "Latitude the map opens on.", "51.86", range=(-90, 90)
+    )
+    centre_longitude: float = setting(
+        "map.centre_longitude", NUMBER, "Longitude the map opens on.", "-2.2", range=(-180, 180)
+    )
+    zoom: int = setting("map.zoom", INTEGER, "Zoom level the map opens at.", "10", range=(1, 18))
+    tiles: str = setting(
+        "map.tiles",
+        TILES,
         "Tile URL template with {z}, {x} and {y}. Read the provider's usage policy first (see docs/deploy.md).",
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    ),
-    "map.attribution": Setting(
-        "text",
-        True,
-        "Attribution the tile provider requires (may hold a link).",
+    )
+    attribution: str = setting(
+        "map.attribution",
+        ATTRIBUTION,
+        'Attribution the tile provider requires: text, which may hold links written `<a href="https://...">`.',
         "&copy; OpenStreetMap contributors",
-    ),
-    "map.tile_provider": Setting(
-        "text", True, "The tile provider's name, for the privacy notice and the map's layer name.", "OpenStreetMap"
-    ),
-    "theme": Setting("section", False, "How the site looks: colours and logo.", ""),
-    "theme.primary": Setting(
-        "colour",
-        False,
+    )
+    tile_provider: str = setting(
+        "map.tile_provider",
+        TEXT,
+        "The tile provider's name, for the privacy notice and the map's layer name.",
+        "OpenStreetMap",
+    )
+    primary: str = setting(
+        "theme.primary",
+        CHOICE,
         "Colour of the header and buttons: a Material for MkDocs colour name ("
         + ", ".join(PRIMARY_COLOURS)
         + "), or custom for the colours in site_src/stylesheets/extra.css.",
         "teal",
         "custom",
-    ),
-    "theme.accent": Setting(
-        "accent",
-        False,
+        choices=(*PRIMARY_COLOURS, "custom"),
+    )
+    accent: str = setting(
+        "theme.accent",
+        CHOICE,
         "Colour of links on hover and other highlights: one of "
         + ", ".join(ACCENT_COLOURS)
         + ", or custom for the colours in site_src/stylesheets/extra.css.",
         "deep-orange",
         "custom",
-    ),
-    "theme.logo": Setting(
-        "logo",
-        False,
+        choices=(*ACCENT_COLOURS, "custom"),
+    )
+    logo: str = setting(
+        "theme.logo",
+        LOGO,
         "The logo in the header: a Material icon name (see the Material for MkDocs icon search), or the path of "
         "an image inside site_src/ (.svg, .png, .jpg, .webp or .gif).",
         "material/map-marker-radius",
         "material/map-marker-radius",
-    ),
-    "corrections_contact": Setting(
-        "contact",
-        False,
+    )
+    corrections_contact: str = setting(
+        "corrections_contact",
+        CONTACT,
         "An email address or web page for corrections, shown at the foot of every page (the about page included).",
         "directory@example.org",
         "",
-    ),
-    "languages": Setting(
+    )
+    languages: tuple[str, ...] = setting(
         "languages",
-        False,
+        LANGUAGES,
         "Language codes the site is offered in; the first is the language of its pages and needs "
         "templates/strings/LANG.yaml, where LANG is the code.",
         "[en]",
         ("en",),
-    ),
-    "review_after_months": Setting(
-        "integer", True, "Months after which a record counts as not recently checked.", "12"
-    ),
-    "data_licence": Setting("text", True, "The licence the data is published under.", "CC BY 4.0"),
-    "data_licence_url": Setting(
-        "url", True, "Where the licence text is.", "https://creativecommons.org/licenses/by/4.0/"
-    ),
-}
+    )
+    review_after_months: int = setting(
+        "review_after_months",
+        INTEGER,
+        "Months after which a record counts as not recently checked.",
+        "12",
+        range=(1, 120),
+    )
+    data_licence: str = setting("data_licence", TEXT, "The licence the data is published under.", "CC BY 4.0")
+    data_licence_url: str = setting(
+        "data_licence_url", URL, "Where the licence text is.", "https://creativecommons.org/licenses/by/4.0/"
+    )
+    # Not settings: where they were read, for problems found later (see check_in_project).
+    source: str = CONFIG_NAME
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
-WANTED = {
-    "number": "a number",
-    "integer": "a whole number",
-    "url": "a web address starting with https://",
-    "path": "a folder path inside the repository, such as assets_data/assets",
-    "colour": "a Material for MkDocs colour name",
-    "accent": "a Material for MkDocs accent colour name",
-    "logo": "a Material icon name such as material/map-marker-radius, or an image path such as images/logo.svg",
-    "contact": "an email address or a web address starting with https://",
-    "text": "a piece of text",
-    "plain": "plain text (without < or >)",
-}
-
-
-@dataclass
-class Config:
-    """Typed settings for one directory."""
-
-    area_name: str = ""
-    south: float = 49.8
-    west: float = -8.7
-    north: float = 60.9
-    east: float = 1.8
-    centre: tuple[float, float] = (54.0, -2.5)
-    zoom: int = 6
-    tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-    attribution: str = "&copy; OpenStreetMap contributors"
-    tile_provider: str = "OpenStreetMap"
-    review_after_months: int = 12
-    data_licence: str = ""
-    data_licence_url: str = ""
-    site_name: str = "Community Asset Map"
-    site_description: str = ""
-    site_url: str = ""
-    repository: str = ""
-    records_path: str = "assets_data/assets"
-    primary: str = "custom"
-    accent: str = "custom"
-    logo: str = "material/map-marker-radius"
-    corrections_contact: str = ""
-    languages: tuple[str, ...] = ("en",)
-    source: str = "config.yaml"
-    lines: dict[str, int] = field(default_factory=dict)
-    raw: dict = field(default_factory=dict)
+    @property
+    def centre(self) -> tuple[float, float]:
+        """Where the map opens: (latitude, longitude)."""
+        return (self.centre_latitude, self.centre_longitude)
 
     @property
     def logo_is_image(self) -> bool:
         """True when the logo is an image file in the docs folder rather than an icon name."""
-        return self.logo.lower().endswith(IMAGE_SUFFIXES)
+        return is_image(self.logo)
 
     @property
     def corrections_href(self) -> str:
         """The corrections contact as a link target (mailto: for an email address)."""
         contact = self.corrections_contact
-        return contact if not contact or URL.match(contact) else f"mailto:{contact}"
+        return contact if not contact or is_url(contact) else f"mailto:{contact}"
+
+    def check_in_project(self, paths: ProjectPaths) -> list[Problem]:
+        """Problems with settings that can only be checked against the project (language strings, the logo)."""
+        problems = []
+        for name, spec in SETTINGS.items():
+            if spec.kind.in_project is None:
+                continue
+            for suffix, code, message, hint in spec.kind.in_project(getattr(self, name), paths):
+                where = spec.key + suffix
+                line = self.lines.get(where, self.lines.get(spec.key, 1))
+                problems.append(Problem(self.source, line, where, code, message, hint))
+        return problems
+
+
+# Every setting, by Config attribute, in the order of the reference.
+SETTINGS: dict[str, Setting] = {f.name: f.metadata["setting"] for f in dataclasses.fields(Config) if f.metadata}
+BY_KEY: dict[str, Setting] = {spec.key: spec for spec in SETTINGS.values()}
+_undeclared = {key.partition(".")[0] for key in BY_KEY if "." in key} - set(SECTIONS)
+if _undeclared:
+    raise RuntimeError(f"settings in undeclared sections: {sorted(_undeclared)}")
+
+
+# --- checks across settings --------------------------------------------------------------------
+
+
+def _box_order(config: Config) -> Problem | None:
+    if config.south < config.north and config.west < config.east:
+        return None
+    line = config.lines.get("bounding_box", 1)
+    return Problem(
+        config.source,
+        line,
+        "bounding_box",
+        "bad-box",
+        "south must be less than north and west less than east.",
+        "Check the four numbers were not swapped.",
+    )
+
+
+RULES = (_box_order,)
+
+
+# --- reading config.yaml -----------------------------------------------------------------------
 
 
 def _value(data: Mapping, dotted: str) -> tuple[object, int]:
@@ -216,52 +294,8 @@ def _value(data: Mapping, dotted: str) -> tuple[object, int]:
     return node, line
 
 
-def _typed(kind: str, text: str) -> object:
-    """The value of one setting, normalised; ValueError when it is not of its kind."""
-    if kind == "number":
-        return float(text)
-    if kind == "integer":
-        return int(text)
-    if kind == "url":
-        if not URL.match(text):
-            raise ValueError
-        return text
-    if kind == "path":
-        path = text.strip("/")
-        if not path or text.startswith("/") or ".." in path.split("/") or " " in path:
-            raise ValueError
-        return path
-    if kind in ("colour", "accent"):
-        name = text.strip().lower().replace(" ", "-")
-        if name != "custom" and name not in (PRIMARY_COLOURS if kind == "colour" else ACCENT_COLOURS):
-            raise ValueError
-        return name
-    if kind == "logo":
-        if text.lower().endswith(IMAGE_SUFFIXES):
-            if text.startswith("/") or "://" in text or ".." in text.split("/"):
-                raise ValueError
-        elif not ICON.match(text):
-            raise ValueError
-        return text
-    if kind == "contact":
-        if not (EMAIL.match(text) or URL.match(text)):
-            raise ValueError
-        return text
-    if not text.strip() or (kind == "plain" and ("<" in text or ">" in text)):
-        raise ValueError
-    return text
-
-
-def _hint(kind: str, text: str, example: str) -> str:
-    if kind in ("colour", "accent"):
-        choices = PRIMARY_COLOURS if kind == "colour" else ACCENT_COLOURS
-        close = did_you_mean(text.strip().lower().replace(" ", "-"), [*choices, "custom"])
-        return close or "Use one of: " + ", ".join(choices) + ", or custom."
-    return f"For example: {example}"
-
-
 class _Reader:
-    """Checks one config.yaml against CONFIG_FIELDS, collecting every problem."""
+    """Checks one config.yaml against the declared settings, collecting every problem."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -273,15 +307,12 @@ class _Reader:
         self.problems.append(Problem(self.doc.display, line, dotted, code, message, hint))
 
     def unknown(self, node: Mapping, prefix: str) -> None:
-        sections = {k for k, v in CONFIG_FIELDS.items() if v.kind == "section"}
+        known = set(BY_KEY) | set(SECTIONS)
         for key, sub in node.items():
             dotted = f"{prefix}{key}"
-            if dotted not in CONFIG_FIELDS:
-                siblings = [
-                    k.removeprefix(prefix)
-                    for k in CONFIG_FIELDS
-                    if k.startswith(prefix) and "." not in k.removeprefix(prefix)
-                ]
+            if dotted not in known:
+                siblings = [k.removeprefix(prefix) for k in known if k.startswith(prefix)]
+                siblings = [k for k in siblings if "." not in k]
                 self.problem(
                     node.key_lines[key],
                     dotted,
@@ -289,127 +320,91 @@ class _Reader:
                     f"'{key}' is not a known setting.",
                     did_you_mean(key, siblings) or "See docs/configuration.md for every setting.",
                 )
-            elif dotted in sections and isinstance(sub, Mapping):
+            elif dotted in SECTIONS and isinstance(sub, Mapping):
                 self.unknown(sub, dotted + ".")
 
-    def languages(self, dotted: str, value: object, line: int) -> None:
+    def section(self, name: str) -> None:
+        value, line = _value(self.doc.data, name)
+        self.lines[name] = line
+        if value is not None and not isinstance(value, Mapping):
+            self.problem(line, name, "wrong-shape", "should be a block of settings.")
+
+    def languages(self, dotted: str, value: object, line: int) -> object:
         if not isinstance(value, Sequence) or not value:
             self.problem(line, dotted, "type-error", "should be a list of language codes.", "For example: [en]")
-            return
-        codes = []
+            return None
+        codes: list[str] = []
         for i, (code, item_line) in enumerate(zip(value, value.item_lines, strict=True)):
-            if not isinstance(code, str) or not LANGUAGE.match(code):
-                self.problem(
-                    item_line,
-                    f"{dotted}[{i}]",
-                    "type-error",
-                    f"'{code}' is not a language code.",
-                    "Use a code such as en, cy or pl.",
-                )
-            elif code in codes:
+            try:
+                if not isinstance(code, str):
+                    raise KindError("is not a language code")
+                LANGUAGES.parse(code, ())
+            except KindError:
+                hint = "Use a code such as en, cy or pl."
+                self.problem(item_line, f"{dotted}[{i}]", "type-error", f"'{code}' is not a language code.", hint)
+                continue
+            if code in codes:
                 self.problem(item_line, f"{dotted}[{i}]", "duplicate", f"'{code}' is listed twice.", "Keep one.")
             else:
                 codes.append(code)
                 self.lines[f"{dotted}[{i}]"] = item_line
-        self.values[dotted] = tuple(codes)
+        return tuple(codes)
 
-    def setting(self, dotted: str, spec: Setting) -> None:
-        value, line = _value(self.doc.data, dotted)
-        self.lines[dotted] = line
-        if spec.kind == "section":
-            if value is not None and not isinstance(value, Mapping):
-                self.problem(line, dotted, "wrong-shape", "should be a block of settings.")
-            return
+    def setting(self, name: str, spec: Setting) -> None:
+        value, line = _value(self.doc.data, spec.key)
+        self.lines[spec.key] = line
         if value is None:
             if spec.required:
-                key = dotted.split(".")[-1]
-                hint = f"Add it, for example: {key}: {spec.example}"
-                self.problem(line, dotted, "required", "is missing; it is required.", hint)
+                hint = f"Add it, for example: {spec.key.split('.')[-1]}: {spec.example}"
+                self.problem(line, spec.key, "required", "is missing; it is required.", hint)
             else:
-                self.values[dotted] = spec.default
+                self.values[name] = spec.default
             return
-        if spec.kind == "languages":
-            self.languages(dotted, value, line)
+        if spec.kind is LANGUAGES:
+            self.values[name] = self.languages(spec.key, value, line)
             return
         if not isinstance(value, str):
-            self.problem(line, dotted, "type-error", f"should be {WANTED[spec.kind]}, not a block or a list.")
+            self.problem(line, spec.key, "type-error", f"should be {spec.kind.wanted}, not a block or a list.")
             return
         try:
-            self.values[dotted] = _typed(spec.kind, value)
-        except ValueError:
-            hint = _hint(spec.kind, value, spec.example)
-            self.problem(line, dotted, "type-error", f"'{value}' is not {WANTED[spec.kind]}.", hint)
+            typed = spec.kind.parse(value, spec.choices)
+        except KindError as exc:
+            hint = spec.kind.hint(value, spec.choices) if spec.kind.hint else ""
+            message = f"'{shown(value)}' {str(exc) or 'is not ' + spec.kind.wanted}."
+            self.problem(line, spec.key, "type-error", message, hint or f"For example: {spec.example}")
+            return
+        if spec.range and not spec.range[0] <= typed <= spec.range[1]:
+            low, high = (_number(n) for n in spec.range)
+            self.problem(line, spec.key, "out-of-range", f"{value} is not between {low} and {high}.")
+            return
+        self.values[name] = spec.tidy(typed) if spec.tidy else typed
 
 
-def read_config(doc: Document) -> tuple[Config, list[Problem]]:
-    """Check config.yaml and turn it into a Config, reporting every problem at once."""
+def read_config(doc: Document) -> tuple[Config | None, list[Problem]]:
+    """Check config.yaml and turn it into a Config, reporting every problem at once (no Config when any)."""
     if doc.data is None:
-        return Config(source=doc.display), doc.problems
+        return None, doc.problems
     if not isinstance(doc.data, Mapping):
-        return Config(source=doc.display), [
-            Problem(doc.display, 1, "", "wrong-shape", "config.yaml should hold a block of settings.", "")
-        ]
+        return None, [Problem(doc.display, 1, "", "wrong-shape", "config.yaml should hold a block of settings.", "")]
     reader = _Reader(doc)
     reader.unknown(doc.data, "")
-    for dotted, spec in CONFIG_FIELDS.items():
-        reader.setting(dotted, spec)
-    problems, values = reader.problems, reader.values
-    if problems:
-        return Config(source=doc.display, lines=reader.lines), problems
-    config = Config(
-        area_name=values["area_name"],
-        south=values["bounding_box.south"],
-        west=values["bounding_box.west"],
-        north=values["bounding_box.north"],
-        east=values["bounding_box.east"],
-        centre=(values["map.centre_latitude"], values["map.centre_longitude"]),
-        zoom=values["map.zoom"],
-        tiles=values["map.tiles"],
-        attribution=values["map.attribution"],
-        tile_provider=values["map.tile_provider"],
-        review_after_months=values["review_after_months"],
-        data_licence=values["data_licence"],
-        data_licence_url=values["data_licence_url"],
-        site_name=values["site.name"],
-        site_description=values["site.description"],
-        site_url=values["site.url"].rstrip("/") + "/",
-        repository=values["site.repository"].rstrip("/").removesuffix(".git"),
-        records_path=values["site.records_path"],
-        primary=values["theme.primary"],
-        accent=values["theme.accent"],
-        logo=values["theme.logo"],
-        corrections_contact=values["corrections_contact"],
-        languages=tuple(values["languages"]),
-        source=doc.display,
-        lines=reader.lines,
-        raw=values,
-    )
-    if not (config.south < config.north and config.west < config.east):
-        problems.append(
-            Problem(
-                doc.display,
-                reader.lines["bounding_box"],
-                "bounding_box",
-                "bad-box",
-                "south must be less than north and west less than east.",
-                "Check the four numbers were not swapped.",
-            )
-        )
-    if not 1 <= config.zoom <= 18:
-        line = reader.lines["map.zoom"]
-        problems.append(Problem(doc.display, line, "map.zoom", "out-of-range", f"{config.zoom} is not 1 to 18.", ""))
-    if not all(marker in config.tiles for marker in ("{z}", "{x}", "{y}")):
-        problems.append(
-            Problem(
-                doc.display,
-                reader.lines["map.tiles"],
-                "map.tiles",
-                "bad-tiles",
-                "the tile address must hold {z}, {x} and {y}.",
-                "For example: https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-            )
-        )
-    return config, problems
+    for name in SECTIONS:
+        reader.section(name)
+    for name, spec in SETTINGS.items():
+        reader.setting(name, spec)
+    if reader.problems:
+        return None, reader.problems
+    config = Config(**reader.values, source=doc.display, lines=reader.lines)
+    problems = [p for rule in RULES if (p := rule(config)) is not None]
+    return (None if problems else config), problems
+
+
+def load_config(data_dir: Path) -> Config:
+    """The settings of a data folder; DataError with every problem when config.yaml has any."""
+    config, problems = read_config(load_document(Path(data_dir) / CONFIG_NAME))
+    if config is None:
+        raise DataError(problems)
+    return config
 
 
 # --- the configuration reference (docs/configuration.md) ----------------------------------------
@@ -418,27 +413,42 @@ BEGIN = "<!-- config-reference:begin (generated by `assetmap config-reference`; 
 END = "<!-- config-reference:end -->"
 
 
+def _number(n: float) -> str:
+    return str(int(n)) if n == int(n) else str(n)
+
+
 def _default_text(default: object) -> str:
     if isinstance(default, tuple):
         return "[" + ", ".join(default) + "]"
     return str(default)
 
 
+def _row(key: str, need: str, text: str, example: str) -> str:
+    example = f"`{example}`".replace("|", "\\|") if example else ""
+    return f"| `{key}` | {need} | {text.replace('|', '/')} | {example} |"
+
+
 def config_reference() -> str:
     """The markdown table of every setting in config.yaml, with meaning, whether required, and an example."""
     lines = [BEGIN, "", "| setting | needed | what it means | example |", "|---|---|---|---|"]
-    for dotted, spec in CONFIG_FIELDS.items():
-        if spec.kind == "section":
-            need = "block" if spec.required else "optional block"
-        elif spec.required:
+    sections_done = set()
+    for spec in SETTINGS.values():
+        section = spec.key.partition(".")[0] if "." in spec.key else ""
+        if section and section not in sections_done:
+            sections_done.add(section)
+            members = [s for s in SETTINGS.values() if s.key.startswith(section + ".")]
+            need = "block" if any(s.required for s in members) else "optional block"
+            lines.append(_row(section, need, SECTIONS[section].help, ""))
+        if spec.required:
             need = "required"
         elif spec.default in ("", None):
             need = "optional"
         else:
             need = f"optional (default `{_default_text(spec.default)}`)"
-        example = f"`{spec.example}`".replace("|", "\\|") if spec.example else ""
-        text = spec.description.replace("|", "/")
-        lines.append(f"| `{dotted}` | {need} | {text} | {example} |")
+        text = spec.help
+        if spec.range:
+            text += f" From {_number(spec.range[0])} to {_number(spec.range[1])}."
+        lines.append(_row(spec.key, need, text, spec.example))
     lines += ["", END]
     return "\n".join(lines)
 

@@ -181,14 +181,14 @@ def check_sessions(sessions: Table, locations: Table, session_days: Table) -> It
 
 
 def check_assets(
-    assets: Table, locations: Table, attending: Table, today: dt.date, review_after_months: int
+    assets: Table, locations: Table, attending: Table, today: dt.date, review_after_months: int | None
 ) -> Iterator[Problem]:
-    """Dates, ages, costs, and a location for everything that happens in person."""
+    """Dates, ages, costs, and a location for everything that happens in person (no stale warnings without months)."""
     located = {row[0] for row in locations.rows}
     modes: dict[str, set[str]] = defaultdict(set)
     for asset_id, mode in attending.rows:
         modes[asset_id].add(mode)
-    stale_before = months_before(today, review_after_months)
+    stale_before = months_before(today, review_after_months) if review_after_months else dt.date.min
     for row in range(len(assets.rows)):
         v = _values(assets, row)
         checked = _date(v["last_checked"])

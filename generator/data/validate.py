@@ -33,7 +33,7 @@ class Validated:
     """The outcome of validation: problems, the config, and the documents that passed."""
 
     problems: list[Problem]
-    config: Config
+    config: Config | None  # None when config.yaml has problems
     schema: Schema
     records: list[Document]
     vocabularies: dict[str, Document]
@@ -237,7 +237,7 @@ def validate(raw: RawDataset, today: dt.date | None = None, check_all_ids: bool 
     config, config_problems = read_config(raw.config)
     problems += config_problems
     schema = build_schema(raw.schema)
-    if not config_problems:
+    if config:
         schema = schema.with_bounding_box(config.south, config.west, config.north, config.east)
     sources: dict[str, list[Document]] = {"assets": [], **{k: [] for k in raw.vocabularies}}
     for source, docs in [("assets", raw.records)] + [(k, [v]) for k, v in raw.vocabularies.items()]:
@@ -255,9 +255,8 @@ def validate(raw: RawDataset, today: dt.date | None = None, check_all_ids: bool 
     tables = flatten(schema, sources)
     problems += run_frictionless(schema, tables)
     problems += check_sessions(tables["sessions"], tables["locations"], tables["session_days"])
-    problems += check_assets(
-        tables["assets"], tables["locations"], tables["asset_attending"], today, config.review_after_months
-    )
+    months = config.review_after_months if config else None  # (None: no stale warnings until it is valid)
+    problems += check_assets(tables["assets"], tables["locations"], tables["asset_attending"], today, months)
     return Validated(
         sort_problems(problems),
         config,

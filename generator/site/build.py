@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import html
 import logging
@@ -14,11 +13,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import yaml
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
-from mkdocs.utils.yaml import yaml_load
 
 from generator.speed import forked
 from generator.speed.buildstate import (
@@ -42,10 +39,11 @@ from generator.render.mapview import render_map_page
 from generator.opendata.publish import PUBLISHED, open_data_files, published_data_package, render_open_data_page
 from generator.speed.pageworkers import WarningCollector
 from generator.data.check import Checked, check, cycle_collection_paused, inputs_digest
-from generator.problems import DataError, Problem
+from generator.problems import DataError
 from generator.render.pages import Site, environment, render_pages
 from generator.render.sheets import render_sheets
 from generator.site.project import Project, vendor_files
+from generator.site.settings import MkDocsConfigError, check_settings, load_mkdocs, site_settings
 from generator.site.write import (
     WriteError,
     copy_hand_written,
@@ -77,69 +75,6 @@ class BuildResult:
     incremental: bool = False
 
 
-def mkdocs_overrides(config: Config, config_file: Path) -> dict:
-    """The MkDocs settings that come from config.yaml, which win over anything in mkdocs.yml."""
-    try:
-        with open(config_file, encoding="utf-8") as fh:
-            raw = yaml_load(fh) or {}
-    except (OSError, MkDocsException) as exc:
-        raise BuildError(f"cannot read {config_file}: {exc}") from exc
-    theme = copy.deepcopy(raw.get("theme") or {})
-    theme = {"name": theme} if isinstance(theme, str) else theme
-    theme["language"] = config.languages[0]
-    palette = theme.get("palette") or [{}]
-    theme["palette"] = [dict(scheme, primary=config.primary, accent=config.accent) for scheme in palette]
-    icons = dict(theme.get("icon") or {})
-    if config.logo_is_image:
-        theme["logo"] = config.logo
-        icons.pop("logo", None)
-    else:
-        theme.pop("logo", None)
-        icons["logo"] = config.logo
-    theme["icon"] = icons
-    extra = dict(raw.get("extra") or {}) | {"repository": config.repository, "records_path": config.records_path}
-    return {
-        "site_name": config.site_name,
-        "site_description": config.site_description,
-        "site_url": config.site_url,
-        "theme": theme,
-        "extra": extra,
-    }
-
-
-def check_settings(config: Config, project: Project, mk) -> list[Problem]:
-    """Settings that can only be checked against the project: language catalogues and the logo."""
-    problems = []
-    for i, code in enumerate(config.languages):
-        if project.catalogue_file(code) is None:
-            problems.append(
-                Problem(
-                    config.source,
-                    config.lines.get(f"languages[{i}]", config.lines.get("languages", 1)),
-                    f"languages[{i}]",
-                    "no-catalogue",
-                    f"there are no interface strings for '{code}' (templates/strings/{code}.yaml).",
-                    "Translate templates/strings/en.yaml into that file, or remove the language.",
-                )
-            )
-    if config.logo_is_image:
-        found = (Path(mk["docs_dir"]) / config.logo).is_file()
-        where = "site_src/"
-    else:
-        found = any((Path(d) / ".icons" / f"{config.logo}.svg").is_file() for d in mk["theme"].dirs)
-        where = "the theme's icons"
-    if not found:
-        problems.append(
-            Problem(
-                config.source,
-                config.lines.get("theme.logo", 1),
-                "theme.logo",
-                "not-found",
-                f"'{config.logo}' is not in {where}.",
-                "Use an icon name such as material/map-marker-radius, or put the image in site_src/.",
-            )
-        )
-    return problems
 
 
 def footer_text(config: Config, t: Catalogue, today: dt.date) -> str:
@@ -154,11 +89,10 @@ def footer_text(config: Config, t: Catalogue, today: dt.date) -> str:
 
 
 def run_mkdocs(
-    config_file: Path,
+    cfg: MkDocsConfig,
     docs_dir: Path,
     site_dir: Path,
     copyright_text: str,
-    overrides: dict | None = None,
     generated: dict[str, Content] | None = None,
     previous: Path | None = None,
     keep: set[str] | None = None,
@@ -166,8 +100,9 @@ def run_mkdocs(
     compiled: Path | None = None,
     defaults: Path | None = None,
 ) -> dict[str, str]:
-    """A strict MkDocs build of docs_dir and the generated files (in memory) into site_dir; BuildError on warnings.
+    """A strict MkDocs build (cfg, from load_mkdocs) of docs_dir and the generated files (in memory) into site_dir.
 
+    BuildError on warnings.
     A dirty build, into an empty site_dir: with a previous site, the files in keep are current there
     and are not written again; the pages in parallel may be built by worker processes, one per core.
     The theme's compiled templates are kept in compiled, when given, for the next build. The files
@@ -178,17 +113,10 @@ def run_mkdocs(
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        cfg = load_config(
-            config_file=str(config_file),
-            docs_dir=str(docs_dir),
-            site_dir=str(site_dir),
-            strict=True,
-            **(overrides or {}),
-        )
-        cfg["copyright"] = copyright_text
+        cfg["docs_dir"], cfg["site_dir"], cfg["copyright"] = str(docs_dir), str(site_dir), copyright_text
         plugin = cfg.plugins.get("assetmap")
         if plugin is None:
-            raise BuildError(f"{config_file} must list the assetmap plugin under plugins: (as mkdocs.yml here does).")
+            raise BuildError(f"{cfg.config_file_path} must list the assetmap plugin under plugins: (as mkdocs.yml here does).")
         plugin.generated = generated or {}
         plugin.previous, plugin.keep = previous, keep or set()
         plugin.parallel, plugin.workers = parallel or set(), min(os.cpu_count() or 1, 4)
@@ -204,7 +132,7 @@ def run_mkdocs(
 
 
 def build_key(
-    project: Project, data_dir: Path, checked: Checked, mk, overrides: dict, footer: str, today: dt.date
+    project: Project, data_dir: Path, checked: Checked, mk, settings: dict, footer: str, today: dt.date
 ) -> str:
     """A hash of everything a page depends on besides its own record (see buildstate.BuildState.key).
 
@@ -219,7 +147,7 @@ def build_key(
         tree_digest(*project.templates, *own_theme),
         project.config_file.read_bytes(),
         repr(project.docs_dir_override()),
-        repr(sorted(overrides.items())),
+        repr(sorted(settings.items())),
         footer,
         versions,
     )
@@ -350,12 +278,11 @@ def _build_site(
     progress(f"Validated {checked.checked} assets in {timings['validate']:.1f} s.")
 
     started = time.perf_counter()
-    overrides = mkdocs_overrides(checked.config, project.config_file)
     try:
-        mk = load_config(config_file=str(project.config_file), **overrides, **project.docs_dir_override())
-    except MkDocsException as exc:
-        raise BuildError(f"{project.config_file} is not a valid MkDocs configuration: {exc}") from exc
-    settings_problems = check_settings(checked.config, project, mk)
+        mk = load_mkdocs(project.config_file, checked.config, strict=True, **project.docs_dir_override())
+    except MkDocsConfigError as exc:
+        raise BuildError(str(exc)) from exc
+    settings_problems = check_settings(checked.config, project.templates, mk)
     if settings_problems:
         raise DataError(settings_problems, checked.checked)
     if docs_dir is None:
@@ -365,7 +292,7 @@ def _build_site(
     defaults = project.default_pages(docs_dir)
     t = load_catalogue(project.templates, checked.config.languages[0])
     footer = footer_text(checked.config, t, today)
-    key = build_key(project, data_dir, checked, mk, overrides, footer, today)
+    key = build_key(project, data_dir, checked, mk, site_settings(checked.config), footer, today)
     groups_of = {a.id: asset_groups(a.categories, a.areas) for a in checked.assets}
     if not incremental:
         plan = Plan(reason="a full build was asked for")
@@ -431,11 +358,10 @@ def _build_site(
 
         started = time.perf_counter()
         outputs = run_mkdocs(
-            project.config_file,
+            mk,
             docs_dir.resolve(),
             staged,
             footer,
-            overrides,
             files,
             previous=out.resolve() if previous else None,
             keep=keep,

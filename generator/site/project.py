@@ -59,13 +59,6 @@ class Project:
         own = self.root / "site_src"
         return {"docs_dir": str(own if own.is_dir() else DEFAULT_PAGES)}
 
-    def docs_dir(self) -> Path:
-        """The docs folder named in the area's own mkdocs.yml (read by MkDocs' loader, INHERIT included)."""
-        from mkdocs.utils.yaml import yaml_load
-
-        with open(self.config_file, encoding="utf-8") as fh:
-            return self.config_file.resolve().parent / ((yaml_load(fh) or {}).get("docs_dir") or "docs")
-
     def default_pages(self, docs_dir: Path) -> Path | None:
         """The package's pages, styles and scripts to add behind docs_dir (None when docs_dir is them)."""
         return None if Path(docs_dir).resolve() == DEFAULT_PAGES.resolve() else DEFAULT_PAGES
