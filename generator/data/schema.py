@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.files import read_bytes
+
 SCHEMA_FILE = "datapackage.json"
 
 
@@ -186,8 +188,7 @@ def build_schema(descriptor: dict) -> Schema:
 
 def load_schema(data_dir: Path) -> Schema:
     """Read datapackage.json from a data folder."""
-    with open(Path(data_dir) / SCHEMA_FILE, encoding="utf-8") as fh:
-        return build_schema(json.load(fh))
+    return build_schema(json.loads(read_bytes(Path(data_dir) / SCHEMA_FILE).decode("utf-8")))
 
 
 def frictionless_descriptor(descriptor: dict) -> dict:
