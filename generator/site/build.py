@@ -20,6 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
+from generator.files import LinkRefused, links_in, read_bytes
 from generator.speed import forked
 from generator.speed.buildstate import (
     BuildState,
@@ -196,6 +197,21 @@ def check_settings(config: Config, project: Project, mk) -> list[Problem]:
     return problems
 
 
+def refuse_links(*folders: Path | None) -> None:
+    """BuildError naming the first symbolic link in the given docs folders, which MkDocs would follow."""
+    for docs in folders:
+        if docs is not None and Path(docs).is_dir():
+            try:
+                found = links_in(Path(docs), "")
+            except (OSError, ValueError) as exc:
+                raise BuildError(f"cannot read {docs}: {exc}") from exc
+            if found:
+                raise BuildError(
+                    f"{LinkRefused(Path(docs, found[0]))}: nothing was built or removed; "
+                    "replace the link with the files themselves."
+                )
+
+
 def footer_text(config: Config, t: Catalogue, today: dt.date) -> str:
     """The page footer (as HTML): data licence, build date and where to send corrections."""
     text = html.escape(f"{t('site.licence', licence=config.data_licence)}. ")
@@ -293,7 +309,7 @@ def _previous_texts(out: Path, plan: Plan, folder: str) -> dict[str, str]:
     for path, recorded in plan.previous.data.items() if plan.previous else ():
         if path.startswith(folder) and "/" not in path.removeprefix(folder):
             try:
-                raw = (out / path).read_bytes()
+                raw = read_bytes(out / path, out)
             except OSError:
                 continue
             if digest(raw) == recorded:
@@ -387,6 +403,8 @@ def _build_site(
     project = Project(Path(config_file))
     if not project.config_file.is_file():
         raise BuildError(f"{config_file} not found: run the build from the project folder or pass --config.")
+    if os.path.islink(out):
+        raise BuildError(f"{LinkRefused(out)}: remove the link, or build into another folder.")
     if not incremental:
         clear_state(out)
     timings: dict[str, float] = {}
@@ -406,6 +424,7 @@ def _build_site(
     settings_problems = check_settings(checked.config, project, mk)
     if settings_problems:
         raise DataError(settings_problems, checked.checked)
+    refuse_links(Path(mk["docs_dir"]), docs_dir)
     if docs_dir is None:
         docs_dir = Path(mk["docs_dir"])
     else:
