@@ -73,6 +73,8 @@ def _refusal(dir_fd: int, name: str, shown: Path) -> OSError:
 
 def open_folder(root: Path, parts: list[str], create: bool = False) -> int:
     """A descriptor of root/parts..., opened one component at a time without following links (made with create)."""
+    if create:
+        os.makedirs(root, exist_ok=True)
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))  # the root itself is trusted
     shown = Path(root)
     try:
@@ -143,13 +145,16 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
 
 
 def kind(path: Path, root: Path | None = None) -> str:
-    """'file', 'folder', 'link', 'other' or 'missing', for path as it is (a link is not followed)."""
+    """'file', 'folder', 'link', 'other' or 'missing', for path as it is (a link is not followed).
+
+    FileNotFoundError when its folder is missing; LinkRefused when a link is on the way to it.
+    """
     root, folders, name = _split(path, root)
-    try:
-        with folder(root, Path(*folders) if folders else "") as fd:
+    with folder(root, Path(*folders) if folders else "") as fd:
+        try:
             mode = os.lstat(name, dir_fd=fd).st_mode
-    except FileNotFoundError:
-        return "missing"
+        except FileNotFoundError:
+            return "missing"
     return _kind(mode)
 
 
