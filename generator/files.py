@@ -164,10 +164,19 @@ def _kind(mode: int) -> str:
     return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
 
 
+def _entry_kind(entry: os.DirEntry) -> str:
+    """An entry's kind from the listing itself (no link followed, usually no extra system call)."""
+    if entry.is_symlink():
+        return "link"
+    if entry.is_file(follow_symlinks=False):
+        return "file"
+    return "folder" if entry.is_dir(follow_symlinks=False) else "other"
+
+
 def entries(root: Path, rel: Path | str = "") -> list[tuple[str, str]]:
     """The (name, kind) of each entry of root/rel, sorted by name; links are listed as 'link', never followed."""
     with folder(root, rel) as fd, os.scandir(fd) as listing:
-        found = [(e.name, _kind(e.stat(follow_symlinks=False).st_mode)) for e in listing]
+        found = [(e.name, _entry_kind(e)) for e in listing]
     return sorted(found)
 
 
@@ -226,9 +235,9 @@ def _remove_in(parent: int, name: str) -> int:
     fd = os.open(name, _DIR, dir_fd=parent)
     try:
         with os.scandir(fd) as listing:
-            content = [(e.name, e.stat(follow_symlinks=False).st_mode) for e in listing]
-        for child, mode in content:
-            if stat.S_ISDIR(mode):
+            content = [(e.name, _entry_kind(e)) for e in listing]
+        for child, what in content:
+            if what == "folder":
                 removed += _remove_in(fd, child)
             else:
                 os.unlink(child, dir_fd=fd)

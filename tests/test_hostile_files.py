@@ -16,6 +16,7 @@ import pytest
 
 from generator.authoring.importer import import_csv
 from generator.cli.main import main
+from generator.data.check import check
 from generator.site.build import BuildError, build_site
 from generator.site.write import WriteError, remove_generated
 from generator.speed.buildstate import cache_root, state_dir
@@ -107,6 +108,8 @@ def test_a_link_at_an_imports_temporary_path_is_refused_and_what_it_points_at_un
     assert not (data / "assets" / "kingsholm-knitters.yaml").exists()
     assert (data / "assets" / "listening-line.yaml").is_file(), "the other record was written as usual"
     assert "Traceback" not in report.text()
+    links = [p for p in check(data).problems if p.code == "symlink"]
+    assert [Path(p.file).name for p in links] == [trap.name], "validation reports even a hidden link"
 
 
 class _Planted:
@@ -204,8 +207,6 @@ def test_a_record_that_is_a_link_is_a_problem_and_is_never_read(data_factory, ba
 
 
 def test_a_vocabulary_or_settings_file_that_is_a_link_is_a_problem(data_factory, base_record, tmp_path):
-    from generator.data.check import check
-
     data = data_factory({"valid-case.yaml": base_record})
     secret = tmp_path.parent / f"{tmp_path.name}-settings.yaml"
     secret.write_text((data / "config.yaml").read_text())

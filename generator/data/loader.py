@@ -248,10 +248,10 @@ def list_records(data_dir: Path) -> tuple[list[Path], list[Problem]]:
     paths, problems = [], []
     for name, what in entries(data_dir, "assets"):
         path = assets_dir / name
-        if name.startswith("."):
-            continue
-        if what == "link":
+        if what == "link":  # even a hidden one: nothing should ever be written through it
             problems.append(_link_problem(display_path(path)))
+        elif name.startswith("."):
+            continue
         elif path.suffix == ".yml":
             problems.append(
                 Problem(
