@@ -45,16 +45,19 @@ FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file
 
 def _relative(rel: Path | str) -> list[str]:
     """The components of a path relative to a root; ValueError when it leads outside it."""
-    rel = Path(rel)
-    parts = [p for p in rel.parts if p not in ("", ".")]
-    if rel.is_absolute() or ".." in parts:
+    text = os.fspath(rel)
+    parts = [p for p in text.split(os.sep) if p not in ("", ".")]
+    if text.startswith(os.sep) or ".." in parts:
         raise ValueError(f"{rel} is not a path inside the folder")
     return parts
 
 
-def _parts(root: Path, path: Path) -> list[str]:
+def _parts(root: Path | str, path: Path | str) -> list[str]:
     """The components of path below root (compared as written, links not resolved); ValueError when outside."""
-    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    top, text = os.fspath(root).rstrip(os.sep), os.fspath(path)
+    if top and top != "." and text.startswith(top + os.sep) and ".." not in text:  # the usual case, quickly
+        return _relative(text[len(top) + 1 :])
+    rel = os.path.relpath(os.path.abspath(text), os.path.abspath(root))
     if rel == ".." or rel.startswith(".." + os.sep):
         raise ValueError(f"{path} is not inside {root}")
     return _relative(rel)
@@ -76,10 +79,8 @@ def open_folder(root: Path, parts: list[str], create: bool = False) -> int:
     if create:
         os.makedirs(root, exist_ok=True)
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))  # the root itself is trusted
-    shown = Path(root)
     try:
-        for name in parts:
-            shown = shown / name
+        for i, name in enumerate(parts):
             try:
                 child = os.open(name, _DIR, dir_fd=fd)
             except FileNotFoundError:
@@ -90,7 +91,7 @@ def open_folder(root: Path, parts: list[str], create: bool = False) -> int:
                 child = os.open(name, _DIR, dir_fd=fd)
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                    raise _refusal(fd, name, shown) from None
+                    raise _refusal(fd, name, Path(root, *parts[: i + 1])) from None
                 raise
             os.close(fd)
             fd = child
@@ -110,9 +111,9 @@ def folder(root: Path, rel: Path | str = "", create: bool = False) -> Iterator[i
         os.close(fd)
 
 
-def _split(path: Path, root: Path | None) -> tuple[Path, list[str], str]:
-    path = Path(path)
-    root = Path(root) if root is not None else path.parent
+def _split(path: Path, root: Path | None) -> tuple[str, list[str], str]:
+    if root is None:
+        root = os.path.dirname(os.fspath(path)) or "."
     parts = _parts(root, path)
     if not parts:
         raise ValueError(f"{path} names the folder {root} itself, not a file in it")
@@ -131,12 +132,12 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
                 raise LinkRefused(path) from None
             raise
         try:
-            if not stat.S_ISREG(os.fstat(file_fd).st_mode):
+            info = os.fstat(file_fd)
+            if not stat.S_ISREG(info.st_mode):
                 raise LinkRefused(path, "it is not a regular file")
-            os.set_blocking(file_fd, True)
-            chunks = []
-            while chunk := os.read(file_fd, 1 << 20):
-                chunks.append(chunk)
+            chunks = [os.read(file_fd, info.st_size + 1)]  # (O_NONBLOCK does not affect regular files)
+            while chunks[-1]:
+                chunks.append(os.read(file_fd, 1 << 20))
             return b"".join(chunks)
         finally:
             os.close(file_fd)
