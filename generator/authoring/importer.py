@@ -81,7 +81,7 @@ def vocabulary(data_dir: Path, templates: Path, today: dt.date) -> Vocabulary:
     schema = schema.with_bounding_box(config.south, config.west, config.north, config.east)
     vocab = {}
     for name in ("categories", "areas"):
-        doc = load_document(data_dir / schema.table(name).source)
+        doc = load_document(data_dir / schema.table(name).source, root=data_dir)
         vocab[name] = [item for item in doc.data or [] if isinstance(item, dict) and item.get("id")]
     paths, _ = list_records(data_dir)
     return Vocabulary(
