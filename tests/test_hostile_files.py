@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import shutil
 import stat
 from pathlib import Path
 
@@ -216,3 +217,20 @@ def test_a_vocabulary_or_settings_file_that_is_a_link_is_a_problem(data_factory,
     assert not checked.ok
     assert any(p.code == "symlink" and p.file.endswith("config.yaml") for p in checked.problems)
     secret.unlink()
+
+
+def test_a_data_folder_or_docs_folder_that_is_a_link_is_refused(data_factory, base_record, tmp_path, monkeypatch):
+    data = data_factory({"valid-case.yaml": base_record})
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    data.rename(elsewhere)
+    data.symlink_to(elsewhere, target_is_directory=True)  # assets_data -> a folder outside the checkout
+    checked = check(data)
+    assert [(p.file, p.code) for p in checked.problems] == [("assets_data", "symlink")]
+    (tmp_path / data).unlink()
+    shutil.rmtree(elsewhere)
+    docs = tmp_path / "docs"
+    docs.symlink_to(tmp_path, target_is_directory=True)
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(BuildError, match="docs: it is a symbolic link"):
+        build_site(ROOT / "assets_data", tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=docs)
+    assert not (tmp_path / "site").exists()

@@ -228,6 +228,11 @@ def list_records(data_dir: Path) -> tuple[list[Path], list[Problem]]:
     """The record files in a data folder's assets/, and problems with anything else there."""
     data_dir = Path(data_dir)
     assets_dir = data_dir / "assets"
+    parts = data_dir.parts
+    if not data_dir.is_absolute() and ".." not in parts:  # inside the working folder: no link on the way either
+        for i in range(len(parts)):
+            if os.path.islink(Path(*parts[: i + 1])):
+                return [], [_link_problem(display_path(Path(*parts[: i + 1])))]
     try:
         what = kind(assets_dir, data_dir)
     except OSError:

@@ -200,6 +200,8 @@ def check_settings(config: Config, project: Project, mk) -> list[Problem]:
 def refuse_links(*folders: Path | None) -> None:
     """BuildError naming the first symbolic link in the given docs folders, which MkDocs would follow."""
     for docs in folders:
+        if docs is not None and os.path.islink(docs):
+            raise BuildError(f"{LinkRefused(docs)}: nothing was built or removed; make it a folder.")
         if docs is not None and Path(docs).is_dir():
             try:
                 found = links_in(Path(docs), "")
