@@ -31,6 +31,22 @@ def make_data_dir(base: Path, records: dict[str, bytes | str], with_sample: bool
     return data
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Builds keep their state in a folder of this test session, never in the user's own cache."""
+    import os
+
+    from generator.speed.buildstate import CACHE_ENV
+
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("cache"))
+    yield Path(os.environ[CACHE_ENV])
+    if before is None:
+        del os.environ[CACHE_ENV]
+    else:
+        os.environ[CACHE_ENV] = before
+
+
 @pytest.fixture
 def data_factory(tmp_path, monkeypatch):
     """Build a data folder in a temporary directory and make that the current folder."""

@@ -19,7 +19,7 @@ from generator.data.check import check
 from generator.opendata.publish import catalogue_site
 from generator.render.strings import load_catalogue
 from generator.site.build import build_site
-from generator.speed.buildstate import state_dir
+from generator.speed.buildstate import read_sealed, state_dir, write_sealed
 
 from .conftest import ROOT, SAMPLE, make_data_dir, standalone_mkdocs
 
@@ -261,6 +261,11 @@ def test_the_map_folium_drew_is_kept_until_its_settings_change(tmp_path, monkeyp
     zoomed = dataclasses.replace(site, config=dataclasses.replace(checked.config, zoom=checked.config.zoom + 1))
     again = mapview.folium_parts(zoomed, "../", cache)
     assert again != drawn, "another zoom: drawn again"
-    damaged = json.loads(cache.read_text()) | {"parts": [1, 2, 3]}  # the same settings, but not the map's text
-    cache.write_text(json.dumps(damaged))
+    stored = json.loads(read_sealed(cache, "map"))
+    damaged = stored | {"parts": [1, 2, 3]}  # the same settings, but not the map's text
+    write_sealed(cache, json.dumps(damaged).encode("utf-8"), "map")
+    assert mapview.folium_parts(zoomed, "../", cache) == again
+    forged = stored | {"parts": ["<script>alert(1)</script>"] * 3}  # not sealed with this user's key
+    cache.write_bytes(cache.read_bytes()[:49] + json.dumps(forged).encode("utf-8"))
+    assert read_sealed(cache, "map") is None
     assert mapview.folium_parts(zoomed, "../", cache) == again

@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import re
-import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from generator.data.check import check
 from generator.data.config import load_config
 from generator.data.loader import display_path, list_records, load_document
 from generator.data.schema import SCHEMA_FILE, Schema, Shape, load_schema, schema_file
+from generator.files import read_bytes, write_atomic, write_new
 from generator.opendata.spreadsheet import SESSION_HINT, csv_columns
 from generator.problems import WARNING, Problem
 from generator.render.schedule import DAY_ORDER
@@ -85,7 +84,7 @@ def vocabulary(data_dir: Path, templates: Path, today: dt.date) -> Vocabulary:
     schema = schema.with_bounding_box(config.south, config.west, config.north, config.east)
     vocab = {}
     for name in ("categories", "areas"):
-        doc = load_document(data_dir / schema.table(name).source)
+        doc = load_document(data_dir / schema.table(name).source, root=data_dir)
         vocab[name] = [item for item in doc.data or [] if isinstance(item, dict) and item.get("id")]
     paths, _ = list_records(data_dir)
     return Vocabulary(
@@ -164,24 +163,28 @@ def record_text(mapped: Mapped, schema: Schema) -> str:
 def _stage(data_dir: Path, schema: Schema, stage: Path) -> None:
     """A copy of the data folder's schema, config and vocabularies, with an empty assets/ folder."""
     (stage / "assets").mkdir(parents=True)
-    shutil.copy(schema_file(data_dir), stage / SCHEMA_FILE)
-    shutil.copy(data_dir / "config.yaml", stage / "config.yaml")
-    for source in {t.source for t in schema.tables if t.source != "assets"}:
-        (stage / source).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(data_dir / source, stage / source)
+    write_atomic(
+        stage / SCHEMA_FILE,
+        schema_file(data_dir).read_bytes()
+        if not (data_dir / SCHEMA_FILE).exists()
+        else read_bytes(data_dir / SCHEMA_FILE, data_dir),
+        stage,
+    )
+    for name in ["config.yaml", *sorted({t.source for t in schema.tables if t.source != "assets"})]:
+        write_atomic(stage / name, read_bytes(data_dir / name, data_dir), stage)  # a link is refused
 
 
 def _write(target: Path, text: str, replace: bool) -> None:
-    """Write text to target in one step; a new record never replaces a file that appeared meanwhile."""
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    """Write text to target in one step; a new record never replaces a file that appeared meanwhile.
+
+    Through generator.files: no link in the data folder is followed (a link at the temporary file's
+    place is refused), and a link at target is replaced, never written through.
+    """
+    data_dir = target.parent.parent  # target is data_dir/assets/<id>.yaml
     if replace:
-        os.replace(tmp, target)
-        return
-    try:
-        os.link(tmp, target)
-    finally:
-        tmp.unlink()
+        write_atomic(target, text.encode("utf-8"), data_dir)
+    else:
+        write_new(target, text.encode("utf-8"), data_dir)
 
 
 def write_records(data_dir: Path, mapped: list[Mapped], update: bool, today: dt.date) -> ImportReport:
@@ -199,7 +202,14 @@ def write_records(data_dir: Path, mapped: list[Mapped], update: bool, today: dt.
         return report
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp)
-        _stage(data_dir, schema, stage)
+        try:
+            _stage(data_dir, schema, stage)
+        except OSError as exc:
+            shown = display_path(data_dir)
+            report.problems.append(
+                Problem(shown, 0, "", "unreadable", f"cannot read the data folder: {exc.strerror or exc}.", "")
+            )
+            return report
         for _item, target, text in chosen:
             (stage / "assets" / target.name).write_text(text, encoding="utf-8")
         checked = check(stage, today=today, workers=1)
@@ -218,8 +228,20 @@ def write_records(data_dir: Path, mapped: list[Mapped], update: bool, today: dt.
         if target.name in failed:
             continue
         existed = target.exists()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _write(target, text, replace=update)
+        try:
+            _write(target, text, replace=update)
+        except OSError as exc:
+            report.problems.append(
+                Problem(
+                    display_path(target),
+                    0,
+                    "",
+                    "not-written",
+                    f"this record was not written: {exc.strerror or exc}.",
+                    "Remove what is in the way (a link or a file left there) and import again.",
+                )
+            )
+            continue
         (report.updated if existed else report.written).append(display_path(target))
     for name in sorted(failed):
         report.problems.append(

@@ -92,7 +92,7 @@ def run_build(data_dir: Path, out: Path, config_file: Path, full: bool = False) 
 @click.option(
     "--full",
     is_flag=True,
-    help="Build everything, ignoring what the previous build kept beside the site (.site-state/ for site/).",
+    help="Build everything, ignoring the state the previous build kept (in ~/.cache/community-asset-map/).",
 )
 def build_command(data_dir: Path, out: Path, config_file: Path, full: bool) -> None:
     """Validate the records and build the website (atomic: a failed build changes nothing).

@@ -21,6 +21,7 @@ from generator.data.model import Area, Asset, Category, build_assets, build_voca
 from generator.data.rules import check_unique_ids, record_ids
 from generator.data.schema import Schema, load_schema
 from generator.data.validate import validate
+from generator.files import read_bytes
 from generator.problems import Problem, sort_problems
 from generator.speed import forked
 from generator.speed.buildstate import code_digest, digest, load_cache, prune_cache, save_cache, tree_digest
@@ -127,7 +128,7 @@ def cycle_collection_paused() -> Iterator[None]:
 def _file_digest(path: Path) -> str:
     """The hash of a file's bytes, or '' when it cannot be read (its chunk reports why)."""
     try:
-        return digest(path.read_bytes())
+        return digest(read_bytes(path))
     except OSError:
         return ""
 

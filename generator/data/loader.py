@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from generator.files import LinkRefused, entries, kind, read_bytes
 from generator.problems import Problem
 from generator.speed.buildstate import digest
 
@@ -182,11 +183,27 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
-    """Read one YAML file from disk into a Document."""
+def _link_problem(display: str) -> Problem:
+    return Problem(
+        display,
+        0,
+        "",
+        "symlink",
+        "this is a symbolic link (or inside one); links are never read, wherever they point.",
+        "Replace the link with the file itself: `git rm` the link, then copy the file in and add it.",
+    )
+
+
+def load_document(path: Path, max_bytes: int = MAX_BYTES, root: Path | None = None) -> Document:
+    """Read one YAML file from disk into a Document; a link on the way from root (default: its folder) is refused."""
     display = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path, root)
+    except LinkRefused as exc:
+        problem = _link_problem(display)
+        if "link" not in exc.strerror:
+            problem = Problem(display, 0, "", "unreadable", "this is not a regular file.", "Replace it with a file.")
+        return Document(path, display, None, [problem])
     except OSError as exc:
         return Document(
             path, display, None, [Problem(display, 0, "", "unreadable", f"cannot read the file: {exc.strerror}.")]
@@ -211,7 +228,18 @@ def list_records(data_dir: Path) -> tuple[list[Path], list[Problem]]:
     """The record files in a data folder's assets/, and problems with anything else there."""
     data_dir = Path(data_dir)
     assets_dir = data_dir / "assets"
-    if not assets_dir.is_dir():
+    parts = data_dir.parts
+    if not data_dir.is_absolute() and ".." not in parts:  # inside the working folder: no link on the way either
+        for i in range(len(parts)):
+            if os.path.islink(Path(*parts[: i + 1])):
+                return [], [_link_problem(display_path(Path(*parts[: i + 1])))]
+    try:
+        what = kind(assets_dir, data_dir)
+    except OSError:
+        what = "missing"
+    if what == "link":
+        return [], [_link_problem(display_path(assets_dir))]
+    if what != "folder":
         return [], [
             Problem(
                 display_path(data_dir),
@@ -223,10 +251,13 @@ def list_records(data_dir: Path) -> tuple[list[Path], list[Problem]]:
             )
         ]
     paths, problems = [], []
-    for path in sorted(assets_dir.iterdir()):
-        if path.name.startswith("."):
+    for name, what in entries(data_dir, "assets"):
+        path = assets_dir / name
+        if what == "link":  # even a hidden one: nothing should ever be written through it
+            problems.append(_link_problem(display_path(path)))
+        elif name.startswith("."):
             continue
-        if path.suffix == ".yml":
+        elif path.suffix == ".yml":
             problems.append(
                 Problem(
                     display_path(path),
@@ -237,7 +268,7 @@ def list_records(data_dir: Path) -> tuple[list[Path], list[Problem]]:
                     f"Rename it to {path.stem}.yaml.",
                 )
             )
-        elif path.suffix != ".yaml" or not path.is_file():
+        elif path.suffix != ".yaml" or what != "file":
             problems.append(
                 Problem(
                     display_path(path),
@@ -259,10 +290,11 @@ def load_dataset(data_dir: Path, schema: dict, paths: list[Path] | None = None) 
     problems: list[Problem] = []
     if paths is None:
         paths, problems = list_records(data_dir)
-    records = [load_document(path) for path in paths]
+    records = [load_document(path, root=data_dir) for path in paths]
     vocabularies = {}
     for resource in schema["resources"]:
         source = resource["record"]["source"]
         if source != "assets":
-            vocabularies[source] = load_document(data_dir / source)
-    return RawDataset(data_dir, records, vocabularies, load_document(data_dir / "config.yaml"), schema, problems)
+            vocabularies[source] = load_document(data_dir / source, root=data_dir)
+    config = load_document(data_dir / "config.yaml", root=data_dir)
+    return RawDataset(data_dir, records, vocabularies, config, schema, problems)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.defaults import DEFAULT_DATA
+from generator.files import read_bytes
 
 SCHEMA_FILE = "datapackage.json"
 
@@ -189,13 +191,14 @@ def build_schema(descriptor: dict) -> Schema:
 def schema_file(data_dir: Path) -> Path:
     """The data folder's own datapackage.json, or the package's when it has none (as an area made by init)."""
     own = Path(data_dir) / SCHEMA_FILE
-    return own if own.is_file() else DEFAULT_DATA / SCHEMA_FILE
+    return own if os.path.lexists(own) else DEFAULT_DATA / SCHEMA_FILE  # (a link is refused when read)
 
 
 def load_schema(data_dir: Path) -> Schema:
-    """Read the data package (see schema_file) of a data folder."""
-    with open(schema_file(data_dir), encoding="utf-8") as fh:
-        return build_schema(json.load(fh))
+    """Read the data package (see schema_file) of a data folder; a link in the data folder is refused."""
+    path = schema_file(data_dir)
+    raw = read_bytes(path, Path(data_dir)) if path.parent == Path(data_dir) else path.read_bytes()
+    return build_schema(json.loads(raw.decode("utf-8")))
 
 
 def frictionless_descriptor(descriptor: dict) -> dict:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.render.pages import Site, json_script
 from generator.render.schedule import describe
-from generator.speed.buildstate import KEEP, Keep, code_digest, write_atomically
+from generator.speed.buildstate import KEEP, Keep, code_digest, read_sealed, write_sealed
 
 # Colours for categories, in vocabulary order; distinguishable and at least 3:1 against map tiles.
 PALETTE = [
@@ -90,16 +90,15 @@ def folium_parts(site: Site, root: str, cache: Path | None = None) -> tuple[str,
     made_from += [metadata.version("folium"), metadata.version("branca"), code_digest()]
     if cache:
         try:
-            stored = json.loads(cache.read_text(encoding="utf-8"))  # our own state (see buildstate)
+            stored = json.loads(read_sealed(cache, "map") or b"null")  # our own state, sealed (see buildstate)
             parts = stored["parts"]
             if stored["made_from"] == made_from and len(parts) == 3 and all(isinstance(p, str) for p in parts):
                 return parts[0], parts[1], parts[2]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             pass
     parts = _draw_map(config, root)
     if cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(cache, json.dumps({"made_from": made_from, "parts": parts}).encode("utf-8"))
+        write_sealed(cache, json.dumps({"made_from": made_from, "parts": parts}).encode("utf-8"), "map")
     return parts
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator.data.config import Config
@@ -19,7 +19,7 @@ from generator.data.model import Area, Asset, Category
 from generator.data.rules import months_before
 from generator.render.schedule import compact, describe
 from generator.render.strings import Catalogue
-from generator.speed.buildstate import KEEP, Keep
+from generator.speed.buildstate import KEEP, Keep, SealedBytecodeCache
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 
@@ -180,10 +180,9 @@ def environment(templates: Path | list[Path], compiled: Path | None = None) -> E
     return env
 
 
-def compiled_templates(folder: Path) -> FileSystemBytecodeCache:
-    """A cache of compiled templates in folder (written atomically: page workers share it)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+def compiled_templates(folder: Path) -> SealedBytecodeCache:
+    """A cache of compiled templates in folder, each sealed (written atomically: page workers share it)."""
+    return SealedBytecodeCache(folder)
 
 
 class RenderedOnce:

@@ -17,6 +17,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
+from generator.files import LinkRefused, links_in, read_bytes
 from generator.speed import forked
 from generator.speed.buildstate import (
     BuildState,
@@ -75,6 +76,23 @@ class BuildResult:
     incremental: bool = False
 
 
+
+
+def refuse_links(*folders: Path | None) -> None:
+    """BuildError naming the first symbolic link in the given docs folders, which MkDocs would follow."""
+    for docs in folders:
+        if docs is not None and os.path.islink(docs):
+            raise BuildError(f"{LinkRefused(docs)}: nothing was built or removed; make it a folder.")
+        if docs is not None and Path(docs).is_dir():
+            try:
+                found = links_in(Path(docs), "")
+            except (OSError, ValueError) as exc:
+                raise BuildError(f"cannot read {docs}: {exc}") from exc
+            if found:
+                raise BuildError(
+                    f"{LinkRefused(Path(docs, found[0]))}: nothing was built or removed; "
+                    "replace the link with the files themselves."
+                )
 
 
 def footer_text(config: Config, t: Catalogue, today: dt.date) -> str:
@@ -171,7 +189,7 @@ def _previous_texts(out: Path, plan: Plan, folder: str) -> dict[str, str]:
     for path, recorded in plan.previous.data.items() if plan.previous else ():
         if path.startswith(folder) and "/" not in path.removeprefix(folder):
             try:
-                raw = (out / path).read_bytes()
+                raw = read_bytes(out / path, out)
             except OSError:
                 continue
             if digest(raw) == recorded:
@@ -267,6 +285,8 @@ def _build_site(
     project = Project.find(Path(data_dir), config_file)
     if not project.config_file.is_file():
         raise BuildError(f"{project.config_file} not found: run the build from the project folder or pass --config.")
+    if os.path.islink(out):
+        raise BuildError(f"{LinkRefused(out)}: remove the link, or build into another folder.")
     if not incremental:
         clear_state(out)
     timings: dict[str, float] = {}
@@ -285,6 +305,7 @@ def _build_site(
     settings_problems = check_settings(checked.config, project.templates, mk)
     if settings_problems:
         raise DataError(settings_problems, checked.checked)
+    refuse_links(Path(mk["docs_dir"]), docs_dir)
     if docs_dir is None:
         docs_dir = Path(mk["docs_dir"])
     else:

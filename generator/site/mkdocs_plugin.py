@@ -33,6 +33,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import YAML_RE
 
+from generator.files import read_bytes
 from generator.speed import forked
 
 from generator.speed import pageworkers
@@ -234,7 +235,7 @@ class PrerenderedPages(BasePlugin):
         index = json.loads(index_file.read_text(encoding="utf-8"))
         docs = index["docs"] + self._search
         if self._kept_urls and self.previous is not None:
-            previous = json.loads((self.previous / "search" / "search_index.json").read_text(encoding="utf-8"))
+            previous = json.loads(read_bytes(self.previous / "search" / "search_index.json", self.previous))
             docs += [d for d in previous["docs"] if _page_of(d["location"]) in self._kept_urls]
         last = len(self._order)
         index["docs"] = sorted(docs, key=lambda d: self._order.get(_page_of(d["location"]), last))

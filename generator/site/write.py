@@ -1,6 +1,7 @@
 """Write stage: per-asset data files written into the new site, a full build's site swapped in, or a
 rebuild's changed files moved in, so that a failure leaves the previous site as it was; and the docs
-folder kept free of generated files."""
+folder kept free of generated files. Every file is reached through generator.files: a link in the docs
+folder or the site stops the build (nothing is deleted or written through it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from generator.files import LinkRefused, Writer, copy_tree, folder, kind, links_in, read_bytes, remove_tree, walk
 from generator.speed.buildstate import KEEP, Content, digest
 
 # Paths inside the docs folder that the build generates (never written there: see mkdocs_plugin.py); everything
@@ -54,23 +56,18 @@ def remove_generated(docs_dir: Path) -> int:
     """Remove files that older builds wrote into the generated part of docs_dir; return how many.
 
     Generated pages and data now go to MkDocs in memory, so that part of the docs folder stays empty.
+    A link there (committed, say, as site_src/data -> ../..) is refused before anything is removed.
     """
-    removed = 0
-    for generated in GENERATED:
-        root = docs_dir / generated
-        for path in [root] if root.is_file() else sorted(root.rglob("*"), reverse=True) if root.is_dir() else []:
-            try:
-                if path.is_file() or path.is_symlink():
-                    path.unlink()
-                    removed += 1
-                else:
-                    path.rmdir()
-            except OSError as exc:
-                raise WriteError(f"cannot remove {path}: {exc.strerror}") from exc
-        if root.is_dir():
-            with contextlib.suppress(OSError):
-                root.rmdir()
-    return removed
+    docs_dir = Path(docs_dir)
+    if not docs_dir.is_dir():
+        return 0
+    links = [link for generated in GENERATED for link in links_in(docs_dir, generated)]
+    if links:
+        raise WriteError(f"{LinkRefused(docs_dir / links[0])}; nothing was removed: delete the link")
+    try:
+        return sum(remove_tree(docs_dir, generated) for generated in GENERATED)
+    except (OSError, ValueError) as exc:
+        raise WriteError(f"cannot remove a generated file in {docs_dir}: {exc}") from exc
 
 
 def settle(
@@ -83,19 +80,15 @@ def settle(
     """
     hashes = {path: None if content is KEEP else digest(as_bytes(content)) for path, content in files.items()}
     rest: dict[str, Content] = {}
-    folders: set[Path] = set()
-    for path, content in files.items():
-        if not path.startswith(DIRECT):
-            rest[path] = content
-        elif content is not KEEP and previous.get(path) != hashes[path]:
-            target = staged / path
-            try:
-                if target.parent not in folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
-                target.write_bytes(as_bytes(content))
-            except OSError as exc:
-                raise WriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    with Writer(staged) as writer:
+        for path, content in files.items():
+            if not path.startswith(DIRECT):
+                rest[path] = content
+            elif content is not KEEP and previous.get(path) != hashes[path]:
+                try:
+                    writer.write(path, as_bytes(content))
+                except (OSError, ValueError) as exc:
+                    raise WriteError(f"cannot write {staged / path}: {exc.strerror or exc}") from exc
     return rest, hashes
 
 
@@ -104,21 +97,18 @@ def hand_written_pages(docs_dir: Path, defaults: Path | None = None) -> dict[str
     docs_dir has no page of the same name, with the hash of each."""
     pages = {}
     for folder in (defaults, docs_dir) if defaults else (docs_dir,):
-        for path in sorted(folder.rglob("*.md")):
-            rel = path.relative_to(folder).as_posix()
-            if path.is_file() and not is_generated(rel):
-                pages[rel] = digest(path.read_bytes())
+        for rel, what in walk(folder):
+            if what == "file" and rel.endswith(".md") and not is_generated(rel):
+                pages[rel] = digest(read_bytes(Path(folder, rel), folder))
     return pages
 
 
 def copy_hand_written(source: Path, target: Path) -> None:
-    """Copy the hand-written part of a docs folder (everything not generated) into another folder."""
-    for path in sorted(source.rglob("*")):
-        rel = path.relative_to(source).as_posix()
-        if path.is_file() and not is_generated(rel):
-            destination = target / rel
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
+    """Copy the hand-written part of a docs folder (everything not generated) into another folder.
+
+    A link in either folder is refused (LinkRefused) rather than followed.
+    """
+    copy_tree(source, target, lambda rel: not is_generated(rel))
 
 
 def staging_dir(out: Path) -> Path:
@@ -134,6 +124,8 @@ def staging_dir(out: Path) -> Path:
 def swap_in(staged: Path, out: Path) -> None:
     """Replace out with staged in two renames; the old site is removed only after the new one is in place."""
     old = None
+    if os.path.islink(out):
+        raise LinkRefused(out)
     if out.exists():
         old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-old-"))
         old.rmdir()
@@ -152,7 +144,8 @@ def merge_in(staged: Path, out: Path, removed: list[str]) -> int:
     """Move a partial build into the site at out: new and changed files replace theirs, removed ones go.
 
     Every file replaced or removed is first moved aside; if anything fails, all of them are put back
-    and the site is as it was. Returns how many files changed.
+    and the site is as it was. A link in the site on the way to a file is refused (LinkRefused).
+    Returns how many files changed.
     """
     aside_dir = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-old-"))
     done: list[tuple[Path, Path | None]] = []  # (file in the site, its previous version moved aside or None)
@@ -163,21 +156,35 @@ def merge_in(staged: Path, out: Path, removed: list[str]) -> int:
         done.append((target, aside))
         os.replace(target, aside)
 
+    def in_site(target: Path) -> str:
+        """What target is in the site (a link on the way to it is refused; a missing folder is made)."""
+        try:
+            what = kind(target, out)
+        except FileNotFoundError:
+            with folder(out, target.parent.relative_to(out), create=True):
+                what = "missing"
+        if what not in ("file", "missing"):
+            raise LinkRefused(target, f"it is a {what} where the build puts a file")
+        return what
+
+    if os.path.islink(out):
+        raise LinkRefused(out)
     try:
-        for path in sorted(p for p in staged.rglob("*") if p.is_file()):
-            rel = path.relative_to(staged)
+        for rel_name, what in list(walk(staged)):
+            if what != "file":
+                continue
+            path, rel = staged / rel_name, Path(rel_name)
             target = out / rel
-            if target.is_file():
-                if target.stat().st_size == path.stat().st_size and target.read_bytes() == path.read_bytes():
+            if in_site(target) == "file":
+                if target.stat().st_size == path.stat().st_size and read_bytes(target, out) == path.read_bytes():
                     continue
                 move_aside(target, rel)
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
                 done.append((target, None))
             os.replace(path, target)
         for rel in removed:
             target = out / rel
-            if target.is_file():
+            if target.parent.is_dir() and kind(target, out) == "file":
                 move_aside(target, Path(rel))
                 with contextlib.suppress(OSError):
                     target.parent.rmdir()  # a page's own folder, when nothing else is in it

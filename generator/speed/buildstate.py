@@ -1,21 +1,33 @@
 """What the previous build made, so that a rebuild can skip the work whose inputs did not change.
 
-The state lives beside the site (`.site-state/` for `site/`), never inside it, and is only trusted
-when it describes the site next to it: it is removed before the site changes and written after.
-It holds JSON (what was built from what) and a cache of validated records (a pickle the build itself
-wrote; it is never published, committed or read from anywhere else).
+The state is kept outside the checkout, which a pull request can write to: in a private per-user
+cache folder (ASSETMAP_CACHE_DIR, else $XDG_CACHE_HOME/community-asset-map, else
+~/.cache/community-asset-map; mode 0700), one folder per site, named by the site's resolved path.
+Every state file is sealed with an HMAC keyed by a per-user secret kept there (mode 0600) and is
+checked before it is parsed, unpickled or unmarshalled: a missing, damaged, foreign or mismatched
+state file is ignored, which means a full build. The state holds JSON (what was built from what),
+a cache of validated records (pickles), the compiled templates and the map folium drew.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import hmac
 import json
 import os
 import pickle
+import secrets
 import shutil
+import stat
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+
+from generator.files import kind, read_bytes, walk, write_atomic, write_new
 
 STATE_VERSION = 1
 
@@ -46,14 +58,29 @@ def digest(*parts: bytes | str) -> str:
 
 
 def tree_digest(*roots: Path) -> str:
-    """A hash of every file under the given folders (or of the given files): names and contents."""
+    """A hash of every file under the given folders (or of the given files): names and contents.
+
+    Links are never followed: a link counts by its name alone (the build refuses it elsewhere).
+    """
     parts: list[bytes | str] = []
     for root in roots:
         root = Path(root)
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
-        for path in files:
-            if "__pycache__" not in path.parts:
-                parts += [path.relative_to(root).as_posix() if path != root else path.name, path.read_bytes()]
+        try:
+            what = kind(root) if root.name else "folder"
+        except FileNotFoundError:
+            continue
+        if what == "file":
+            parts += [root.name, read_bytes(root)]
+        elif what == "link":
+            parts += [root.name, "(a link)"]
+        elif what == "folder":
+            for rel, entry in walk(root):
+                if "__pycache__" in rel.split("/"):
+                    continue
+                if entry == "file":
+                    parts += [rel, read_bytes(root / rel, root)]
+                elif entry == "link":
+                    parts += [rel, "(a link)"]
     return digest(*parts)
 
 
@@ -81,23 +108,117 @@ class BuildState:
     data: dict[str, str] = field(default_factory=dict)  # data file path in the site -> hash of its content
 
 
+CACHE_ENV = "ASSETMAP_CACHE_DIR"
+_SEAL = b"assetmap-state-1\n"
+
+
+def cache_root() -> Path:
+    """The per-user folder holding the state of every site built here (see the module docstring)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "community-asset-map"
+
+
+def _private(folder: Path) -> bool:
+    """Make folder (mode 0700) if missing; True when it is a folder of this user's that no one else can enter."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            return False
+        if info.st_mode & 0o077:
+            os.chmod(folder, 0o700)
+        return True
+    except OSError:
+        return False
+
+
+def _read_secret(path: Path) -> bytes | None:
+    """The secret at path when it is a plain file of this user's that no one else can read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None
+        key = os.read(fd, 64)
+        return key if len(key) == 32 else None
+    finally:
+        os.close(fd)
+
+
+@functools.lru_cache(maxsize=4)
+def _secret(root: str) -> bytes | None:
+    """The per-user key that seals state files (made on first use); None when it cannot be trusted."""
+    folder = Path(root)
+    if not _private(folder):
+        return None
+    path = folder / "secret"
+    key = _read_secret(path)
+    if key is None and not os.path.lexists(path):
+        with contextlib.suppress(OSError):  # made by another process meanwhile: read whatever is there
+            write_new(path, secrets.token_bytes(32), folder, mode=0o600)
+        key = _read_secret(path)
+    return key
+
+
+def secret() -> bytes | None:
+    """The key of the current cache folder (see _secret)."""
+    return _secret(str(cache_root()))
+
+
+def _mac(key: bytes, purpose: str, data: bytes) -> bytes:
+    return hmac.new(key, purpose.encode("utf-8") + b"\0" + data, hashlib.sha256).digest()
+
+
+def write_sealed(path: Path, data: bytes, purpose: str) -> None:
+    """Write a state file: data behind its HMAC (for purpose); nothing is written without a trusted key."""
+    key = secret()
+    if key is None or not _private(Path(path).parent):
+        return
+    write_atomic(Path(path), _SEAL + _mac(key, purpose, data) + data, mode=0o600, unique=True)
+
+
+def read_sealed(path: Path, purpose: str) -> bytes | None:
+    """The data of a state file that write_sealed wrote with this user's key, for purpose; else None."""
+    key = secret()
+    if key is None:
+        return None
+    try:
+        raw = read_bytes(Path(path))
+    except (OSError, ValueError):
+        return None
+    mac, data = raw[len(_SEAL) : len(_SEAL) + 32], raw[len(_SEAL) + 32 :]
+    if not raw.startswith(_SEAL) or not hmac.compare_digest(mac, _mac(key, purpose, data)):
+        return None
+    return data
+
+
 def state_dir(out: Path) -> Path:
-    """Where the state of the site at out is kept: a hidden folder beside it."""
+    """Where the state of the site at out is kept: a folder of the per-user cache, named by out's real path."""
     out = Path(out).resolve()
-    return out.parent / f".{out.name}-state"
+    return cache_root() / f"{out.name}-{digest(str(out))}"
 
 
 def load_state(out: Path) -> BuildState | None:
     """The state of the site at out, or None when there is no site or no state that can be trusted."""
-    path = state_dir(out) / "build.json"
-    if not Path(out).is_dir() or not path.is_file():
+    try:
+        if kind(Path(out).absolute()) != "folder":
+            return None
+    except (OSError, ValueError):
+        return None
+    raw = read_sealed(state_dir(out) / "build.json", "build")
+    if raw is None:
         return None
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        if raw.pop("version", None) != STATE_VERSION:
+        parsed = json.loads(raw)
+        if parsed.pop("version", None) != STATE_VERSION:
             return None
-        return BuildState(**raw)
-    except (OSError, ValueError, TypeError):
+        return BuildState(**parsed)
+    except (ValueError, TypeError, AttributeError):
         return None
 
 
@@ -108,21 +229,24 @@ def forget_state(out: Path) -> None:
 
 def save_state(out: Path, state: BuildState) -> None:
     """Write the state of the site just built."""
-    folder = state_dir(out)
-    folder.mkdir(parents=True, exist_ok=True)
     parts = {f.name: getattr(state, f.name) for f in fields(state)}  # asdict would deep-copy them first
     text = json.dumps({"version": STATE_VERSION, **parts}, separators=(",", ":"))
-    write_atomically(folder / "build.json", text.encode("utf-8"))
+    write_sealed(state_dir(out) / "build.json", text.encode("utf-8"), "build")
 
 
 def load_cache(folder: Path, key: str) -> dict:
-    """The validated records that save_cache kept under the same key (from every shard), or none."""
+    """The validated records that save_cache kept under the same key (from every shard), or none.
+
+    A shard is unpickled only when its seal shows that this user's builds wrote it.
+    """
     entries: dict = {}
     for path in sorted(Path(folder).glob("records-*.pickle")):
+        data = read_sealed(path, "records")
+        if data is None:
+            continue
         try:
-            with open(path, "rb") as fh:
-                stored_key, part = pickle.load(fh)  # written by this build (see the module docstring)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            stored_key, part = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             continue
         if stored_key == key:
             entries |= part
@@ -131,10 +255,8 @@ def load_cache(folder: Path, key: str) -> dict:
 
 def save_cache(folder: Path, key: str, entries: dict, shard: int = 0) -> None:
     """Keep validated records for the next build: one shard per process that validated them."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     data = pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL)
-    write_atomically(folder / f"records-{shard}.pickle", data)
+    write_sealed(Path(folder) / f"records-{shard}.pickle", data, "records")
 
 
 def prune_cache(folder: Path, shards: int) -> None:
@@ -150,10 +272,33 @@ def clear_state(out: Path) -> None:
     shutil.rmtree(state_dir(out), ignore_errors=True)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+class SealedBytecodeCache(BytecodeCache):
+    """Jinja's compiled templates kept in a folder of the state, each file sealed (see write_sealed).
+
+    Compiled templates are marshalled code: one is loaded only when its seal is this user's.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def _path(self, bucket: Bucket) -> Path:
+        return self.folder / f"__jinja2_{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Load the bucket's code when a sealed file holds it."""
+        data = read_sealed(self._path(bucket), "template")
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep the bucket's code, sealed; a cache that cannot be written is only slower."""
+        with contextlib.suppress(OSError, ValueError):
+            write_sealed(self._path(bucket), bucket.bytecode_to_string(), "template")
+
+    def clear(self) -> None:
+        """Remove every compiled template."""
+        for path in self.folder.glob("__jinja2_*.cache"):
+            path.unlink(missing_ok=True)
 
 
 @dataclass
