@@ -55,7 +55,6 @@ def project_copy(base: Path, extra_markdown: str = "") -> tuple[Path, Path]:
         ignore=shutil.ignore_patterns("support", "need", "area", "sheets", "data"),
     )
     (project / "templates").symlink_to(ROOT / "templates")
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
     return project, make_data_dir(project, {}, with_sample=True)
 
 

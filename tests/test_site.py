@@ -17,7 +17,7 @@ from generator.problems import DataError
 from generator.site.build import BuildError, build_site
 from generator.site.write import is_generated
 
-from .conftest import ROOT, SAMPLE, make_data_dir
+from .conftest import ROOT, SAMPLE, make_data_dir, standalone_mkdocs
 
 RECORDS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((SAMPLE / "assets").glob("*.yaml"))}
 CDN = re.compile(
@@ -219,14 +219,9 @@ def test_mkdocs_failure_leaves_the_previous_site_untouched(tmp_path, monkeypatch
     build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     broken = tmp_path / "mkdocs.yml"
-    broken.write_text(
-        (ROOT / "mkdocs.yml")
-        .read_text()
-        .replace("  - About: about.md", "  - About: missing.md")
-        .replace("docs_dir: site_src", f"docs_dir: {ROOT / 'site_src'}")
-    )
-    (tmp_path / "templates").symlink_to(ROOT / "templates")
-    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    text = standalone_mkdocs(ROOT / "site_src")
+    assert "  - About: about.md" in text
+    broken.write_text(text.replace("  - About: about.md", "  - About: missing.md"))
     with pytest.raises(BuildError, match="missing.md"):
         build_site(SAMPLE, out, broken, docs_dir=tmp_path / "docs")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -250,7 +245,6 @@ def test_template_error_leaves_the_previous_site_untouched(tmp_path, previous_si
     project = tmp_path / "project"
     shutil.copytree(ROOT / "templates", project / "templates")
     (project / "node_modules").parent.mkdir(exist_ok=True)
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
     asset = project / "templates" / "asset.md.j2"
     asset.write_text(asset.read_text().replace("{{ asset.summary }}", "{{ asset.no_such_field }}", 1))
     config = project / "mkdocs.yml"

@@ -163,13 +163,9 @@ def record_text(mapped: Mapped, schema: Schema) -> str:
 def _stage(data_dir: Path, schema: Schema, stage: Path) -> None:
     """A copy of the data folder's schema, config and vocabularies, with an empty assets/ folder."""
     (stage / "assets").mkdir(parents=True)
-    write_atomic(
-        stage / SCHEMA_FILE,
-        schema_file(data_dir).read_bytes()
-        if not (data_dir / SCHEMA_FILE).exists()
-        else read_bytes(data_dir / SCHEMA_FILE, data_dir),
-        stage,
-    )
+    own = schema_file(data_dir) == data_dir / SCHEMA_FILE
+    schema_bytes = read_bytes(data_dir / SCHEMA_FILE, data_dir) if own else schema_file(data_dir).read_bytes()
+    write_atomic(stage / SCHEMA_FILE, schema_bytes, stage)
     for name in ["config.yaml", *sorted({t.source for t in schema.tables if t.source != "assets"})]:
         write_atomic(stage / name, read_bytes(data_dir / name, data_dir), stage)  # a link is refused
 
