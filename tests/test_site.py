@@ -244,11 +244,10 @@ def test_template_error_leaves_the_previous_site_untouched(tmp_path, previous_si
     out, before = previous_site
     project = tmp_path / "project"
     shutil.copytree(ROOT / "templates", project / "templates")
-    (project / "node_modules").parent.mkdir(exist_ok=True)
     asset = project / "templates" / "asset.md.j2"
     asset.write_text(asset.read_text().replace("{{ asset.summary }}", "{{ asset.no_such_field }}", 1))
     config = project / "mkdocs.yml"
-    config.write_text((ROOT / "mkdocs.yml").read_text().replace("docs_dir: site_src", f"docs_dir: {ROOT / 'site_src'}"))
+    config.write_text(standalone_mkdocs(ROOT / "site_src"))
     with pytest.raises(BuildError, match="rendering failed: UndefinedError"):
         build_site(SAMPLE, out, config, docs_dir=tmp_path / "docs2")
     assert _snapshot(out) == before
