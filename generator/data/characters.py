@@ -63,6 +63,6 @@ def in_value(value: str) -> str:
     return match.group() if match else ""
 
 
-def blanked(text: str) -> str:
-    """The text with every refused character replaced by a space, so that offsets and line numbers stay put."""
-    return IN_FILE.sub(" ", text)
+def blanked(text: str, stand_in: str = " ") -> str:
+    """The text with every refused character replaced by stand_in, so that offsets and line numbers stay put."""
+    return IN_FILE.sub(stand_in, text)

@@ -157,24 +157,27 @@ def _path_at(node: yaml.Node, offset: int, path: str = "") -> str | None:
 
 def _character_problems(text: str, found: list[tuple[int, str]], display: str) -> list[Problem]:
     """A problem at the line and field of each character in the file that no value may hold."""
-    try:
-        node = yaml.compose(characters.blanked(text), Loader=_Loader)
-    except (yaml.YAMLError, RecursionError):
-        node = None
-    problems = []
-    for offset, char in found:
-        field = (_path_at(node, offset) if node is not None else None) or ""
-        problems.append(
-            Problem(
-                display,
-                text.count("\n", 0, offset) + 1,
-                field,
-                "bad-character",
-                f"{'holds' if field else 'the file holds'} {characters.describe(char, in_file=True)}.",
-                characters.hint(char, in_file=True),
-            )
+    paths: list[str | None] = [None] * len(found)
+    for stand_in in " x":  # a space keeps 'name:\x01text' a key; a letter keeps ' \x1b[2J' from opening a list
+        try:
+            node = yaml.compose(characters.blanked(text, stand_in), Loader=_Loader)
+        except (yaml.YAMLError, RecursionError):
+            continue
+        if node is not None:
+            paths = [known or _path_at(node, offset) for known, (offset, _) in zip(paths, found, strict=True)]
+        if None not in paths:
+            break
+    return [
+        Problem(
+            display,
+            text.count("\n", 0, offset) + 1,
+            path or "",
+            "bad-character",
+            f"{'holds' if path else 'the file holds'} {characters.describe(char, in_file=True)}.",
+            characters.hint(char, in_file=True),
         )
-    return problems
+        for (offset, char), path in zip(found, paths, strict=True)
+    ]
 
 
 def _line_of_offset(raw: bytes, offset: int) -> int:
