@@ -73,8 +73,8 @@ def review(assets: list[Asset], today: dt.date, older_than: str = "12m") -> dict
 def md_code(text: object) -> str:
     """Untrusted text as a Markdown code span, shown as written: no link, image, heading, HTML, @mention or #ref.
 
-    GitHub turns @names, #numbers and addresses into links even after a backslash escape, but never
-    inside code; the span is fenced with more backticks than the text holds and kept to one line.
+    GitHub links @names, #numbers and bare addresses in text but never inside code, so code spans
+    rather than backslash escapes; the span is fenced with more backticks than the text holds, on one line.
     """
     words = " ".join(str(text).split())
     fence = "`" * (max((len(run) for run in re.findall("`+", words)), default=0) + 1)
