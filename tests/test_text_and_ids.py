@@ -277,3 +277,8 @@ def test_md_code_gives_the_text_back(text):
     assert "\n" not in span and "\r" not in span
     rendered = markdown.markdown(span)
     assert html.unescape(re.search(r"<code>(.*)</code>", rendered).group(1)) == " ".join(text.split())
+
+
+def test_a_key_with_an_escaped_character_is_named_without_it():
+    _, problems = parse('a: 1\nb:\n  "c\\x1bd": 2\n')
+    assert [(p.line, p.field, p.code) for p in problems] == [(3, "b.c?d", "bad-character")]

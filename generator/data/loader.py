@@ -86,7 +86,8 @@ def _convert(node: yaml.Node, seen: set[int], path: str, written_at: int = 0) ->
     if tag not in PLAIN_TAGS:
         raise _Refused(line, path, "yaml-tag", f"the YAML tag '{tag}' is not allowed.", "Remove the tag.")
     if isinstance(node, yaml.ScalarNode):
-        _refuse_characters(node.value, line, path)
+        if node.style == '"':  # only double quotes have escapes; other text was in the file, checked whole
+            _refuse_characters(node.value, line, path)
         if not node.style and node.value in NULLS:
             return None
         return node.value
@@ -107,7 +108,8 @@ def _convert(node: yaml.Node, seen: set[int], path: str, written_at: int = 0) ->
             )
         key = key_node.value
         sub = f"{path}.{key}" if path else key
-        _refuse_characters(key, key_line, sub)
+        if key_node.style == '"':
+            _refuse_characters(key, key_line, characters.IN_VALUE.sub("?", sub))
         if key in mapping:
             first = mapping.key_lines[key]
             raise _Refused(
