@@ -10,6 +10,7 @@ import html
 import re
 from pathlib import Path
 
+import icalendar
 import markdown
 import pytest
 
@@ -20,6 +21,7 @@ from generator.data.model import Asset
 from generator.data.rules import JS_OBJECT_PROPERTIES, RESERVED_IDS
 from generator.data.schema import load_schema
 from generator.data.validate import validate
+from generator.opendata.calendars import asset_calendar
 from generator.opendata.publish import catalogue_site, write_export
 from generator.problems import report
 from generator.render.strings import load_catalogue
@@ -195,6 +197,17 @@ def test_dates_either_side_of_the_range(data_factory, base_record, date, ok):
     record = base_record.replace('    end: "16:00"\n', f'    end: "16:00"\n    starts_on: {date}\n')
     found = errors(data_factory({"valid-case.yaml": record}))
     assert found == ([] if ok else [("valid-case.yaml", 44, "sessions[0].starts_on", "out-of-range")])
+
+
+@pytest.mark.parametrize(("starts_on", "day"), [("1900-01-01", "monday"), ("2100-12-31", "friday")])
+def test_a_calendar_carries_both_ends_of_the_range(data_factory, base_record, starts_on, day):
+    record = base_record.replace("frequency: weekly", "frequency: fortnightly").replace("- thursday", f"- {day}")
+    record = record.replace('    end: "16:00"\n', f'    end: "16:00"\n    starts_on: {starts_on}\n')
+    checked = check(data_factory({"valid-case.yaml": record}), today=TODAY)
+    assert checked.ok, checked.problems
+    ics = asset_calendar(checked.assets[0], load_catalogue(ROOT / "templates"))
+    (event,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert event["dtstart"].dt.date() == dt.date.fromisoformat(starts_on)
 
 
 # --- what is published ----------------------------------------------------------------------------
