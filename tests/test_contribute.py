@@ -239,7 +239,7 @@ def test_review_finds_exactly_the_stale_records():
         "Org B": [("old", True), ("just-stale", True)],
     }
     markdown = format_review(groups, "markdown", "12m")
-    assert "### Org B" in markdown and "`assets_data/assets/old.yaml`" in markdown
+    assert "### `Org B`" in markdown and "`assets_data/assets/old.yaml`" in markdown
     doc = json.loads(format_review(groups, "json", "12m"))
     assert doc["stale"] == 2 and doc["soon_stale"] == 2
 

@@ -70,8 +70,20 @@ def review(assets: list[Asset], today: dt.date, older_than: str = "12m") -> dict
     return {org: sorted(entries, key=lambda e: (e.last_checked, e.id)) for org, entries in sorted(groups.items())}
 
 
+def md_code(text: object) -> str:
+    """Untrusted text as a Markdown code span, shown as written: no link, image, heading, HTML, @mention or #ref.
+
+    GitHub links @names, #numbers and bare addresses in text but never inside code, so code spans
+    rather than backslash escapes; the span is fenced with more backticks than the text holds, on one line.
+    """
+    words = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall("`+", words)), default=0) + 1)
+    pad = " " if words.startswith("`") or words.endswith("`") else ""
+    return f"{fence}{pad}{words}{pad}{fence}"
+
+
 def format_review(groups: dict[str, list[Entry]], fmt: str, older_than: str, data_dir: str = "assets_data") -> str:
-    """The review as text, markdown (for an issue) or json."""
+    """The review as text, markdown (for an issue, record text in code spans: see md_code) or json."""
     entries = [e for es in groups.values() for e in es]
     stale = sum(e.stale for e in entries)
     soon = len(entries) - stale
@@ -95,10 +107,10 @@ def format_review(groups: dict[str, list[Entry]], fmt: str, older_than: str, dat
             "",
         ]
         for org, es in groups.items():
-            lines.append(f"### {org}")
+            lines.append(f"### {md_code(org)}")
             lines += [
-                f"- [ ] `{data_dir}/assets/{e.source}`: {e.name}, last checked "
-                f"{e.last_checked.isoformat()} by {e.checked_by}" + ("" if e.stale else " (soon)")
+                f"- [ ] {md_code(f'{data_dir}/assets/{e.source}')}: {md_code(e.name)}, last checked "
+                f"{e.last_checked.isoformat()} by {md_code(e.checked_by)}" + ("" if e.stale else " (soon)")
                 for e in es
             ]
             lines.append("")

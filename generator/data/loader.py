@@ -2,7 +2,8 @@
 
 Nothing is constructed by YAML's own rules: every scalar is kept as the text written, so `NO`,
 `on`, `12:30`, `0123` and `2024-01-05` stay strings for the schema to type. Anchors and aliases,
-duplicate keys, explicit tags, non-UTF-8 bytes, empty files and oversized files are reported.
+duplicate keys, explicit tags, non-UTF-8 bytes, empty files, oversized files and characters no value
+may hold (characters.py) are reported.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from generator.data import characters
 from generator.files import LinkRefused, entries, kind, read_bytes
 from generator.problems import Problem
 from generator.speed.buildstate import digest
@@ -85,6 +87,8 @@ def _convert(node: yaml.Node, seen: set[int], path: str, written_at: int = 0) ->
     if tag not in PLAIN_TAGS:
         raise _Refused(line, path, "yaml-tag", f"the YAML tag '{tag}' is not allowed.", "Remove the tag.")
     if isinstance(node, yaml.ScalarNode):
+        if node.style == '"':  # only double quotes have escapes; other text was in the file, checked whole
+            _refuse_characters(node.value, line, path)
         if not node.style and node.value in NULLS:
             return None
         return node.value
@@ -105,6 +109,8 @@ def _convert(node: yaml.Node, seen: set[int], path: str, written_at: int = 0) ->
             )
         key = key_node.value
         sub = f"{path}.{key}" if path else key
+        if key_node.style == '"':
+            _refuse_characters(key, key_line, characters.IN_VALUE.sub("?", sub))
         if key in mapping:
             first = mapping.key_lines[key]
             raise _Refused(
@@ -117,6 +123,64 @@ def _convert(node: yaml.Node, seen: set[int], path: str, written_at: int = 0) ->
         mapping.key_lines[key] = key_line
         mapping[key] = _convert(value_node, seen, sub, key_line)
     return mapping
+
+
+def _refuse_characters(value: str, line: int, path: str) -> None:
+    """Refuse a value or key holding a character no value may hold (written as an escape: the file itself is clean)."""
+    bad = characters.in_value(value)
+    if bad:
+        raise _Refused(
+            line,
+            path,
+            "bad-character",
+            f"{'holds' if path else 'the file holds'} {characters.describe(bad)}.",
+            characters.hint(bad, in_file=False),
+        )
+
+
+def _path_at(node: yaml.Node, offset: int, path: str = "") -> str | None:
+    """The record path of the key or value written at a character offset, or None when none is there."""
+    if isinstance(node, yaml.ScalarNode):
+        return path if node.start_mark.index <= offset < max(node.end_mark.index, node.start_mark.index + 1) else None
+    if not node.start_mark.index <= offset <= node.end_mark.index:
+        return None
+    if isinstance(node, yaml.SequenceNode):
+        items = [(f"{path}[{i}]", item) for i, item in enumerate(node.value)]
+    else:
+        items = []
+        for key, value in node.value:
+            sub = f"{path}.{key.value}" if path else str(key.value)
+            items += [(sub, key), (sub, value)]
+    for sub, child in items:
+        found = _path_at(child, offset, sub)
+        if found is not None:
+            return found
+    return None
+
+
+def _character_problems(text: str, found: list[tuple[int, str]], display: str) -> list[Problem]:
+    """A problem at the line and field of each character in the file that no value may hold."""
+    paths: list[str | None] = [None] * len(found)
+    for stand_in in " x":  # a space keeps 'name:\x01text' a key; a letter keeps ' \x1b[2J' from opening a list
+        try:
+            node = yaml.compose(characters.blanked(text, stand_in), Loader=_Loader)
+        except (yaml.YAMLError, RecursionError):
+            continue
+        if node is not None:
+            paths = [known or _path_at(node, offset) for known, (offset, _) in zip(paths, found, strict=True)]
+        if None not in paths:
+            break
+    return [
+        Problem(
+            display,
+            text.count("\n", 0, offset) + 1,
+            path or "",
+            "bad-character",
+            f"{'holds' if path else 'the file holds'} {characters.describe(char, in_file=True)}.",
+            characters.hint(char, in_file=True),
+        )
+        for (offset, char), path in zip(found, paths, strict=True)
+    ]
 
 
 def _line_of_offset(raw: bytes, offset: int) -> int:
@@ -147,6 +211,9 @@ def parse_yaml(raw: bytes, display: str, max_bytes: int = MAX_BYTES) -> tuple[An
         )
     if "\x00" in text:
         return refuse(_line_of_offset(raw, raw.find(b"\x00")), "not-utf8", "the file contains a NUL byte.", "")
+    found = list(characters.in_file(text))
+    if found:
+        return None, _character_problems(text, found, display)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return refuse(1, "empty-file", "the file is empty.", "Start from an existing record or run `assetmap new`.")
     try:

@@ -10,8 +10,31 @@ from collections.abc import Iterator
 from generator.data.flatten import Table, locate, record_id
 from generator.data.loader import Document
 from generator.problems import WARNING, Problem
+from generator.site.write import GENERATED
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Ids name pages (support/<id>/, need/<id>/, sheets/area/<id>/) and files, and are keys of objects in the
+# site's scripts. Reserved: `index` (need/index.md is the list of needs; support/index.md would be
+# /support/ itself), every name the build writes at the top of the site (GENERATED) or that MkDocs
+# does (search/, 404.html, sitemap.xml), and every property of JavaScript's Object.prototype, with
+# `prototype`. Names with capitals or underscores (__proto__, toString, ...) already break the id pattern.
+JS_OBJECT_PROPERTIES = (
+    "__proto__",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+    "constructor",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+    "prototype",
+)
+SITE_NAMES = frozenset({"index", "search", "404", "sitemap"} | {g.split("/")[0].removesuffix(".md") for g in GENERATED})
+RESERVED_IDS = SITE_NAMES | frozenset(JS_OBJECT_PROPERTIES)
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -41,11 +64,16 @@ def _time(text: str | None) -> dt.time | None:
         return None
 
 
-def _date(text: str | None) -> dt.date | None:
+def _date(text: str | None, table: Table | None = None, column: str = "") -> dt.date | None:
+    """The date written, or None when there is none or it breaks its column's range (reported by Frictionless)."""
     try:
-        return dt.date.fromisoformat(text or "")
+        day = dt.date.fromisoformat(text or "")
     except ValueError:
         return None
+    limits = table.spec.field(column).constraints if table else {}
+    if not limits.get("minimum", str(dt.date.min)) <= day.isoformat() <= limits.get("maximum", str(dt.date.max)):
+        return None
+    return day
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -70,7 +98,7 @@ def check_id_matches_file(docs: list[Document]) -> Iterator[Problem]:
     for doc in docs:
         rid = record_id(doc)
         if rid is not None and rid != doc.path.stem:
-            rename = f" or rename the file to '{rid}.yaml'" if SLUG.match(rid) else ""
+            rename = f" or rename the file to '{rid}.yaml'" if SLUG.match(rid) and rid not in RESERVED_IDS else ""
             yield Problem(
                 doc.display,
                 doc.data.key_lines["id"],
@@ -96,6 +124,39 @@ def check_unique_ids(ids: list[tuple[str, str, int]]) -> Iterator[Problem]:
             )
         else:
             seen[rid] = display
+
+
+def _another_id(taken: str, name: str | None) -> str:
+    """An id to suggest instead of a reserved one: made from the name when that gives a free one."""
+    words = re.findall(r"[a-z0-9]+", (name or "").lower())
+    from_name = "-".join(words)[:60].strip("-")
+    if from_name and from_name not in RESERVED_IDS and SLUG.match(from_name):
+        return from_name
+    return f"{taken}-{words[0]}" if words and words[0] != taken else f"{taken}-1"
+
+
+def check_reserved_ids(tables: dict[str, Table]) -> Iterator[Problem]:
+    """No record, location, need or area takes an id the site uses for its own pages or its scripts need."""
+    for table in tables.values():
+        names = [f.name for f in table.spec.fields]
+        if "id" not in names or table.spec.field("id").key != "id":
+            continue
+        column = names.index("id")
+        for row, values in enumerate(table.rows):
+            value = values[column]
+            if value in RESERVED_IDS and SLUG.match(value):
+                name = values[names.index("name")] if "name" in names else None
+                suggestion = _another_id(value, name)
+                record = table.spec.source == "assets" and not table.spec.path
+                rename = " and rename the file to match" if record else ""
+                yield _problem(
+                    table,
+                    row,
+                    "id",
+                    "reserved-id",
+                    f"the id '{value}' is a name the site keeps for its own pages or scripts.",
+                    f"Use another id, such as '{suggestion}'{rename}.",
+                )
 
 
 def check_sessions(sessions: Table, locations: Table, session_days: Table) -> Iterator[Problem]:
@@ -138,7 +199,7 @@ def check_sessions(sessions: Table, locations: Table, session_days: Table) -> It
                 "Set frequency: monthly, or remove week_of_month.",
             )
         if freq == "fortnightly":
-            starts = _date(v["starts_on"])
+            starts = _date(v["starts_on"], sessions, "starts_on")
             if not v["starts_on"]:
                 yield _problem(
                     sessions,
@@ -191,7 +252,7 @@ def check_assets(
     stale_before = months_before(today, review_after_months) if review_after_months else dt.date.min
     for row in range(len(assets.rows)):
         v = _values(assets, row)
-        checked = _date(v["last_checked"])
+        checked = _date(v["last_checked"], assets, "last_checked")
         if checked and checked > today:
             yield _problem(
                 assets,

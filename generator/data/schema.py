@@ -29,6 +29,7 @@ class FieldSpec:
     format: str = "default"
     reference: str = ""
     oruk: str = ""
+    multiline: bool = False  # may hold new lines (descriptions); every other text is one line
 
     @property
     def generated(self) -> bool:
@@ -112,6 +113,7 @@ def _field_spec(table: str, raw: dict) -> FieldSpec:
         format=raw.get("format", "default"),
         reference=raw.get("recordReference", ""),
         oruk=raw.get("oruk", ""),
+        multiline=bool(raw.get("multiline", False)),
     )
 
 
@@ -207,6 +209,6 @@ def frictionless_descriptor(descriptor: dict) -> dict:
     for res in clean["resources"]:
         res.pop("record", None)
         for fld in res["schema"]["fields"]:
-            for key in ("recordKey", "formatHint", "oruk", "recordReference"):
+            for key in ("recordKey", "formatHint", "oruk", "recordReference", "multiline"):
                 fld.pop(key, None)
     return clean

@@ -62,6 +62,17 @@ def _check(doc: Document, value: Any, shape: Shape, path: str, line: int, out: l
     if shape.kind == "scalar":
         if not isinstance(value, str):
             out.append(_wrong_kind(doc, line, path, shape, value))
+        elif "\n" in value.rstrip() and shape.field and not shape.field.multiline:
+            out.append(
+                Problem(
+                    doc.display,
+                    line,
+                    path,
+                    "line-break",
+                    "holds a line break; it is one line of text.",
+                    "Write it on one line (only a description may run over several lines).",
+                )
+            )
         return
     if shape.kind == "list":
         if not isinstance(value, Sequence):

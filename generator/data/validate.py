@@ -14,7 +14,14 @@ from frictionless import Schema as FrictionlessSchema
 from generator.data.config import Config, read_config
 from generator.data.flatten import Table, flatten, locate
 from generator.data.loader import Document, RawDataset
-from generator.data.rules import check_assets, check_id_matches_file, check_sessions, check_unique_ids, record_ids
+from generator.data.rules import (
+    check_assets,
+    check_id_matches_file,
+    check_reserved_ids,
+    check_sessions,
+    check_unique_ids,
+    record_ids,
+)
 from generator.data.schema import FieldSpec, Schema, build_schema, frictionless_descriptor
 from generator.data.structure import check_structure, did_you_mean
 from generator.problems import Problem, sort_problems
@@ -66,6 +73,13 @@ def _constraint_message(fld: FieldSpec, constraint: str, cell: str, key_name: st
     if constraint == "pattern":
         return "bad-format", f"'{_short(cell)}' is not {fld.format_hint or 'in the expected format'}.", example
     if constraint in ("minimum", "maximum"):
+        if fld.type == "date":
+            return (
+                "out-of-range",
+                f"the date {cell} is not between {c.get('minimum')} and {c.get('maximum')}.",
+                f"Check the year; dates run from {c.get('minimum')} to {c.get('maximum')}, "
+                "the range calendars can carry.",
+            )
         if fld.name in ("latitude", "longitude"):
             return (
                 "outside-area",
@@ -254,6 +268,7 @@ def validate(raw: RawDataset, today: dt.date | None = None, check_all_ids: bool 
         problems += check_unique_ids(record_ids(sources["assets"]))
     tables = flatten(schema, sources)
     problems += run_frictionless(schema, tables)
+    problems += check_reserved_ids(tables)
     problems += check_sessions(tables["sessions"], tables["locations"], tables["session_days"])
     months = config.review_after_months if config else None  # (None: no stale warnings until it is valid)
     problems += check_assets(tables["assets"], tables["locations"], tables["asset_attending"], today, months)

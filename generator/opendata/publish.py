@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from generator.speed.buildstate import KEEP, Keep
 
 FORMATS = ("datapackage", "oruk", "geojson", "ics")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A formula character at the start of a line inside a cell: a reader that splits rows at line breaks
+# (every break str.splitlines knows, not only the LF a description may hold) would start a cell there.
+FORMULA_AFTER_BREAK = re.compile("(?<=[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])(?=[=+\\-@\t\r])")
 
 
 def _json(value: object) -> str:
@@ -83,8 +87,9 @@ def _row(
 ) -> list[str]:
     """One row's cells; columns are (record key, name, derived from the record's structure, free text).
 
-    Free text that a spreadsheet would run as a formula is prefixed with '. One loop rather than
-    calls per cell: the data package has over half a million cells at 10,000 assets.
+    Free text that a spreadsheet would run as a formula is prefixed with ', at its start and at the
+    start of every line inside it. One loop rather than calls per cell: the data package has over half
+    a million cells at 10,000 assets (only text with a line break or other unprintable character is searched).
     """
     row = []
     from_dict = isinstance(obj, dict)
@@ -94,7 +99,12 @@ def _row(
         else:
             value = obj.get(name) if from_dict else getattr(obj, name, None)
         text = "" if value is None else value if value.__class__ is str else _text(value)
-        row.append("'" + text if free and text.startswith(FORMULA_START) else text)
+        if free:
+            if text.startswith(FORMULA_START):
+                text = "'" + text
+            if not text.isprintable():
+                text = FORMULA_AFTER_BREAK.sub("'", text)
+        row.append(text)
     return row
 
 
