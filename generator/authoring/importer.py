@@ -262,6 +262,7 @@ def write_records(data_dir: Path, mapped: list[Mapped], update: bool, today: dt.
 def _validate(data_dir: Path, schema: Schema, chosen: list[tuple[Mapped, Path, str]], today: dt.date) -> list[Problem]:
     """Problems of a staged copy of the data folder holding its records and the new batch together."""
     targets = {target.name: target for _i, target, _t in chosen}
+    items = {target.name: item for item, target, _t in chosen}
     existing, _ = list_records(data_dir)
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp)
@@ -274,11 +275,14 @@ def _validate(data_dir: Path, schema: Schema, chosen: list[tuple[Mapped, Path, s
     for p in checked.problems:
         place = _inside(p.file, stage)
         if place and place.parts[0] == "assets" and place.name in targets:
-            shown = display_path(targets[place.name])
-        elif not p.is_error:
+            item = items[place.name]  # a new record: named by the row or service it came from
+            origin = f" ({item.source})" if item.source != item.file and not item.line else ""
+            message = f"record {item.id}{origin}: {p.message}"
+            problems.append(Problem(*_where(item), p.field, p.code, message, p.hint, p.severity))
+            continue
+        if not p.is_error:
             continue  # warnings about records already there are validate's business, not the import's
-        else:
-            shown = display_path(data_dir / place) if place else p.file
+        shown = display_path(data_dir / place) if place else p.file
         problems.append(Problem(shown, p.line, p.field, p.code, p.message, p.hint, p.severity))
     return problems
 
@@ -594,9 +598,12 @@ def _read_rows(reader: csv.DictReader, schema: Schema, shown: str) -> tuple[list
 
 
 def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
+    """Each row that has a value, with the line it starts on (a quoted cell may hold new lines)."""
+    start = reader.line_num + 1
     for values in reader:
         if any((v or "").strip() for v in values.values() if isinstance(v, str)):
-            yield reader.line_num, values
+            yield start, values
+        start = reader.line_num + 1
 
 
 def _front(record: dict) -> dict:
