@@ -150,7 +150,7 @@ def _ordered(value: object, shape: Shape | None) -> object:
     return value
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter when present: 5 times faster
     """Writes multi-line text as a literal block, like the hand-written records."""
 
 
@@ -578,8 +578,8 @@ def _read_rows(reader: csv.DictReader, schema: Schema, shown: str) -> tuple[list
         return [], problems + [Problem(shown, 1, "name", "required", "there is no name column.", "Add a header row.")]
     mapped: list[Mapped] = []
     taken: set[str] = set()
-    for line, values in _rows(reader):
-        if len(mapped) >= MAX_SERVICES:
+    for count, (line, values) in enumerate(_rows(reader)):
+        if count >= MAX_SERVICES:
             return mapped, problems + [_too_many(shown, "rows")]
         big = [h for h, v in values.items() if isinstance(v, str) and len(v) > MAX_CELL]
         if big:
