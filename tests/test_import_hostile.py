@@ -274,6 +274,7 @@ def test_more_rows_than_the_limit_is_a_problem(data, tmp_path, monkeypatch):
         ("empty.json", b"", ["empty.json", "empty"]),
         ("spaces.json", b"  \n ", ["spaces.json", "empty"]),
         ("bad.json", b'{"name": "x",', ["bad.json:1", "not valid JSON"]),
+        ("long.json", b'{"name": "x", "minimum_age": 1' + b"0" * 5000 + b"}", ["long.json", "cannot be read"]),
         (
             "shapes.json",
             b'{"name": "Odd shapes", "schedules": 5, "cost_options": "a", "attributes": {}, "service_areas": [1]}',
@@ -299,6 +300,30 @@ def test_files_that_are_not_csv_are_problems(data, tmp_path, name, content, word
     source = tmp_path / name
     source.write_bytes(content)
     _refused("csv", source, data, *words)
+
+
+def test_a_named_pipe_is_refused_without_waiting(data, tmp_path):
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)
+    _refused("oruk", pipe, data, "pipe.json", "not a regular file")
+
+
+def test_a_write_that_fails_undoes_the_records_already_written(data, export, tmp_path):
+    walkers = data / "assets" / "stroud-valleys-walkers.yaml"
+    before = walkers.read_bytes()
+    (data / "assets" / "barton-womens-wellbeing-circle.yaml").unlink()
+    (data / "assets" / "barton-womens-wellbeing-circle.yaml").mkdir()  # the second write fails on this
+    changed = {**_service(export, "stroud-valleys-walkers"), "name": "Stroud Valleys Walkers (renamed)"}
+    source = tmp_path / "two.json"
+    source.write_text(json.dumps([changed, _service(export)]), encoding="utf-8")
+    status, output = _run("oruk", source, data, "--update")
+    assert status == 1, output
+    assert "barton-womens-wellbeing-circle.yaml: cannot write it" in output and "Nothing was imported" in output
+    assert walkers.read_bytes() == before
+    assert sorted(p.name for p in (data / "assets").iterdir()) == [
+        "barton-womens-wellbeing-circle.yaml",
+        "stroud-valleys-walkers.yaml",
+    ]
 
 
 def test_a_folder_of_mixed_files_reports_each(data, export, tmp_path):

@@ -27,6 +27,8 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None,
     """The bytes of a regular file of at most limit bytes, or a problem naming the file."""
     shown = display_path(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # before opening: opening a named pipe would wait forever
+            return None, Problem(shown, 0, "", "not-a-file", "this is not a regular file.", "Import a file.")
         with path.open("rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 return None, Problem(shown, 0, "", "not-a-file", "this is not a regular file.", "Import a file.")
@@ -73,6 +75,8 @@ def parse_json(raw: bytes, shown: str) -> tuple[object, Problem | None]:
         return None, Problem(shown, exc.lineno, "", "bad-json", message, "Check the brackets.")
     except RecursionError:
         document, deep = None, True
+    except ValueError as exc:  # a number too long to convert, for one
+        return None, Problem(shown, 0, "", "bad-json", f"this JSON cannot be read: {exc}.", "Check the numbers.")
     if deep or json_depth(document) > MAX_DEPTH:
         return None, Problem(
             shown,
