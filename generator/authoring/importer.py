@@ -266,8 +266,12 @@ def _validate(data_dir: Path, schema: Schema, chosen: list[tuple[Mapped, Path, s
     existing, _ = list_records(data_dir)
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp)
-        _stage(data_dir, schema, stage)
-        _stage_records(existing, targets, stage)
+        try:
+            _stage(data_dir, schema, stage)
+            _stage_records(existing, targets, stage)
+        except OSError as exc:
+            shown = display_path(Path(exc.filename)) if exc.filename else display_path(data_dir)
+            return [Problem(shown, 0, "", "unreadable", f"cannot read it: {exc.strerror or exc}.", "")]
         for _item, target, text in chosen:
             (stage / "assets" / target.name).write_text(text, encoding="utf-8")
         checked = check(stage, today=today, workers=1)
@@ -430,6 +434,11 @@ def read_oruk(path: Path) -> tuple[list[tuple[dict, str, str]], list[Problem]]:
 def import_oruk(data_dir: Path, path: Path, update: bool, templates: Path, today: dt.date) -> ImportReport:
     """Import ORUK services from a file or folder into data_dir/assets: all of them, or none."""
     vocab = vocabulary(data_dir, templates, today)
+    empty = [name for name in ("categories", "areas") if not getattr(vocab, name)]
+    if empty:
+        where = display_path(data_dir / vocab.schema.table(empty[0]).source)
+        message = f"the data folder has no {' and no '.join(empty)} to map services onto."
+        return ImportReport(problems=[Problem(where, 0, "", "no-vocabulary", message, "Run assetmap validate.")])
     services, problems = read_oruk(path)
     taken: set[str] = set()
     mapped = []

@@ -11,7 +11,7 @@ import click
 from generator.authoring.importer import ImportReport, import_csv, import_oruk
 from generator.cli.options import DATA_OPTION
 from generator.data.check import check
-from generator.data.schema import SCHEMA_FILE
+from generator.data.schema import SCHEMA_FILE, load_schema
 from generator.opendata.publish import FORMATS, catalogue_site, write_export
 from generator.problems import report
 from generator.render.strings import load_catalogue
@@ -31,6 +31,10 @@ UPDATE_OPTION = click.option(
 def _data_folder(data_dir: Path) -> None:
     if not (data_dir / SCHEMA_FILE).is_file():
         raise click.UsageError(f"{data_dir} has no {SCHEMA_FILE}: is --data pointing at the assets_data folder?")
+    try:
+        load_schema(data_dir)
+    except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise click.UsageError(f"{data_dir / SCHEMA_FILE} cannot be read ({exc}); restore it from git.") from None
 
 
 @click.command("export")
