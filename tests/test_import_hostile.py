@@ -360,3 +360,11 @@ def test_an_amount_that_is_not_a_number_is_reported_and_left_for_a_person(data, 
     assert f"cost_options[0].amount: '{amount}' is not an amount" in output
     assert "cost.amount:" in output
     assert check(data, today=TODAY).ok
+
+
+@pytest.mark.parametrize("amount", ["£35", "Free", "NaN"])
+def test_a_csv_amount_that_is_not_a_number_names_row_and_column(data, tmp_path, amount):
+    rows = (CASES / "import" / "assets.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    source = tmp_path / "cost.csv"
+    source.write_text(rows[0] + rows[1].replace(",1.50,", f",{amount},"), encoding="utf-8")
+    _refused("csv", source, data, "cost.csv:2: cost.amount: record kingsholm-knitters:")

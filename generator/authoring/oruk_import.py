@@ -293,8 +293,11 @@ def _address(location: dict, r: Reader, path: str) -> tuple[dict, str] | None:
     addresses = _items(location, "addresses")
     if not isinstance(addresses, list) or not addresses:
         return None
-    physical = [i for i, a in enumerate(addresses) if isinstance(a, dict) and a.get("address_type") != "postal"]
-    i = physical[0] if physical else 0
+    usable = [i for i, a in enumerate(addresses) if isinstance(a, dict)]
+    physical = [i for i in usable if addresses[i].get("address_type") != "postal"]
+    if not usable:
+        return None
+    i = physical[0] if physical else usable[0]
     return addresses[i], f"{path}.addresses[{i}]"
 
 
@@ -378,6 +381,7 @@ def _location(sal: dict, r: Reader, path: str, vocab: Vocabulary, taken: set[str
         if location.get("external_identifier_type") == f"{TAXONOMY}/location-id"
         else None
     )
+    own_id = own_id if isinstance(own_id, str) else None
     if own_id:
         r.take(location, "external_identifier", path)
         r.take(location, "external_identifier_type", path)
