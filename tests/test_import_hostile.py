@@ -302,6 +302,14 @@ def test_files_that_are_not_csv_are_problems(data, tmp_path, name, content, word
     _refused("csv", source, data, *words)
 
 
+def test_a_stray_file_in_assets_stops_the_import_as_it_fails_validate(data, export, tmp_path):
+    os.mkfifo(data / "assets" / "pipe.yaml")  # reading it would wait forever
+    (data / "assets" / "barton-womens-wellbeing-circle.yaml").unlink()
+    source = tmp_path / "one.json"
+    source.write_text(json.dumps(_service(export)), encoding="utf-8")
+    _refused("oruk", source, data, "pipe.yaml")
+
+
 def test_a_named_pipe_is_refused_without_waiting(data, tmp_path):
     pipe = tmp_path / "pipe.json"
     os.mkfifo(pipe)
@@ -312,7 +320,8 @@ def test_a_write_that_fails_undoes_the_records_already_written(data, export, tmp
     walkers = data / "assets" / "stroud-valleys-walkers.yaml"
     before = walkers.read_bytes()
     (data / "assets" / "barton-womens-wellbeing-circle.yaml").unlink()
-    (data / "assets" / "barton-womens-wellbeing-circle.yaml").mkdir()  # the second write fails on this
+    # A folder left where the import writes its temporary file (validate ignores dotfiles): the second write fails.
+    (data / "assets" / ".barton-womens-wellbeing-circle.yaml.tmp").mkdir()
     changed = {**_service(export, "stroud-valleys-walkers"), "name": "Stroud Valleys Walkers (renamed)"}
     source = tmp_path / "two.json"
     source.write_text(json.dumps([changed, _service(export)]), encoding="utf-8")
@@ -321,7 +330,7 @@ def test_a_write_that_fails_undoes_the_records_already_written(data, export, tmp
     assert "barton-womens-wellbeing-circle.yaml: cannot write it" in output and "Nothing was imported" in output
     assert walkers.read_bytes() == before
     assert sorted(p.name for p in (data / "assets").iterdir()) == [
-        "barton-womens-wellbeing-circle.yaml",
+        ".barton-womens-wellbeing-circle.yaml.tmp",
         "stroud-valleys-walkers.yaml",
     ]
 

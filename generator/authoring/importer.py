@@ -263,7 +263,8 @@ def _validate(data_dir: Path, schema: Schema, chosen: list[tuple[Mapped, Path, s
     """Problems of a staged copy of the data folder holding its records and the new batch together."""
     targets = {target.name: target for _i, target, _t in chosen}
     items = {target.name: item for item, target, _t in chosen}
-    existing, _ = list_records(data_dir)
+    existing, problems = list_records(data_dir)  # a stray file in assets/ fails validate, so it stops the import
+    problems = [p for p in problems if p.is_error]
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp)
         try:
@@ -275,7 +276,6 @@ def _validate(data_dir: Path, schema: Schema, chosen: list[tuple[Mapped, Path, s
         for _item, target, text in chosen:
             (stage / "assets" / target.name).write_text(text, encoding="utf-8")
         checked = check(stage, today=today, workers=1)
-    problems = []
     for p in checked.problems:
         place = _inside(p.file, stage)
         if place and place.parts[0] == "assets" and place.name in targets:
@@ -316,17 +316,28 @@ def _commit(data_dir: Path, chosen: list[tuple[Mapped, Path, str]], update: bool
             _write(target, text, replace=update)
             done.append((target, old))
     except (OSError, UnicodeDecodeError) as exc:
-        for written, old in reversed(done):
+        why = getattr(exc, "strerror", None) or str(exc)
+        report.problems.append(Problem(display_path(target), 0, "", "not-written", f"cannot write it: {why}.", ""))
+        report.problems += _undo(done)
+        report.problems.append(_not_imported(data_dir, "what was written before the failure was undone"))
+        return
+    for target, old in done:
+        (report.updated if old is not None else report.written).append(display_path(target))
+
+
+def _undo(done: list[tuple[Path, str | None]]) -> list[Problem]:
+    """Remove the records written (or put back the ones replaced); a problem for any that cannot be."""
+    problems = []
+    for written, old in reversed(done):
+        try:
             if old is None:
                 written.unlink(missing_ok=True)
             else:
                 _write(written, old, replace=True)
-        why = getattr(exc, "strerror", None) or str(exc)
-        report.problems.append(Problem(display_path(target), 0, "", "not-written", f"cannot write it: {why}.", ""))
-        report.problems.append(_not_imported(data_dir, "what was written before the failure was removed again"))
-        return
-    for target, old in done:
-        (report.updated if old is not None else report.written).append(display_path(target))
+        except OSError as exc:
+            message = f"could not be put back as it was ({exc.strerror or exc}); restore it from git."
+            problems.append(Problem(display_path(written), 0, "", "not-undone", message, ""))
+    return problems
 
 
 # --- Open Referral UK -----------------------------------------------------------------------------
