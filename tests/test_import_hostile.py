@@ -259,6 +259,12 @@ def test_an_oversize_file_is_refused_before_it_is_read(data, tmp_path, kind):
     _refused(kind, source, data, source.name, "larger than 50 MB")
 
 
+def test_json_with_too_many_objects_is_refused_before_it_is_parsed(data, tmp_path):
+    many = tmp_path / "many.json"
+    many.write_text("[" + ",".join(["{}"] * (importsafe.MAX_OBJECTS + 1)) + "]", encoding="utf-8")
+    _refused("oruk", many, data, "many.json", "over 500,000 objects")
+
+
 def test_more_rows_than_the_limit_is_a_problem(data, tmp_path, monkeypatch):
     monkeypatch.setattr("generator.authoring.importer.MAX_SERVICES", 2)
     rows = (CASES / "import" / "assets.csv").read_text(encoding="utf-8").splitlines(keepends=True)

@@ -16,6 +16,8 @@ MAX_FILE_BYTES = 50 * 1024 * 1024  # one file read for an import
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all the .json files of a folder together
 MAX_DEPTH = 64  # nesting of a JSON document; an ORUK service_full is about 8 deep
 MAX_SERVICES = 10_000  # services or rows in one import: 10,000 rows took 26 s and 470 MB
+MAX_OBJECTS = 500_000  # objects ({...}) in one JSON file: a service from this tool's export holds about 40
+MAX_VALUES = 3_000_000  # commas in one JSON file (about the number of values): about 190 a service
 MAX_CELL = 32 * 1024  # characters in one CSV cell; the longest field a record holds is 4,000
 MULTI_LINE = {"description"}  # record keys whose text may keep its new lines
 LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -68,6 +70,9 @@ def parse_json(raw: bytes, shown: str) -> tuple[object, Problem | None]:
         return None, Problem(shown, 0, "", "not-utf8", f"the file is not UTF-8 text (byte {exc.start + 1}).", hint)
     if not text.strip():
         return None, Problem(shown, 0, "", "empty-file", "the file is empty.", hint)
+    if raw.count(b"{") > MAX_OBJECTS or raw.count(b",") > MAX_VALUES:  # parsed, they would fill the memory
+        message = f"the JSON holds over {MAX_OBJECTS:,} objects or {MAX_VALUES:,} values, more than an import reads."
+        return None, Problem(shown, 0, "", "too-many", message, "Split it into smaller files.")
     try:
         document, deep = json.loads(text), False
     except json.JSONDecodeError as exc:
