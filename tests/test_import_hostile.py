@@ -265,6 +265,12 @@ def test_json_with_too_many_objects_is_refused_before_it_is_parsed(data, tmp_pat
     _refused("oruk", many, data, "many.json", "over 500,000 objects")
 
 
+def test_a_csv_with_too_many_columns_is_a_problem(data, tmp_path):
+    wide = tmp_path / "wide.csv"
+    wide.write_text("name," + ",".join(f"c{i}" for i in range(100_000)) + "\nx\n", encoding="utf-8")
+    _refused("csv", wide, data, "wide.csv:1:", "100001 columns")
+
+
 def test_more_rows_than_the_limit_is_a_problem(data, tmp_path, monkeypatch):
     monkeypatch.setattr("generator.authoring.importer.MAX_SERVICES", 2)
     rows = (CASES / "import" / "assets.csv").read_text(encoding="utf-8").splitlines(keepends=True)

@@ -20,6 +20,7 @@ import yaml
 from generator.authoring.editorschema import HEADER
 from generator.authoring.importsafe import (
     MAX_CELL,
+    MAX_COLUMNS,
     MAX_SERVICES,
     MAX_TOTAL_BYTES,
     clean_record,
@@ -579,6 +580,9 @@ def read_csv(path: Path, schema: Schema) -> tuple[list[Mapped], list[Problem]]:
 
 def _read_rows(reader: csv.DictReader, schema: Schema, shown: str) -> tuple[list[Mapped], list[Problem]]:
     known = {column: key for column, key, _ in csv_columns(schema)}
+    if len(reader.fieldnames or []) > MAX_COLUMNS:
+        message = f"the header row has {len(reader.fieldnames or [])} columns; an import reads at most {MAX_COLUMNS}."
+        return [], [Problem(shown, 1, "", "too-many-columns", message, "Keep only the documented columns.")]
     headers = {h: _header(h) for h in reader.fieldnames or []}
     columns = {h: known[name] for h, name in headers.items() if name in known}
     problems = [

@@ -18,6 +18,7 @@ MAX_DEPTH = 64  # nesting of a JSON document; an ORUK service_full is about 8 de
 MAX_SERVICES = 10_000  # services or rows in one import: 10,000 rows took 26 s and 470 MB
 MAX_OBJECTS = 500_000  # objects ({...}) in one JSON file: a service from this tool's export holds about 40
 MAX_VALUES = 3_000_000  # commas in one JSON file (about the number of values): about 190 a service
+MAX_COLUMNS = 200  # columns of a CSV file; the import knows about 40
 MAX_CELL = 32 * 1024  # characters in one CSV cell; the longest field a record holds is 4,000
 MULTI_LINE = {"description"}  # record keys whose text may keep its new lines
 LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
