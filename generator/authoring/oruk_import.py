@@ -291,13 +291,11 @@ def _postcode(text: str) -> str:
 
 def _address(location: dict, r: Reader, path: str) -> tuple[dict, str] | None:
     addresses = _items(location, "addresses")
-    if not isinstance(addresses, list) or not addresses:
-        return None
     usable = [i for i, a in enumerate(addresses) if isinstance(a, dict)]
-    physical = [i for i in usable if addresses[i].get("address_type") != "postal"]
     if not usable:
         return None
-    i = physical[0] if physical else usable[0]
+    physical = [i for i in usable if addresses[i].get("address_type") != "postal"]
+    i = (physical or usable)[0]
     return addresses[i], f"{path}.addresses[{i}]"
 
 
