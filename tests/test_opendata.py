@@ -381,14 +381,20 @@ def test_import_never_overwrites_without_update(exported, tmp_path):
     assert "Gentle walk" in target.read_text(encoding="utf-8")
 
 
-def test_csv_import_writes_valid_records_and_reports_rows_it_cannot_use(tmp_path):
+def test_csv_import_reports_rows_it_cannot_use_and_writes_only_a_clean_sheet(tmp_path):
     data = make_data_dir(tmp_path, {})
     report = import_csv(data, CSV_CASE, False, TODAY)
-    assert sorted(Path(p).name for p in report.written) == ["kingsholm-knitters.yaml", "listening-line.yaml"]
+    assert not report.written and not list((data / "assets").iterdir()), "all or nothing"
     problems = {(p.line, p.code) for p in report.problems}
     assert (4, "no-coordinates") in problems
     assert (5, "bad-session") in problems
     assert (1, "unknown-column") in problems
+    assert "Nothing was imported" in report.text()
+    clean = tmp_path / "clean.csv"
+    clean.write_text("".join(CSV_CASE.read_text(encoding="utf-8").splitlines(keepends=True)[:3]), encoding="utf-8")
+    report = import_csv(data, clean, False, TODAY)
+    assert sorted(Path(p).name for p in report.written) == ["kingsholm-knitters.yaml", "listening-line.yaml"]
+    assert report.ok, report.text()
     checked = check(data, today=TODAY)
     assert checked.ok
     knitters = _asset(checked, "kingsholm-knitters")
@@ -426,7 +432,7 @@ def test_cli_export_and_import(tmp_path, monkeypatch):
     assert (tmp_path / "geo" / "assets.geojson").is_file()
     data = make_data_dir(tmp_path, {})
     result = runner.invoke(import_group, ["csv", str(CSV_CASE), "--data", str(data)])
-    assert result.exit_code == 1 and "Imported 2 records" in result.output
+    assert result.exit_code == 1 and "Nothing was imported" in result.output
     assert "Traceback" not in result.output
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import io
 import json
+import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -14,6 +17,16 @@ from pathlib import Path
 import yaml
 
 from generator.authoring.editorschema import HEADER
+from generator.authoring.importsafe import (
+    MAX_CELL,
+    MAX_COLUMNS,
+    MAX_SERVICES,
+    MAX_TOTAL_BYTES,
+    clean_record,
+    one_line,
+    parse_json,
+    read_limited,
+)
 from generator.authoring.oruk_import import Mapped, Vocabulary, from_service, slug, unique
 from generator.data.check import check
 from generator.data.config import load_config
@@ -70,8 +83,17 @@ class ImportReport:
             if p.hint:
                 out.append(f"    hint: {p.hint}")
         total = len(self.written) + len(self.updated)
-        out.append(f"Imported {total} record{'s' if total != 1 else ''}; {len(self.skipped)} skipped.")
-        return "\n".join(out)
+        if self.ok:
+            out.append(f"Imported {total} record{'s' if total != 1 else ''}; {len(self.skipped)} skipped.")
+        else:
+            out.append("Nothing was imported: the data folder is unchanged. Fix the problems above and import again.")
+        return "\n".join(_safe_line(line) for line in out)
+
+
+def _safe_line(line: str) -> str:
+    """A report line with imported text made harmless for a terminal: one line, no control characters."""
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    return indent + one_line(line)
 
 
 def vocabulary(data_dir: Path, templates: Path, today: dt.date) -> Vocabulary:
@@ -132,7 +154,7 @@ def _ordered(value: object, shape: Shape | None) -> object:
     return value
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter when present: 5 times faster
     """Writes multi-line text as a literal block, like the hand-written records."""
 
 
@@ -155,8 +177,9 @@ def record_text(mapped: Mapped, schema: Schema) -> str:
         width=100,
         default_flow_style=False,
     )
-    lines = [HEADER, f"# Imported from {mapped.source}."]
-    lines += [f"# CHECK: {item}" for item in mapped.attention]
+    # Comments carry imported text only as one sanitised line each: no line break can end a comment early.
+    lines = [HEADER, f"# Imported from {one_line(mapped.source, 300)}."]
+    lines += [f"# CHECK: {one_line(item, 300)}" for item in mapped.attention]
     return "\n".join(lines) + "\n" + body
 
 
@@ -183,10 +206,46 @@ def _write(target: Path, text: str, replace: bool) -> None:
         write_new(target, text.encode("utf-8"), data_dir)
 
 
+def _where(item: Mapped) -> tuple[str, int]:
+    return (item.file or item.source), item.line
+
+
+def _check_ids(mapped: list[Mapped], schema: Schema) -> list[Problem]:
+    """Ids that cannot name a file (checked before any path is made from them) and ids given twice."""
+    problems: list[Problem] = []
+    first: dict[str, Mapped] = {}
+    pattern = schema.table("assets").field("id").constraints.get("pattern", r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    for item in mapped:
+        file, line = _where(item)
+        item_id = item.record.get("id")
+        if not isinstance(item_id, str) or not re.fullmatch(pattern, item_id) or len(item_id) > 80:
+            shown = one_line(str(item_id), 60)
+            message = f"'{shown}' ({item.source}) is not an id: lowercase letters, digits and single hyphens."
+            problems.append(Problem(file, line, "id", "bad-id", message, "Leave the id empty to have one made."))
+            continue
+        if item_id in first:
+            message = f"the id '{item_id}' ({item.source}) is also the id of {first[item_id].source}."
+            hint = "Give each row or service its own id, or leave the id empty to have one made from the name."
+            problems.append(Problem(file, line, "id", "duplicate-id", message, hint))
+        first.setdefault(item_id, item)
+    return problems
+
+
+def _not_imported(data_dir: Path, why: str) -> Problem:
+    return Problem(display_path(data_dir / "assets"), 0, "", "not-imported", f"nothing was imported: {why}.", "")
+
+
 def write_records(data_dir: Path, mapped: list[Mapped], update: bool, today: dt.date) -> ImportReport:
-    """Validate the mapped records together, then write those that pass; existing files only with update."""
+    """Validate the whole batch with the records already there, then write all of it, or nothing."""
     report = ImportReport(mapped=mapped)
     schema = load_schema(data_dir)
+    for item in mapped:
+        item.record, cleaned = clean_record(item.record, item.source)
+        report.problems += [Problem(*_where(item), p.field, p.code, p.message, p.hint, p.severity) for p in cleaned]
+    report.problems += _check_ids(mapped, schema)
+    if not report.ok:
+        report.problems.append(_not_imported(data_dir, "fix the ids above first"))
+        return report
     chosen: list[tuple[Mapped, Path, str]] = []
     for item in mapped:
         target = data_dir / "assets" / f"{item.id}.yaml"
@@ -196,54 +255,93 @@ def write_records(data_dir: Path, mapped: list[Mapped], update: bool, today: dt.
         chosen.append((item, target, record_text(item, schema)))
     if not chosen:
         return report
+    report.problems += _validate(data_dir, schema, chosen, today)
+    if not report.ok:
+        report.problems.append(_not_imported(data_dir, "the batch did not pass validation with the records there"))
+        return report
+    _commit(data_dir, chosen, update, report)
+    return report
+
+
+def _validate(data_dir: Path, schema: Schema, chosen: list[tuple[Mapped, Path, str]], today: dt.date) -> list[Problem]:
+    """Problems of a staged copy of the data folder holding its records and the new batch together."""
+    targets = {target.name: target for _i, target, _t in chosen}
+    items = {target.name: item for item, target, _t in chosen}
+    existing, problems = list_records(data_dir)  # a stray file in assets/ fails validate, so it stops the import
+    problems = [p for p in problems if p.is_error]
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp)
         try:
             _stage(data_dir, schema, stage)
+            _stage_records(existing, targets, stage)
         except OSError as exc:
-            shown = display_path(data_dir)
-            report.problems.append(
-                Problem(shown, 0, "", "unreadable", f"cannot read the data folder: {exc.strerror or exc}.", "")
-            )
-            return report
+            shown = display_path(Path(exc.filename)) if exc.filename else display_path(data_dir)
+            return [Problem(shown, 0, "", "unreadable", f"cannot read it: {exc.strerror or exc}.", "")]
         for _item, target, text in chosen:
             (stage / "assets" / target.name).write_text(text, encoding="utf-8")
         checked = check(stage, today=today, workers=1)
-    failed: set[str] = set()
-    targets = {target.name: target for _i, target, _t in chosen}
     for p in checked.problems:
-        name = Path(p.file).name
-        target = targets.get(name)
-        shown = display_path(target) if target else p.file
-        report.problems.append(Problem(shown, p.line, p.field, p.code, p.message, p.hint, p.severity))
-        if p.is_error:
-            failed.add(name)
-    if any(p.is_error and Path(p.file).name not in targets for p in checked.problems):
-        failed |= set(targets)  # a problem with the data folder itself: write nothing
-    for _item, target, text in chosen:
-        if target.name in failed:
+        place = _inside(p.file, stage)
+        if place and place.parts[0] == "assets" and place.name in targets:
+            item = items[place.name]  # a new record: named by the row or service it came from
+            origin = f" ({item.source})" if item.source != item.file and not item.line else ""
+            message = f"record {item.id}{origin}: {p.message}"
+            problems.append(Problem(*_where(item), p.field, p.code, message, p.hint, p.severity))
             continue
-        existed = target.exists()
-        try:
+        if not p.is_error:
+            continue  # warnings about records already there are validate's business, not the import's
+        shown = display_path(data_dir / place) if place else p.file
+        problems.append(Problem(shown, p.line, p.field, p.code, p.message, p.hint, p.severity))
+    return problems
+
+
+def _inside(shown: str, folder: Path) -> Path | None:
+    """The path of a reported file relative to folder, or None when it is elsewhere."""
+    try:
+        return Path(os.path.abspath(shown)).relative_to(os.path.abspath(folder))
+    except ValueError:
+        return None
+
+
+def _stage_records(existing: list[Path], replaced: dict[str, Path], stage: Path) -> None:
+    """Copy the records already in the data folder into the stage, except those the batch replaces."""
+    for path in existing:
+        if path.name not in replaced:
+            write_atomic(stage / "assets" / path.name, read_bytes(path, path.parent), stage)  # a link is refused
+
+
+def _commit(data_dir: Path, chosen: list[tuple[Mapped, Path, str]], update: bool, report: ImportReport) -> None:
+    """Write every chosen record; if one cannot be written, undo those already written."""
+    done: list[tuple[Path, str | None]] = []
+    try:
+        for _item, target, text in chosen:
+            old = read_bytes(target, data_dir).decode("utf-8") if update and target.exists() else None
+            target.parent.mkdir(parents=True, exist_ok=True)
             _write(target, text, replace=update)
+            done.append((target, old))
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        report.problems.append(Problem(display_path(target), 0, "", "not-written", f"cannot write it: {why}.", ""))
+        report.problems += _undo(done)
+        report.problems.append(_not_imported(data_dir, "what was written before the failure was undone"))
+        return
+    for target, old in done:
+        (report.updated if old is not None else report.written).append(display_path(target))
+
+
+def _undo(done: list[tuple[Path, str | None]]) -> list[Problem]:
+    """Remove the records written (or put back the ones replaced); a problem for any that cannot be."""
+    problems = []
+    for written, old in reversed(done):
+        try:
+            if old is None:
+                written.unlink(missing_ok=True)
+            else:
+                _write(written, old, replace=True)
         except OSError as exc:
-            report.problems.append(
-                Problem(
-                    display_path(target),
-                    0,
-                    "",
-                    "not-written",
-                    f"this record was not written: {exc.strerror or exc}.",
-                    "Remove what is in the way (a link or a file left there) and import again.",
-                )
-            )
-            continue
-        (report.updated if existed else report.written).append(display_path(target))
-    for name in sorted(failed):
-        report.problems.append(
-            Problem(display_path(targets[name]), 0, "", "not-written", "this record was not written.", "", WARNING)
-        )
-    return report
+            message = f"could not be put back as it was ({exc.strerror or exc}); restore it from git."
+            problems.append(Problem(display_path(written), 0, "", "not-undone", message, ""))
+    return problems
 
 
 # --- Open Referral UK -----------------------------------------------------------------------------
@@ -260,25 +358,59 @@ def _services(document: object) -> list[dict] | None:
     return None
 
 
-def read_oruk(path: Path) -> tuple[list[tuple[dict, str]], list[Problem]]:
+def _json_files(path: Path) -> tuple[list[Path], list[Problem]]:
+    """The .json files to read: path itself, or those in the folder (links not followed, other files reported)."""
+    if not path.is_dir():
+        return [path], []
+    shown = display_path(path)
+    files, others, links = [], 0, 0
+    for file in sorted(path.rglob("*")):
+        if file.is_symlink():
+            links += 1
+        elif file.is_file() and file.suffix.lower() == ".json":
+            files.append(file)
+        elif file.is_file():
+            others += 1
+    problems = []
+    if links:
+        message = f"{links} links here were not followed; copy the files they point to instead."
+        problems.append(Problem(shown, 0, "", "link-skipped", message, "", WARNING))
+    if others:
+        message = f"{others} files here do not end in .json and were not read."
+        problems.append(Problem(shown, 0, "", "not-json-skipped", message, "", WARNING))
+    if not files:
+        problems.append(Problem(shown, 0, "", "no-json", "there are no .json files in this folder.", ""))
+    return files, problems
+
+
+def _too_many(shown: str, what: str) -> Problem:
+    return Problem(
+        shown,
+        0,
+        "",
+        "too-many",
+        f"there are more than {MAX_SERVICES:,} {what}; an import takes at most {MAX_SERVICES:,}.",
+        "Split the file and import the parts one after another.",
+    )
+
+
+def read_oruk(path: Path) -> tuple[list[tuple[dict, str, str]], list[Problem]]:
     """Every service in a JSON file, or in the .json files of a folder, with where each came from."""
-    files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
-    found: list[tuple[dict, str]] = []
-    problems: list[Problem] = []
+    files, problems = _json_files(path)
+    found: list[tuple[dict, str, str]] = []
+    seen: set[bytes] = set()
+    total = 0
     for file in files:
         shown = display_path(file)
-        try:
-            document = json.loads(file.read_text(encoding="utf-8-sig"))
-        except OSError as exc:
-            problems.append(Problem(shown, 0, "", "unreadable", f"cannot read the file: {exc.strerror}."))
-            continue
-        except UnicodeDecodeError:
-            problems.append(Problem(shown, 0, "", "not-utf8", "the file is not UTF-8 text.", "Save it as UTF-8."))
-            continue
-        except json.JSONDecodeError as exc:
-            problems.append(
-                Problem(shown, exc.lineno, "", "bad-json", f"this is not valid JSON: {exc.msg}.", "Check the brackets.")
-            )
+        raw, problem = read_limited(file)
+        total += len(raw or b"")
+        if total > MAX_TOTAL_BYTES:
+            message = f"the .json files here hold over {MAX_TOTAL_BYTES // 1_048_576} MB, the most an import reads."
+            problems.append(Problem(display_path(path), 0, "", "too-large", message, "Import the folder in parts."))
+            break
+        document, problem = parse_json(raw, shown) if raw is not None else (None, problem)
+        if problem:
+            problems.append(problem)
             continue
         services = _services(document)
         if services is None:
@@ -293,21 +425,50 @@ def read_oruk(path: Path) -> tuple[list[tuple[dict, str]], list[Problem]]:
                 )
             )
             continue
+        again = 0
         for i, service in enumerate(services):
             where = shown if len(services) == 1 else f"{shown} #{i + 1}"
             if not isinstance(service.get("name"), str) or not service["name"].strip():
                 problems.append(Problem(where, 0, "name", "required", "the service has no name.", "Give it a name."))
                 continue
-            found.append((service, where))
+            key = hashlib.sha256(json.dumps(service, sort_keys=True, default=str).encode()).digest()
+            if key in seen:
+                again += 1
+                continue
+            seen.add(key)
+            found.append((service, where, shown))
+        if again:
+            message = f"{again} services here are the same as ones read from another file; each was read once."
+            problems.append(Problem(shown, 0, "", "same-service", message, "", WARNING))
+        if len(found) > MAX_SERVICES:
+            problems.append(_too_many(display_path(path), "services"))
+            break
     return found, problems
 
 
 def import_oruk(data_dir: Path, path: Path, update: bool, templates: Path, today: dt.date) -> ImportReport:
-    """Import ORUK services from a file or folder into data_dir/assets."""
+    """Import ORUK services from a file or folder into data_dir/assets: all of them, or none."""
     vocab = vocabulary(data_dir, templates, today)
+    empty = [name for name in ("categories", "areas") if not getattr(vocab, name)]
+    if empty:
+        where = display_path(data_dir / vocab.schema.table(empty[0]).source)
+        message = f"the data folder has no {' and no '.join(empty)} to map services onto."
+        return ImportReport(problems=[Problem(where, 0, "", "no-vocabulary", message, "Run assetmap validate.")])
     services, problems = read_oruk(path)
     taken: set[str] = set()
-    mapped = [from_service(service, vocab, source, taken) for service, source in services]
+    mapped = []
+    for service, source, file in services:
+        try:
+            item = from_service(service, vocab, source, taken)
+        except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
+            message = f"{source}: a value has a shape this import cannot read ({type(exc).__name__})."
+            problems.append(Problem(file, 0, "", "unreadable-service", message, "Check it against the ORUK schema."))
+            continue
+        item.file = file
+        mapped.append(item)
+    if any(p.is_error for p in problems):
+        report = ImportReport(mapped=mapped, problems=problems)
+        return report
     report = write_records(data_dir, mapped, update, today)
     report.problems = problems + report.problems
     return report
@@ -399,23 +560,41 @@ def _row_record(row: dict[str, str], columns: dict[str, str], line: int, shown: 
 def read_csv(path: Path, schema: Schema) -> tuple[list[Mapped], list[Problem]]:
     """Records from a spreadsheet saved as CSV with a header row of documented column names."""
     shown = display_path(path)
+    raw, problem = read_limited(path)
+    if problem:
+        return [], [problem]
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        return [], [Problem(shown, 0, "", "unreadable", f"cannot read the file: {exc.strerror}.")]
-    except UnicodeDecodeError:
-        return [], [Problem(shown, 0, "", "not-utf8", "the file is not UTF-8 text.", "Save it as 'CSV UTF-8'.")]
-    reader = csv.DictReader(text.splitlines(keepends=True))
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        message = f"the file is not UTF-8 text (byte {exc.start + 1})."
+        return [], [Problem(shown, 0, "", "not-utf8", message, "Save it as 'CSV UTF-8'.")]
+    if not text.strip():
+        hint = "Save the spreadsheet with a header row."
+        return [], [Problem(shown, 0, "", "empty-file", "the file is empty.", hint)]
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # cells are measured below, against MAX_CELL, with their line
+    try:
+        return _read_rows(csv.DictReader(io.StringIO(text, newline="")), schema, shown)
+    except csv.Error as exc:
+        return [], [Problem(shown, 0, "", "bad-csv", f"this is not a CSV file the import can read: {exc}.", "")]
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _read_rows(reader: csv.DictReader, schema: Schema, shown: str) -> tuple[list[Mapped], list[Problem]]:
     known = {column: key for column, key, _ in csv_columns(schema)}
+    if len(reader.fieldnames or []) > MAX_COLUMNS:
+        message = f"the header row has {len(reader.fieldnames or [])} columns; an import reads at most {MAX_COLUMNS}."
+        return [], [Problem(shown, 1, "", "too-many-columns", message, "Keep only the documented columns.")]
     headers = {h: _header(h) for h in reader.fieldnames or []}
     columns = {h: known[name] for h, name in headers.items() if name in known}
     problems = [
         Problem(
             shown,
             1,
-            h,
+            one_line(h, 60),
             "unknown-column",
-            f"the column '{h}' is not one this import understands; it was ignored.",
+            f"the column '{one_line(h, 60)}' is not one this import understands; it was ignored.",
             "See the column list in the open data page or README.",
             WARNING,
         )
@@ -426,8 +605,14 @@ def read_csv(path: Path, schema: Schema) -> tuple[list[Mapped], list[Problem]]:
         return [], problems + [Problem(shown, 1, "name", "required", "there is no name column.", "Add a header row.")]
     mapped: list[Mapped] = []
     taken: set[str] = set()
-    for row in _rows(reader):
-        line, values = row
+    for count, (line, values) in enumerate(_rows(reader)):
+        if count >= MAX_SERVICES:
+            return mapped, problems + [_too_many(shown, "rows")]
+        big = [h for h, v in values.items() if isinstance(v, str) and len(v) > MAX_CELL]
+        if big:
+            message = f"the cell is over {MAX_CELL // 1024} KB; the longest text a record holds is 4,000 characters."
+            problems += [Problem(shown, line, one_line(h or "", 60), "cell-too-large", message, "") for h in big]
+            continue
         record, row_problems = _row_record({h: v or "" for h, v in values.items() if h}, columns, line, shown)
         problems += row_problems
         if row_problems and any(p.is_error for p in row_problems):
@@ -435,14 +620,17 @@ def read_csv(path: Path, schema: Schema) -> tuple[list[Mapped], list[Problem]]:
         name = record.get("name", "")
         record["id"] = record.get("id") or unique(slug(name, 80), taken)
         taken.add(record["id"])
-        mapped.append(Mapped(_front(record), f"{shown} line {line}"))
+        mapped.append(Mapped(_front(record), f"{shown} line {line}", file=shown, line=line))
     return mapped, problems
 
 
 def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
+    """Each row that has a value, with the line it starts on (a quoted cell may hold new lines)."""
+    start = reader.line_num + 1
     for values in reader:
         if any((v or "").strip() for v in values.values() if isinstance(v, str)):
-            yield reader.line_num, values
+            yield start, values
+        start = reader.line_num + 1
 
 
 def _front(record: dict) -> dict:
@@ -450,8 +638,10 @@ def _front(record: dict) -> dict:
 
 
 def import_csv(data_dir: Path, path: Path, update: bool, today: dt.date) -> ImportReport:
-    """Import the rows of a CSV spreadsheet into data_dir/assets."""
+    """Import the rows of a CSV spreadsheet into data_dir/assets: all of them, or none."""
     mapped, problems = read_csv(path, load_schema(data_dir))
+    if any(p.is_error for p in problems):
+        return ImportReport(mapped=mapped, problems=problems)
     report = write_records(data_dir, mapped, update, today)
     report.problems = problems + report.problems
     return report

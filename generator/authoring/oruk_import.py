@@ -45,6 +45,8 @@ class Mapped:
     uuid: str = ""
     unused: list[str] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
+    file: str = ""  # the file it came from, for problems (source may add a row or item number)
+    line: int = 0
 
     @property
     def id(self) -> str:
@@ -146,6 +148,12 @@ def _leaves(value: object, path: str) -> Iterator[str]:
         yield path
 
 
+def _items(obj: dict, key: str) -> list:
+    """obj[key] when it is a list, otherwise an empty list (a feed may put anything anywhere)."""
+    value = obj.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _put(record: dict, dotted: str, value: object) -> None:
     node = record
     *parents, last = dotted.split(".")
@@ -161,7 +169,7 @@ def _number(value: float) -> str:
 def _attributes_by_kind(service: dict, r: Reader, vocab: Vocabulary) -> dict[str, list[str]]:
     """This project's own attributes by kind, plus categories matched by name from other taxonomies."""
     found: dict[str, list[str]] = {}
-    for i, attribute in enumerate(service.get("attributes") or []):
+    for i, attribute in enumerate(_items(service, "attributes")):
         path = f"attributes[{i}]"
         term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
         if not isinstance(term, dict):
@@ -282,11 +290,12 @@ def _postcode(text: str) -> str:
 
 
 def _address(location: dict, r: Reader, path: str) -> tuple[dict, str] | None:
-    addresses = location.get("addresses") or []
-    if not isinstance(addresses, list) or not addresses:
+    addresses = _items(location, "addresses")
+    usable = [i for i, a in enumerate(addresses) if isinstance(a, dict)]
+    if not usable:
         return None
-    physical = [i for i, a in enumerate(addresses) if isinstance(a, dict) and a.get("address_type") != "postal"]
-    i = physical[0] if physical else 0
+    physical = [i for i in usable if addresses[i].get("address_type") != "postal"]
+    i = (physical or usable)[0]
     return addresses[i], f"{path}.addresses[{i}]"
 
 
@@ -294,11 +303,11 @@ def _read_accessibility(location: dict, r: Reader, path: str, vocab: Vocabulary)
     features: list[str] = []
     notes: list[str] = []
     labels = {v.casefold(): k for k, v in vocab.t.section("accessibility").items()}
-    for i, item in enumerate(location.get("accessibility") or []):
+    for i, item in enumerate(_items(location, "accessibility")):
         item_path = f"{path}.accessibility[{i}]"
         if not isinstance(item, dict):
             continue
-        for j, attribute in enumerate(item.get("attributes") or []):
+        for j, attribute in enumerate(_items(item, "attributes")):
             term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
             code = str(term.get("term") or "") if isinstance(term, dict) else ""
             if (
@@ -370,6 +379,7 @@ def _location(sal: dict, r: Reader, path: str, vocab: Vocabulary, taken: set[str
         if location.get("external_identifier_type") == f"{TAXONOMY}/location-id"
         else None
     )
+    own_id = own_id if isinstance(own_id, str) else None
     if own_id:
         r.take(location, "external_identifier", path)
         r.take(location, "external_identifier_type", path)
@@ -390,18 +400,31 @@ def _first_sentence(text: str, limit: int) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _amount(text: str | None) -> float | None:
+    """A cost amount as a number, or None when the text is not a finite, non-negative number."""
+    try:
+        number = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and math.isfinite(number) and number >= 0 else None
+
+
 def _cost(service: dict, r: Reader, kinds: dict[str, list[str]], attention: list[str]) -> dict:
-    options = [o for o in service.get("cost_options") or [] if isinstance(o, dict)]
+    options = [o for o in _items(service, "cost_options") if isinstance(o, dict)]
     cost: dict = {}
     option = options[0] if options else {}
-    amount = r.text(option, "amount", "cost_options[0]")
+    given = r.text(option, "amount", "cost_options[0]")
+    amount = _amount(given)
+    if given is not None and amount is None:
+        r.reject("cost_options[0].amount", f"'{given[:40]}' is not an amount in pounds; it was left out")
+        attention.append(f"cost.amount: the source gives '{given[:40]}', not a number; please fill in the cost")
     per = r.text(option, "option", "cost_options[0]")
     notes = r.text(option, "amount_description", "cost_options[0]")
     fees = r.text(service, "fees")
-    words = " ".join(filter(None, [per, notes, fees])).casefold()
+    words = " ".join(filter(None, [per, notes, fees, given if amount is None else None])).casefold()
     kind = (kinds.get("cost") or [None])[0]
     if kind not in ("free", "donation", "fee"):
-        if amount is not None and float(amount) == 0:
+        if amount == 0:
             kind = "free"
         elif "donation" in words:
             kind = "donation"
@@ -409,13 +432,15 @@ def _cost(service: dict, r: Reader, kinds: dict[str, list[str]], attention: list
             kind = "fee"
         elif "free" in words:
             kind = "free"
+        elif given is not None:
+            kind = "fee"
         else:
             kind = "free" if not fees else "donation"
             attention.append(f"cost.type: the cost is not given; set to {kind}; please check")
     cost["type"] = kind
     if amount is not None and kind != "free":
-        cost["amount"] = f"{float(amount):.2f}"
-    elif amount is not None and float(amount) != 0:
+        cost["amount"] = f"{amount:.2f}"
+    elif amount:
         r.reject("cost_options[0].amount", "the cost is free, so the amount was left out")
     for key, value in (("per", per), ("notes", notes or fees)):
         if value:
@@ -432,7 +457,7 @@ def _cost(service: dict, r: Reader, kinds: dict[str, list[str]], attention: list
 
 def _contact(service: dict, r: Reader, vocab: Vocabulary) -> dict:
     contact: dict = {}
-    for i, person in enumerate(service.get("contacts") or []):
+    for i, person in enumerate(_items(service, "contacts")):
         if not isinstance(person, dict):
             continue
         for key in ("name", "title", "email"):
@@ -440,7 +465,7 @@ def _contact(service: dict, r: Reader, vocab: Vocabulary) -> dict:
                 r.reject(
                     f"contacts[{i}].{key}", "a person's contact details are never imported; use the organisation's"
                 )
-        for j, phone in enumerate(person.get("phones") or []):
+        for j, phone in enumerate(_items(person, "phones")):
             number = r.text(phone, "number", f"contacts[{i}].phones[{j}]")
             if number and "phone" not in contact and not vocab.fits("assets", "phone", number):
                 contact["phone"] = number
@@ -463,7 +488,7 @@ def _contact(service: dict, r: Reader, vocab: Vocabulary) -> dict:
 def _languages(service: dict, r: Reader, vocab: Vocabulary) -> list[str]:
     names = {v.casefold(): k for k, v in vocab.t.section("languages").items()}
     out = []
-    for i, language in enumerate(service.get("languages") or []):
+    for i, language in enumerate(_items(service, "languages")):
         path = f"languages[{i}]"
         code = (r.text(language, "code", path) or "").lower()
         name = r.text(language, "name", path) or ""
@@ -479,7 +504,7 @@ def _languages(service: dict, r: Reader, vocab: Vocabulary) -> list[str]:
 
 def _areas(service: dict, r: Reader, vocab: Vocabulary) -> list[str]:
     out = []
-    for i, area in enumerate(service.get("service_areas") or []):
+    for i, area in enumerate(_items(service, "service_areas")):
         path = f"service_areas[{i}]"
         for key in ("name", "service_area"):
             text = r.text(area, key, path)
@@ -556,7 +581,7 @@ def from_service(service: dict, vocab: Vocabulary, source: str, taken: set[str])
     locations: list[dict] = []
     by_link: dict[str, str] = {}
     taken_locations: set[str] = set()
-    for i, sal in enumerate(service.get("service_at_locations") or []):
+    for i, sal in enumerate(_items(service, "service_at_locations")):
         loc = _location(sal, r, f"service_at_locations[{i}]", vocab, taken_locations)
         if loc:
             locations.append(loc)
@@ -603,7 +628,7 @@ def from_service(service: dict, vocab: Vocabulary, source: str, taken: set[str])
         attention.append("languages: none given; set to en; please check")
     record["locations"] = locations
     sessions: list[dict] = []
-    for i, schedule in enumerate(service.get("schedules") or []):
+    for i, schedule in enumerate(_items(service, "schedules")):
         path = f"schedules[{i}]"
         if not isinstance(schedule, dict):
             continue

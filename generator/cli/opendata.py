@@ -11,6 +11,7 @@ import click
 from generator.authoring.importer import ImportReport, import_csv, import_oruk
 from generator.cli.options import DATA_OPTION, settings_or_exit
 from generator.data.check import check
+from generator.data.schema import load_schema, schema_file
 from generator.opendata.publish import FORMATS, catalogue_site, write_export
 from generator.problems import report
 from generator.render.strings import load_catalogue
@@ -32,6 +33,10 @@ UPDATE_OPTION = click.option(
 def _data_folder(data_dir: Path) -> None:
     if not (data_dir / "config.yaml").is_file():
         raise click.UsageError(f"{data_dir} has no config.yaml: is --data pointing at the assets_data folder?")
+    try:
+        load_schema(data_dir)
+    except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise click.UsageError(f"{schema_file(data_dir)} cannot be read ({exc}); restore it from git.") from None
 
 
 @click.command("export")
