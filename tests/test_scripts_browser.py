@@ -198,7 +198,9 @@ def test_a_sheet_too_long_for_a_qr_code_says_so(visit, site_url, sample_ids, str
     url = check_share_links(visit, strings)
     assert url.endswith("?ids=" + ",".join(ids[:100])) and len(url) > 3000
     expect(page.locator("#sheet-qr svg")).to_have_count(0)
-    expect(page.locator("#sheet-qr .cam-qr__too-long")).to_have_text(strings["sheet.qr_too_long"])
+    expect(page.locator("#sheet-qr")).to_be_hidden()
+    expect(page.locator(".cam-qr .cam-qr__too-long")).to_have_text(strings["sheet.qr_too_long"])
+    expect(page.locator(".cam-qr figcaption")).to_be_hidden()
     assert visit.errors == [] and visit.outside == []
 
 

@@ -204,10 +204,11 @@
       var svg = qrSvg(url, t("sheet.scan"));
       if (svg) qrHolder.appendChild(svg);
       else {
-        // No code can hold the address: say so in its place, instead of "Scan" above an address too long to type.
-        qrHolder.appendChild(el("p", "cam-qr__too-long cam-noprint", t("sheet.qr_too_long")));
-        var caption = qrHolder.parentNode.querySelector("figcaption");
-        if (caption) caption.hidden = true;
+        // No code can hold the address: say so in its place, instead of "Scan" beside an address too long to type.
+        var figure = qrHolder.parentNode;
+        qrHolder.hidden = true;
+        figure.querySelectorAll("figcaption").forEach(function (caption) { caption.hidden = true; });
+        figure.appendChild(el("p", "cam-qr__too-long cam-noprint", t("sheet.qr_too_long")));
       }
     }
     var body = t("sheet.share_body", { url: url });
