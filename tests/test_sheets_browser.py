@@ -195,12 +195,12 @@ def test_buttons_made_by_other_scripts_work(visit, site_url, cards, strings):
     asset_id = sorted(cards)[-1]
     page.goto(site_url)
     page.wait_for_selector(".cam-mylist-count")
-    page.evaluate("id => document.querySelector('.md-content__inner').appendChild(window.CAMList.button(id))", asset_id)
+    page.evaluate("id => document.querySelector('.md-content__inner').appendChild(CAM.list.button(id))", asset_id)
     button = page.locator(f'button[data-cam-add="{asset_id}"]')
     expect(button).to_have_text(strings["mylist.add"])
     button.click()
     expect(button).to_have_text(strings["mylist.remove"])
-    assert page.evaluate("id => window.CAMList.has(id)", asset_id)
+    assert page.evaluate("id => CAM.list.has(id)", asset_id)
     expect(page.locator(".cam-mylist-count")).to_have_text(strings["mylist.count"].replace("{count}", "1"))
     assert visit.errors == []
 

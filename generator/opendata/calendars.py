@@ -21,7 +21,11 @@ EVENT_STATUS = {"active": "CONFIRMED", "paused": "TENTATIVE", "closed": "CANCELL
 
 
 def occurs(session: Session, day: dt.date) -> bool:
-    """True when the session happens on day."""
+    """True when the session happens on day.
+
+    Fortnightly: every other week, weeks running Monday to Sunday, counted from the week of starts_on (as
+    the calendar's RRULE INTERVAL=2;WKST=MO); monthly: the nth (or last) of that weekday in the month.
+    """
     if DAY_ORDER[day.weekday()] not in session.days:
         return False
     if session.frequency == "fortnightly" and session.starts_on:
@@ -35,6 +39,25 @@ def occurs(session: Session, day: dt.date) -> bool:
             return day.day + 7 > monthcal.monthrange(day.year, day.month)[1]
         return (day.day - 1) // 7 + 1 == number
     return True
+
+
+def next_date(session: Session, day: dt.date, time: str = "00:00") -> dt.date | None:
+    """The first date from day on when the session happens (day itself only before its end at time HH:MM).
+
+    What the site shows as "Next:" (schedule.js computes the same; tests/test_schedule.py holds them equal).
+    None when it does not happen within 400 days.
+    """
+    ended = _minutes(time) >= _minutes(session.end)
+    for n in range(400):
+        date = day + dt.timedelta(n)
+        if occurs(session, date) and not (n == 0 and ended):
+            return date
+    return None
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def first_date(session: Session, anchor: dt.date) -> dt.date:

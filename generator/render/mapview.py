@@ -113,7 +113,7 @@ def _draw_map(config, root: str) -> tuple[str, str, str]:
 
         _template = Template(
             "{% macro script(this, kwargs) %}\n"
-            "CommunityAssetMap.init({{ this._parent.get_name() }}, document.getElementById('cam-map-options'));\n"
+            "CAM.map.init({{ this._parent.get_name() }}, document.getElementById('cam-map-options'));\n"
             "{% endmacro %}"
         )
 

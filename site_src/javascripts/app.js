@@ -2,19 +2,19 @@
 (function () {
   "use strict";
 
-  function lang() { return document.documentElement.lang === "cy" ? "cy-GB" : "en-GB"; }
+  var CAM = window.CAM;
 
   /* Asset pages: "Next: Tuesday 24 November" beside each regular session. */
   function showNextDates() {
     document.querySelectorAll("[data-schedule]").forEach(function (item) {
       var holder = item.querySelector(".cam-next");
-      if (!holder || !window.CAMSchedule) return;
-      var date = window.CAMSchedule.next(JSON.parse(item.getAttribute("data-schedule")));
+      if (!holder) return;
+      var date = CAM.schedule.next(JSON.parse(item.getAttribute("data-schedule")));
       if (!date) return;
       // The <time> is made here, once its date is known: an empty <time> in the page is not valid HTML.
       var time = holder.querySelector("time") || holder.appendChild(document.createElement("time"));
-      time.setAttribute("datetime", window.CAMSchedule.isoDate(date));
-      time.textContent = window.CAMSchedule.format(date, lang());
+      time.setAttribute("datetime", CAM.schedule.isoDate(date));
+      time.textContent = CAM.schedule.format(date, CAM.lang());
       holder.hidden = false;
     });
   }
@@ -22,33 +22,23 @@
   /* Home page: what is on today, from the list of assets with a session on today's weekday. */
   function showToday() {
     var section = document.querySelector("[data-cam-today]");
-    if (!section || !window.CAMSchedule) return;
+    if (!section) return;
     var status = section.querySelector(".cam-today__status");
     var list = section.querySelector("ul");
     var now = new Date();
-    var url = section.getAttribute("data-cam-today") + "day-" + window.CAMSchedule.isoWeekday(now) + ".json";
+    var url = section.getAttribute("data-cam-today") + "day-" + CAM.schedule.isoWeekday(now) + ".json";
     fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+      CAM.addStrings({ today_none: data.none }, "home.");
       var items = data.items.filter(function (item) {
-        return item.ss.some(function (s) { return window.CAMSchedule.occursOn(s, now); });
+        return item.ss.some(function (s) { return CAM.schedule.occursOn(s, now); });
       });
       items.sort(function (a, b) { return a.ss[0].s < b.ss[0].s ? -1 : a.ss[0].s > b.ss[0].s ? 1 : 0; });
-      if (!items.length) { status.textContent = data.none; return; }
+      if (!items.length) { status.textContent = CAM.t("home.today_none"); return; }
       status.textContent = "";
       items.forEach(function (item) {
-        var todays = item.ss.filter(function (s) { return window.CAMSchedule.occursOn(s, now); });
-        var li = document.createElement("li");
-        li.className = "cam-card";
-        var h = document.createElement("h3");
-        h.className = "cam-card__title";
-        var a = document.createElement("a");
-        a.href = data.pages + encodeURIComponent(item.i) + "/";
-        a.textContent = item.n;
-        h.appendChild(a);
-        li.appendChild(h);
-        var p = document.createElement("p");
-        p.textContent = todays.map(function (s) { return s.s + "–" + s.e; }).join(", ") + (item.t ? " · " + item.t : "");
-        li.appendChild(p);
-        list.appendChild(li);
+        var todays = item.ss.filter(function (s) { return CAM.schedule.occursOn(s, now); });
+        var times = todays.map(function (s) { return s.s + "–" + s.e; }).join(", ") + (item.t ? " · " + item.t : "");
+        list.appendChild(CAM.card({ href: data.pages + encodeURIComponent(item.i) + "/", name: item.n, lines: [[null, times]] }));
       });
       list.hidden = false;
     }).catch(function () { /* keep the plain-text fallback */ });
@@ -78,8 +68,5 @@
     }
   }
 
-  function start() { fixSearchPanelFocus(); fixPaletteFocus(); showNextDates(); showToday(); }
-  if (window.document$ && window.document$.subscribe) window.document$.subscribe(start);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  CAM.start(function () { fixSearchPanelFocus(); fixPaletteFocus(); showNextDates(); showToday(); });
 })();

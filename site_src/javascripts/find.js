@@ -20,26 +20,26 @@
     } catch (e) { holdAddress = false; }
   }
 
+  // core.js (CAM) is loaded after this script, at the end of the page: start once the page is parsed.
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
   else start();
 
   function start() {
-    var optionsEl = document.getElementById("cam-find-options");
+    var CAM = window.CAM;
+    var opts = CAM.options("cam-find-options", "find.");
     var form = document.getElementById("cam-find-form");
     var list = document.getElementById("cam-results");
     var heading = document.getElementById("results-heading");
-    if (!optionsEl || !form || !list || !heading) {
+    if (!opts || !form || !list || !heading) {
       if (holdAddress) history.replaceState(history.state, "", location.pathname + "?" + initialParams + location.hash);
       return;
     }
 
-    var opts = JSON.parse(optionsEl.textContent);
-    var S = opts.strings || {};
     var DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
     var ACCESS = ["drop-in", "self-referral", "referral"];
     var COST = { f: "cost_free", d: "cost_donation", p: "cost_fee" };
     var PAGE_SIZE = 200;
-    var lang = document.documentElement.lang || "en-GB";
+    var lang = CAM.lang();
     var collator = window.Intl ? new Intl.Collator(lang, { sensitivity: "base", numeric: true }) : null;
     var kmFormat = window.Intl ? new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : null;
     var countFormat = window.Intl ? new Intl.NumberFormat(lang) : null;
@@ -58,7 +58,8 @@
     var unknownTimer = null;
     var moreButton = null;
 
-    function str(key, fallback) { return Object.prototype.hasOwnProperty.call(S, key) ? S[key] : fallback; }
+    /* The page's string for key (find.<key>), or fallback when the page has none. */
+    function str(key, fallback) { var text = CAM.t("find." + key); return text === "find." + key ? fallback : text; }
 
     /* Lower case, without accents, apostrophes or hyphens, so "cafe" finds "Café" and "bishops" finds "Bishop's". */
     function fold(text) {
@@ -277,28 +278,6 @@
     }
 
     function card(a) {
-      var li = document.createElement("li");
-      li.className = "cam-card cam-find-card" + (a.st ? " cam-find-card--" + a.st : "");
-      var h = document.createElement("h3");
-      h.className = "cam-card__title";
-      var link = document.createElement("a");
-      link.href = opts.pages + encodeURIComponent(a.i) + "/";
-      link.textContent = a.n;
-      h.appendChild(link);
-      if (a.st) {
-        h.appendChild(document.createTextNode(" "));
-        var badge = document.createElement("span");
-        badge.className = "cam-badge cam-find-status";
-        badge.textContent = str("status_" + a.st, a.st);
-        h.appendChild(badge);
-      }
-      li.appendChild(h);
-      if (a.s) {
-        var summary = document.createElement("p");
-        summary.className = "cam-find-card__summary";
-        summary.textContent = a.s;
-        li.appendChild(summary);
-      }
       var facts = [];
       if (showDistance && a._dist && a._dist.km !== Infinity) {
         var km = kmFormat ? kmFormat.format(a._dist.km) : a._dist.km.toFixed(1);
@@ -307,12 +286,16 @@
       facts.push(a.t || str("online_or_phone", ""));
       if (COST[a.$]) facts.push(str(COST[a.$], ""));
       if (ACCESS[a.x]) facts.push(str("access_" + ACCESS[a.x], ""));
-      var p = document.createElement("p");
-      p.className = "cam-find-card__facts";
-      p.textContent = facts.filter(Boolean).join(" · ");
-      li.appendChild(p);
-      if (window.CAMList && window.CAMList.button) li.appendChild(window.CAMList.button(a.i));
-      return li;
+      var lines = a.s ? [["cam-find-card__summary", a.s]] : [];
+      lines.push(["cam-find-card__facts", facts.filter(Boolean).join(" · ")]);
+      return CAM.card({
+        className: "cam-find-card" + (a.st ? " cam-find-card--" + a.st : ""),
+        href: opts.pages + encodeURIComponent(a.i) + "/",
+        name: a.n,
+        badge: a.st ? ["cam-find-status", str("status_" + a.st, a.st)] : null,
+        lines: lines,
+        id: a.i
+      });
     }
 
     function appendPage() {

@@ -5,80 +5,69 @@
 (function () {
   "use strict";
 
+  var CAM = window.CAM;
   var KEY = "cam.list";
-  var ID = /^[a-z0-9-]+$/;
-  var script = document.currentScript;
-  var BASE = script && script.src ? script.src.replace(/javascripts\/list\.js(?:[?#].*)?$/, "") : new URL("../", location.href).href;
+  var t = CAM.t;
 
-  /* English fallbacks, replaced by the site's own strings (strings.json) as soon as they arrive. */
-  var S = {
+  /* English fallbacks until the site's own strings (strings.json) arrive. */
+  CAM.addStrings({
     "mylist.add": "Add to list",
     "mylist.remove": "Remove from list",
     "mylist.added": "Added to your list",
     "mylist.count": "My list ({count})",
     "mylist.move_up": "Move up",
     "mylist.move_down": "Move down"
-  };
-
-  function t(key, vars) {
-    var text = Object.prototype.hasOwnProperty.call(S, key) ? S[key] : key;
-    if (vars) {
-      Object.keys(vars).forEach(function (name) { text = text.split("{" + name + "}").join(String(vars[name])); });
-    }
-    return text;
-  }
-
-  var ready = fetch(BASE + "assets/data/strings.json")
-    .then(function (r) { return r.ok ? r.json() : {}; })
-    .then(function (loaded) {
-      Object.keys(loaded || {}).forEach(function (k) { if (typeof loaded[k] === "string") S[k] = loaded[k]; });
-      return S;
-    })
-    .catch(function () { return S; });
+  }, "", true);
 
   /* --- storage ---------------------------------------------------------------------------------- */
 
-  function clean(ids) {
-    var seen = {};
-    return (Array.isArray(ids) ? ids : []).filter(function (id) {
-      if (typeof id !== "string" || !ID.test(id) || seen[id]) return false;
-      seen[id] = true;
-      return true;
-    });
+  /* The list as last read or written, and the same ids as a set: storage is read once, then on a
+     change made in another tab, so asking "is this id in the list?" does not parse the list again. */
+  var current = null;
+  var members = new Set();
+
+  function keep(list) {
+    current = list;
+    members = new Set(list);
   }
 
-  function read() {
-    try { return clean(JSON.parse(window.localStorage.getItem(KEY) || "[]")); } catch (e) { return []; }
+  function load() {
+    var list;
+    try { list = CAM.cleanIds(JSON.parse(window.localStorage.getItem(KEY) || "[]")); } catch (e) { list = []; }
+    keep(list);
   }
 
-  function write(ids) {
-    ids = clean(ids);
+  function write(list) {
+    keep(CAM.cleanIds(list));
     try {
-      if (ids.length) window.localStorage.setItem(KEY, JSON.stringify(ids));
+      if (current.length) window.localStorage.setItem(KEY, JSON.stringify(current));
       else window.localStorage.removeItem(KEY);
-    } catch (e) { /* storage blocked: the list lasts for this page only */ memory = ids; }
+    } catch (e) { /* storage blocked: the list lasts for this page only */ }
     changed();
-    return ids;
+    return ids();
   }
 
-  var memory = null;
-  function ids() { return memory ? memory.slice() : read(); }
-  function has(id) { return ids().indexOf(id) !== -1; }
+  function ids() {
+    if (!current) load();
+    return current.slice();
+  }
+
+  function has(id) {
+    if (!current) load();
+    return members.has(id);
+  }
 
   function add(id) {
-    if (!ID.test(String(id)) || has(id)) return false;
-    write(ids().concat([id]));
-    announce(t("mylist.added") + ". " + t("mylist.count", { count: ids().length }));
+    if (!CAM.isId(id) || has(id)) return false;
+    write(current.concat([id]));
+    announce(t("mylist.added") + ". " + t("mylist.count", { count: current.length }));
     return true;
   }
 
   function remove(id) {
-    var list = ids();
-    var at = list.indexOf(id);
-    if (at === -1) return false;
-    list.splice(at, 1);
-    write(list);
-    announce(t("mylist.count", { count: list.length }));
+    if (!has(id)) return false;
+    write(current.filter(function (other) { return other !== id; }));
+    announce(t("mylist.count", { count: current.length }));
     return true;
   }
 
@@ -99,7 +88,7 @@
 
   function sync(button) {
     var id = button.getAttribute("data-cam-add");
-    if (!ID.test(id || "")) return;
+    if (!CAM.isId(id)) return;
     var pressed = has(id);
     // The label itself says what a press does ("Add to list" / "Remove from list"), so no aria-pressed:
     // a changing label with a pressed state would read as "Remove from list, pressed".
@@ -138,7 +127,7 @@
       if (!header) return;
       countLink = document.createElement("a");
       countLink.className = "cam-mylist-count cam-noprint";
-      countLink.href = BASE + "list/";
+      countLink.href = CAM.base + "list/";
       var title = header.querySelector(".md-header__title");
       if (title && title.nextSibling) header.insertBefore(countLink, title.nextSibling);
       else header.appendChild(countLink);
@@ -150,13 +139,15 @@
     syncAll();
     showCount();
     renderListPage();
-    document.dispatchEvent(new CustomEvent("cam:list", { detail: { ids: ids() } }));
   }
 
   /* --- the "My list" page ---------------------------------------------------------------------------- */
 
-  var names = null;        // {id: name} from find.json, once loaded
-  var listFocus = null;    // what to focus after the list is drawn again: {id, action}
+  var names = null;          // Map of id to name from find.json, once loaded (or failed)
+  var items = new Map();     // id -> {li, up, down}: the list page's items, kept between drawings
+  var listFocus = null;      // what to focus after the list is drawn again: {id, action}
+  var sheetNote = null;      // says that a sheet takes only the first CAM.SHEET_MAX entries
+  var LONG = 100;            // items; a longer list lays out only the items in view (sheet.css)
 
   function smallButton(label, name, action, id) {
     var b = document.createElement("button");
@@ -165,13 +156,31 @@
     b.setAttribute("data-cam-list-action", action);
     b.setAttribute("data-cam-list-id", id);
     b.appendChild(document.createTextNode(label));
-    var hidden = document.createElement("span");
-    hidden.className = "cam-sr-only";
-    hidden.textContent = ": " + name;
-    b.appendChild(hidden);
+    b.appendChild(CAM.el("span", "cam-sr-only", ": " + name));
     return b;
   }
 
+  function makeItem(id) {
+    var name = names.get(id) || id;
+    var li = document.createElement("li");
+    li.className = "cam-mylist__item";
+    li.setAttribute("data-asset-id", id);
+    var title = CAM.el("a", "cam-mylist__name", name);
+    title.href = CAM.base + "support/" + encodeURIComponent(id) + "/";
+    li.appendChild(title);
+    var tools = CAM.el("span", "cam-mylist__tools cam-noprint");
+    var item = { li: li, up: smallButton(t("mylist.move_up"), name, "up", id),
+      down: smallButton(t("mylist.move_down"), name, "down", id) };
+    tools.appendChild(item.up);
+    tools.appendChild(item.down);
+    tools.appendChild(smallButton(t("mylist.remove"), name, "remove", id));
+    li.appendChild(tools);
+    items.set(id, item);
+    return item;
+  }
+
+  /* Draws the list, moving, adding and removing only the items that changed (a list of thousands
+     stays quick: drawing every item again after each press would lay out the whole page each time). */
   function renderListPage() {
     var holder = document.getElementById("mylist-items");
     if (!holder || !names) return;
@@ -180,73 +189,70 @@
     var sheet = document.getElementById("mylist-sheet");
     var clearButton = document.getElementById("mylist-clear");
     var actions = holder.parentNode.querySelector(".cam-mylist__actions");
-    holder.textContent = "";
-    list.forEach(function (id, index) {
-      var name = names[id] || id;
-      var li = document.createElement("li");
-      li.className = "cam-mylist__item";
-      li.setAttribute("data-asset-id", id);
-      var title = document.createElement("a");
-      title.className = "cam-mylist__name";
-      title.href = BASE + "support/" + encodeURIComponent(id) + "/";
-      title.textContent = name;
-      li.appendChild(title);
-      var tools = document.createElement("span");
-      tools.className = "cam-mylist__tools cam-noprint";
-      var up = smallButton(t("mylist.move_up"), name, "up", id);
-      var down = smallButton(t("mylist.move_down"), name, "down", id);
-      var rm = smallButton(t("mylist.remove"), name, "remove", id);
-      up.disabled = index === 0;
-      down.disabled = index === list.length - 1;
-      tools.appendChild(up);
-      tools.appendChild(down);
-      tools.appendChild(rm);
-      li.appendChild(tools);
-      holder.appendChild(li);
+    var wanted = new Set(list);
+    Array.prototype.slice.call(holder.children).forEach(function (li) {  // items no longer in the list go
+      var id = li.getAttribute("data-asset-id");
+      if (wanted.has(id) && items.get(id) && items.get(id).li === li) return;
+      items.delete(id);
+      holder.removeChild(li);
+    });
+    var cursor = holder.firstChild;
+    list.forEach(function (id, index) {  // then each id's item in its place: after a move, one is moved
+      var item = items.get(id) || makeItem(id);
+      if (item.li === cursor) cursor = cursor.nextSibling;
+      else holder.insertBefore(item.li, cursor);
+      item.up.disabled = index === 0;
+      item.down.disabled = index === list.length - 1;
     });
     holder.hidden = !list.length;
+    holder.classList.toggle("cam-mylist__items--long", list.length > LONG);
     if (empty) empty.hidden = list.length > 0;
     if (actions) actions.hidden = !list.length;
-    if (sheet) sheet.href = BASE + "sheet/?ids=" + list.join(",");
+    if (sheet) sheet.href = CAM.base + "sheet/?ids=" + list.slice(0, CAM.SHEET_MAX).join(",");
+    if (actions && list.length > CAM.SHEET_MAX) {
+      if (!sheetNote) sheetNote = actions.parentNode.insertBefore(CAM.el("p", "cam-hint cam-noprint"), actions.nextSibling);
+      sheetNote.textContent = t("mylist.sheet_limit", { max: CAM.SHEET_MAX, count: list.length });
+      sheetNote.hidden = false;
+    } else if (sheetNote) sheetNote.hidden = true;
     if (clearButton) clearButton.hidden = !list.length;
-    if (listFocus) {
-      var want = listFocus;
-      listFocus = null;
-      var target = null;
-      var item = holder.querySelector('[data-asset-id="' + want.id + '"]');
-      if (item) {
-        var order = want.action === "up" ? ["up", "down"] : ["down", "up"];
-        for (var i = 0; i < order.length && !target; i++) {
-          var b = item.querySelector('[data-cam-list-action="' + order[i] + '"]');
-          if (b && !b.disabled) target = b;
-        }
-        if (!target) target = item.querySelector('[data-cam-list-action="remove"]');
-      } else if (typeof want.index === "number") {
-        var items = holder.querySelectorAll("li");
-        var next = items[Math.min(want.index, items.length - 1)];
-        if (next) target = next.querySelector('[data-cam-list-action="remove"]');
-      }
-      if (!target && empty) {
-        empty.setAttribute("tabindex", "-1");
-        target = empty;
-      }
-      if (target) target.focus();
+    if (listFocus) focusAfter(holder, empty);
+  }
+
+  function focusAfter(holder, empty) {
+    var want = listFocus;
+    listFocus = null;
+    var target = null;
+    var item = items.get(want.id);
+    if (want.id && item) {
+      var order = want.action === "up" ? [item.up, item.down] : [item.down, item.up];
+      target = order[0].disabled ? (order[1].disabled ? null : order[1]) : order[0];
+      if (!target) target = item.li.querySelector('[data-cam-list-action="remove"]');
+    } else if (typeof want.index === "number") {
+      var all = holder.children;
+      var next = all[Math.min(want.index, all.length - 1)];
+      if (next) target = next.querySelector('[data-cam-list-action="remove"]');
     }
+    if (!target && empty) {
+      empty.setAttribute("tabindex", "-1");
+      target = empty;
+    }
+    if (target) target.focus();
   }
 
   function startListPage() {
-    var optionsEl = document.getElementById("cam-mylist-options");
+    var opts = CAM.options("cam-mylist-options");
     var holder = document.getElementById("mylist-items");
-    if (!optionsEl || !holder) return;
-    var opts = {};
-    try { opts = JSON.parse(optionsEl.textContent); } catch (e) { opts = {}; }
-    var url = new URL(opts.data || BASE + "assets/data/find.json", location.href).href;
-    names = {};
-    renderListPage();
-    fetch(url).then(function (r) { return r.json(); }).then(function (data) {
-      (data.assets || data.items || []).forEach(function (item) { names[item.i] = item.n; });
-      renderListPage();
+    if (!opts || !holder) return;
+    var url = new URL(opts.data || CAM.base + "assets/data/find.json", location.href).href;
+    var found = new Map();
+    var loaded = fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+      (data.assets || data.items || []).forEach(function (item) { found.set(item.i, item.n); });
     }).catch(function () { /* ids are shown instead of names */ });
+    // Drawn once, when both the names and the strings are in: each drawing of thousands of items costs.
+    Promise.all([loaded, CAM.strings]).then(function () {
+      names = found;
+      renderListPage();
+    });
     holder.addEventListener("click", function (event) {
       var b = event.target.closest("button[data-cam-list-action]");
       if (!b || b.disabled) return;
@@ -288,7 +294,7 @@
     var addButton = target.closest("button[data-cam-add]");
     if (addButton) {
       var id = addButton.getAttribute("data-cam-add");
-      if (!ID.test(id || "")) return;
+      if (!CAM.isId(id)) return;
       if (has(id)) remove(id); else add(id);
       sync(addButton);
       return;
@@ -297,23 +303,15 @@
   });
 
   window.addEventListener("storage", function (event) {
-    if (event.key === KEY || event.key === null) changed();
+    if (event.key === KEY || event.key === null) {
+      load();
+      changed();
+    }
   });
 
-  window.CAMList = {
-    has: has,
-    add: add,
-    remove: remove,
-    ids: ids,
-    button: button,
-    move: move,
-    clear: clear,
-    base: BASE,
-    t: t,
-    ready: ready
-  };
+  CAM.list = { has: has, add: add, remove: remove, ids: ids, button: button, move: move, clear: clear };
 
-  function start() {
+  CAM.start(function () {
     status = document.createElement("p");
     status.className = "cam-sr-only cam-noprint";
     status.setAttribute("role", "status");
@@ -322,10 +320,9 @@
     document.querySelectorAll("button[data-cam-print]").forEach(function (b) { b.hidden = false; });
     markShownUrls();
     startListPage();
-    ready.then(function () {
+    CAM.strings.then(function () {
       syncAll();
       showCount();
-      renderListPage();
     });
     if (window.MutationObserver) {
       new MutationObserver(function (records) {
@@ -338,8 +335,5 @@
         });
       }).observe(document.body, { childList: true, subtree: true });
     }
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
-  else start();
+  });
 })();

@@ -1,16 +1,14 @@
 /* Community Asset Map: draws markers from compact JSON onto the folium map.
-   Record text only ever reaches the page through textContent, never as HTML. */
+   Record text only ever reaches the page through textContent, never as HTML. Ids are keys of Maps only.
+   The map's own script (made by folium, in the page) calls CAM.map.init before core.js has loaded, so
+   the work waits for the page to be parsed, by when the core is there. */
 (function () {
   "use strict";
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  var CAM = window.CAM = window.CAM || {};
 
   function popupContent(point, data, options) {
+    var el = CAM.el;
     var box = el("div", "cam-popup");
     var title = el("h3", "cam-popup__title");
     var link = el("a", null, data.name);
@@ -24,15 +22,28 @@
       box.appendChild(list);
     }
     box.appendChild(el("p", "cam-popup__facts", data.cost + " · " + data.access));
-    var more = el("a", "cam-popup__more", options.strings.details);
+    var more = el("a", "cam-popup__more", CAM.t("map.details"));
     more.href = link.href;
     box.appendChild(more);
-    if (window.CAMList && window.CAMList.button) box.appendChild(window.CAMList.button(point[0]));
+    if (CAM.list) box.appendChild(CAM.list.button(point[0]));
     return box;
   }
 
+  /* The id in the address (map/#some-id), or "" when there is none or it is not an id. */
+  function hashId() {
+    var raw = window.location.hash.replace(/^#/, "");
+    try { raw = decodeURIComponent(raw); } catch (e) { return ""; }
+    return CAM.isId(raw) ? raw : "";
+  }
+
   function init(map, optionsElement) {
-    var options = JSON.parse(optionsElement.textContent);
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { draw(map, optionsElement.id); }, { once: true });
+    } else draw(map, optionsElement.id);
+  }
+
+  function draw(map, optionsId) {
+    var options = CAM.options(optionsId, "map.");
     var container = map.getContainer();
     var loaded = null;  // called once chunked loading has added every marker
     var cluster = L.markerClusterGroup({
@@ -43,8 +54,8 @@
       }
     });
     var byCategory = [];
-    var byId = {};
-    var cache = {};
+    var byId = new Map();   // id -> its markers (one a location)
+    var cache = new Map();  // id -> its card, once fetched
 
     function openPopup(marker) {
       // A map popup at the marker's position: works whether or not the marker sits in a cluster.
@@ -52,10 +63,10 @@
       var show = function (data) {
         L.popup({ maxWidth: 300 }).setLatLng(marker.getLatLng()).setContent(popupContent(point, data, options)).openOn(map);
       };
-      if (cache[point[0]]) return show(cache[point[0]]);
+      if (cache.has(point[0])) return show(cache.get(point[0]));
       fetch(options.popups + encodeURIComponent(point[0]) + ".json")
         .then(function (r) { return r.json(); })
-        .then(function (data) { cache[point[0]] = data; show(data); });
+        .then(function (data) { cache.set(point[0], data); show(data); });
     }
 
     fetch(options.data).then(function (r) { return r.json(); }).then(function (data) {
@@ -68,7 +79,8 @@
         marker.camPoint = point;
         marker.on("click", function () { openPopup(marker); });
         byCategory[point[3]].push(marker);
-        (byId[point[0]] = byId[point[0]] || []).push(marker);
+        if (!byId.has(point[0])) byId.set(point[0], []);
+        byId.get(point[0]).push(marker);
       });
       var all = [].concat.apply([], byCategory);
       loaded = function () {
@@ -91,8 +103,7 @@
       });
 
       function showHash() {
-        var id = decodeURIComponent(window.location.hash.replace(/^#/, ""));
-        var markers = byId[id];
+        var markers = byId.get(hashId());
         if (!markers) return;
         map.setView(markers[0].getLatLng(), Math.max(map.getZoom(), 16), { animate: false });
         openPopup(markers[0]);
@@ -101,5 +112,5 @@
     });
   }
 
-  window.CommunityAssetMap = { init: init };
+  CAM.map = { init: init };
 })();

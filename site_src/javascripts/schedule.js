@@ -1,6 +1,10 @@
-/* Community Asset Map: when does a regular session next happen? Computed on the visitor's device.
+/* Community Asset Map: when does a regular session next happen? Computed on the visitor's device, in its
+   local dates, with the meaning Python gives a schedule (generator/opendata/calendars.py: occurs and
+   next_date; tests/test_schedule.py holds the two equal for every day of a year).
    A compact session is {f: "w"|"f"|"m", d: [ISO weekdays, Monday = 1], s: "HH:MM", e: "HH:MM",
-   w: week of month (1-4, or -1 for last), a: "YYYY-MM-DD" (a date it happens on, for fortnightly)}. */
+   w: week of month (1-4, or -1 for last), a: "YYYY-MM-DD" (a date it happens on, for fortnightly)}.
+   Fortnightly means every other week, weeks running Monday to Sunday and counted from the week of a,
+   as the calendar files' RRULE says (FREQ=WEEKLY;INTERVAL=2;WKST=MO). */
 (function () {
   "use strict";
 
@@ -8,7 +12,11 @@
 
   function isoWeekday(date) { return ((date.getDay() + 6) % 7) + 1; }
 
+  /* Days since 1970-01-01 of the local date: whole days whatever the clock changes in between. */
   function dayNumber(date) { return Math.floor(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / DAY_MS); }
+
+  /* The day number of the Monday of date's week. */
+  function mondayOf(date) { return dayNumber(date) - isoWeekday(date) + 1; }
 
   function occursOn(session, date) {
     if (session.d.indexOf(isoWeekday(date)) < 0) return false;
@@ -17,8 +25,8 @@
       if (!session.a) return false;
       var parts = session.a.split("-");
       var anchor = new Date(+parts[0], +parts[1] - 1, +parts[2]);
-      var diff = dayNumber(date) - dayNumber(anchor);
-      return ((diff % 14) + 14) % 14 === 0;
+      var weeks = (mondayOf(date) - mondayOf(anchor)) / 7;
+      return weeks % 2 === 0;
     }
     if (session.f === "m") {
       var dom = date.getDate();
@@ -33,7 +41,7 @@
 
   function minutes(hhmm) { var p = hhmm.split(":"); return +p[0] * 60 + +p[1]; }
 
-  /* The next date (today included while the session has not yet ended), or null within 13 months. */
+  /* The next date (today included while the session has not yet ended), or null within 400 days. */
   function next(session, now) {
     now = now || new Date();
     var start = new Date(now.getFullYear(), now.getMonth(), now.getDate());
@@ -56,5 +64,6 @@
     return date.getFullYear() + "-" + m + "-" + d;
   }
 
-  window.CAMSchedule = { occursOn: occursOn, next: next, format: format, isoDate: isoDate, isoWeekday: isoWeekday };
+  var CAM = window.CAM = window.CAM || {};
+  CAM.schedule = { occursOn: occursOn, next: next, format: format, isoDate: isoDate, isoWeekday: isoWeekday };
 })();

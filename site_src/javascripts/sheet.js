@@ -5,39 +5,8 @@
 (function () {
   "use strict";
 
-  var ID = /^[a-z0-9-]+$/;
-
-  function parseIds(value) {
-    var seen = {};
-    return String(value || "").split(",").map(function (s) { return s.trim(); }).filter(function (id) {
-      if (!id || !ID.test(id) || seen[id]) return false;
-      seen[id] = true;
-      return true;
-    });
-  }
-
-  function lang() { return document.documentElement.lang === "cy" ? "cy-GB" : "en-GB"; }
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
-  function loadStrings(opts) {
-    if (window.CAMList && window.CAMList.ready) {
-      return window.CAMList.ready.then(function () { return window.CAMList.t; });
-    }
-    var url = new URL("../strings.json", new URL(opts.data, location.href)).href;
-    return fetch(url).then(function (r) { return r.json(); }).catch(function () { return {}; }).then(function (S) {
-      return function (key, vars) {
-        var text = Object.prototype.hasOwnProperty.call(S, key) ? S[key] : key;
-        Object.keys(vars || {}).forEach(function (n) { text = text.split("{" + n + "}").join(String(vars[n])); });
-        return text;
-      };
-    });
-  }
+  var CAM = window.CAM;
+  var el = CAM.el;
 
   function safeWebsite(url) {
     url = String(url || "").trim();
@@ -89,11 +58,12 @@
     return article;
   }
 
-  /* The QR code as SVG elements, from the module grid of qrcode-generator. */
+  /* The QR code as SVG elements, from the module grid of qrcode-generator; null when the address is
+     too long for the largest code (qrcode-generator throws "code length overflow"). */
   function qrSvg(url, title) {
     var qr = window.qrcode(0, "M");
     qr.addData(url);
-    qr.make();
+    try { qr.make(); } catch (e) { return null; }
     var count = qr.getModuleCount();
     var margin = 4;
     var size = count + margin * 2;
@@ -125,11 +95,12 @@
   }
 
   function start() {
-    var optionsEl = document.getElementById("cam-sheet-options");
+    var opts = CAM.options("cam-sheet-options");
     var holder = document.getElementById("cam-sheet-entries");
-    if (!optionsEl || !holder) return;
-    var opts = JSON.parse(optionsEl.textContent);
-    var ids = parseIds(new URLSearchParams(location.search).get("ids"));
+    if (!opts || !holder) return;
+    var asked = CAM.parseIds(new URLSearchParams(location.search).get("ids"));
+    // A sheet shows (and fetches) at most CAM.SHEET_MAX entries, however long its address.
+    var ids = asked.slice(0, CAM.SHEET_MAX);
 
     var form = document.querySelector(".cam-sheet__controls");
     var headingInput = document.getElementById("sheet-heading");
@@ -152,12 +123,12 @@
       });
     }
 
-    loadStrings(opts).then(function (t) {
+    CAM.strings.then(function (t) {
       var date = document.getElementById("sheet-date");
       if (date) {
         var today = opts.today;
         try {
-          today = new Intl.DateTimeFormat(lang(), { day: "numeric", month: "long", year: "numeric" }).format(new Date());
+          today = new Intl.DateTimeFormat(CAM.lang(), { day: "numeric", month: "long", year: "numeric" }).format(new Date());
         } catch (e) { /* keep the build date */ }
         date.textContent = t("sheet.printed_on", { date: today });
       }
@@ -169,6 +140,12 @@
         if (footer) footer.hidden = true;
         ready(0);
         return;
+      }
+      if (asked.length > ids.length) {
+        var capped = el("p", "cam-stale cam-noprint", t("sheet.too_many", { max: ids.length, count: asked.length }));
+        capped.id = "sheet-capped";
+        capped.setAttribute("role", "status");
+        holder.parentNode.insertBefore(capped, holder);
       }
       var base = new URL(opts.data, location.href).href;
       return Promise.all(ids.map(function (id) {
@@ -203,8 +180,11 @@
           ready(0);
           return;
         }
-        setUpSharing(location.origin + location.pathname + "?ids=" + kept.join(","), t);
-        ready(kept.length);
+        try {
+          setUpSharing(location.origin + location.pathname + "?ids=" + kept.join(","), t);
+        } finally {
+          ready(kept.length);
+        }
       });
     });
   }
@@ -217,12 +197,20 @@
 
   function setUpSharing(url, t) {
     var qrHolder = document.getElementById("sheet-qr");
-    if (qrHolder && window.qrcode) {
-      qrHolder.textContent = "";
-      qrHolder.appendChild(qrSvg(url, t("sheet.scan")));
-    }
     var shortUrl = document.getElementById("sheet-url");
     if (shortUrl) shortUrl.textContent = url.replace(/^[a-z]+:\/\//i, "");
+    if (qrHolder && window.qrcode) {
+      qrHolder.textContent = "";
+      var svg = qrSvg(url, t("sheet.scan"));
+      if (svg) qrHolder.appendChild(svg);
+      else {
+        // No code can hold the address: say so in its place, instead of "Scan" beside an address too long to type.
+        var figure = qrHolder.parentNode;
+        qrHolder.hidden = true;
+        figure.querySelectorAll("figcaption").forEach(function (caption) { caption.hidden = true; });
+        figure.appendChild(el("p", "cam-qr__too-long cam-noprint", t("sheet.qr_too_long")));
+      }
+    }
     var body = t("sheet.share_body", { url: url });
     var email = document.getElementById("sheet-email");
     if (email) email.href = "mailto:?subject=" + encodeURIComponent(t("sheet.email_subject")) + "&body=" + encodeURIComponent(body);
@@ -253,6 +241,5 @@
     }
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
-  else start();
+  CAM.start(start);
 })();

@@ -1,0 +1,131 @@
+/* Community Asset Map: the small core the page scripts share, under the site's one global name, CAM.
+   The element helper, interface strings, the page language, asset ids, start-up and the asset card.
+   Ids and other outside values are only ever keys of a Map or Set, never of a plain object, so an id
+   such as "constructor" or "__proto__" is an id like any other. Record text is set with textContent only. */
+(function () {
+  "use strict";
+
+  // find.js and map.js are loaded in the page, before this file: they may have made CAM already.
+  var CAM = window.CAM = window.CAM || {};
+
+  var script = document.currentScript;
+  /* The site's root address, from this script's own address (javascripts/core.js). */
+  var base = script && script.src ? script.src.replace(/javascripts\/core\.js(?:[?#].*)?$/, "") : new URL("../", location.href).href;
+
+  /* --- elements ------------------------------------------------------------------------------------- */
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  /* The language for dates and numbers: Welsh pages in Welsh, everything else in British English. */
+  function lang() { return document.documentElement.lang === "cy" ? "cy-GB" : "en-GB"; }
+
+  /* --- asset ids ------------------------------------------------------------------------------------ */
+
+  var ID = /^[a-z0-9-]+$/;
+
+  function isId(value) { return typeof value === "string" && ID.test(value); }
+
+  /* The valid ids among values, each once, in their first order. */
+  function cleanIds(values) {
+    var seen = new Set();
+    return (Array.isArray(values) ? values : []).filter(function (id) {
+      if (!isId(id) || seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+  }
+
+  /* Ids from an address value such as "a,b,c". */
+  function parseIds(text) {
+    return cleanIds(String(text || "").split(",").map(function (s) { return s.trim(); }));
+  }
+
+  /* --- interface strings ---------------------------------------------------------------------------- */
+
+  var strings = new Map();
+
+  /* Adds the string values of table, each key after prefix; with keep, strings already known stay. */
+  function addStrings(table, prefix, keep) {
+    if (!table || typeof table !== "object") return;
+    Object.keys(table).forEach(function (key) {
+      var name = (prefix || "") + key;
+      if (typeof table[key] === "string" && !(keep && strings.has(name))) strings.set(name, table[key]);
+    });
+  }
+
+  /* The string for key with {name} placeholders filled from vars; the key itself when it is unknown. */
+  function t(key, vars) {
+    var text = strings.has(key) ? strings.get(key) : key;
+    if (vars) {
+      Object.keys(vars).forEach(function (name) { text = text.split("{" + name + "}").join(String(vars[name])); });
+    }
+    return text;
+  }
+
+  /* The site's strings file (assets/data/strings.json), fetched once a page; resolves to t either way. */
+  var ready = fetch(base + "assets/data/strings.json")
+    .then(function (r) { return r.ok ? r.json() : {}; })
+    .then(function (loaded) { addStrings(loaded); })
+    .catch(function () { /* the fallbacks stay */ })
+    .then(function () { return t; });
+
+  /* A page's options (JSON in a script element); strings in them are added to t's under prefix. */
+  function options(id, prefix) {
+    var holder = document.getElementById(id);
+    if (!holder) return null;
+    var parsed = null;
+    try { parsed = JSON.parse(holder.textContent); } catch (e) { parsed = null; }
+    if (!parsed || typeof parsed !== "object") return null;
+    addStrings(parsed.strings, prefix);
+    return parsed;
+  }
+
+  /* --- start-up --------------------------------------------------------------------------------------- */
+
+  /* Runs fn once the page is there: on the theme's document$ when it has one, otherwise on DOMContentLoaded. */
+  function start(fn) {
+    if (window.document$ && window.document$.subscribe) window.document$.subscribe(function () { fn(); });
+    else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { fn(); }, { once: true });
+    else fn();
+  }
+
+  /* --- the asset card ----------------------------------------------------------------------------------- */
+
+  /* One asset as a card in a list of results: its linked name (and a badge), then lines of text, each
+     [class, text], then its "Add to list" button when id is given. */
+  function card(spec) {
+    var li = el("li", "cam-card" + (spec.className ? " " + spec.className : ""));
+    var h = el("h3", "cam-card__title");
+    var link = el("a", null, spec.name);
+    link.href = spec.href;
+    h.appendChild(link);
+    if (spec.badge) {
+      h.appendChild(document.createTextNode(" "));
+      h.appendChild(el("span", "cam-badge " + spec.badge[0], spec.badge[1]));
+    }
+    li.appendChild(h);
+    (spec.lines || []).forEach(function (line) { li.appendChild(el("p", line[0], line[1])); });
+    if (spec.id && CAM.list) li.appendChild(CAM.list.button(spec.id));
+    return li;
+  }
+
+  /* The most entries a signposting sheet shows (and the most ids My list passes to it). */
+  CAM.SHEET_MAX = 100;
+  CAM.base = base;
+  CAM.el = el;
+  CAM.lang = lang;
+  CAM.isId = isId;
+  CAM.cleanIds = cleanIds;
+  CAM.parseIds = parseIds;
+  CAM.addStrings = addStrings;
+  CAM.t = t;
+  CAM.strings = ready;
+  CAM.options = options;
+  CAM.start = start;
+  CAM.card = card;
+})();
