@@ -20,6 +20,7 @@ from generator.opendata.publish import catalogue_site
 from generator.render.strings import load_catalogue
 from generator.site.build import build_site
 from generator.speed.buildstate import state_dir
+from generator.speed.outputs import recall
 
 from .conftest import ROOT, SAMPLE, make_data_dir
 
@@ -253,14 +254,14 @@ def test_the_map_folium_drew_is_kept_until_its_settings_change(tmp_path, monkeyp
     checked = check(SAMPLE)
     site = catalogue_site(checked, load_catalogue(ROOT / "templates"), dt.date.today())
     cache = tmp_path / "compiled" / "map.json"
-    drawn = mapview.folium_parts(site, "../", cache)
+    drawn = recall(mapview.folium_memo(site, "../"), cache.parent)
     assert cache.is_file() and '<script src="../assets/vendor/leaflet/leaflet.js">' in drawn[0]
     with monkeypatch.context() as patched:
         patched.setattr(mapview, "_draw_map", lambda *args: pytest.fail("drawn again with the same settings"))
-        assert mapview.folium_parts(site, "../", cache) == drawn
+        assert recall(mapview.folium_memo(site, "../"), cache.parent) == drawn
     zoomed = dataclasses.replace(site, config=dataclasses.replace(checked.config, zoom=checked.config.zoom + 1))
-    again = mapview.folium_parts(zoomed, "../", cache)
+    again = recall(mapview.folium_memo(zoomed, "../"), cache.parent)
     assert again != drawn, "another zoom: drawn again"
-    damaged = json.loads(cache.read_text()) | {"parts": [1, 2, 3]}  # the same settings, but not the map's text
+    damaged = json.loads(cache.read_text()) | {"value": [1, 2, 3]}  # the same settings, but not the map's text
     cache.write_text(json.dumps(damaged))
-    assert mapview.folium_parts(zoomed, "../", cache) == again
+    assert recall(mapview.folium_memo(zoomed, "../"), cache.parent) == again
