@@ -252,7 +252,7 @@ def format_outputs(site: Site, schema: Schema, fmt: str, folder: str = "") -> li
     if fmt == "oruk":
         return oruk_outputs(site, folder)
     if fmt == "geojson":
-        return [SiteWide("GeoJSON", lambda: {folder + "assets.geojson": _compact(geojson(site))}, cost=1)]
+        return [SiteWide("GeoJSON", lambda: {folder + "assets.geojson": _compact(geojson(site))}, cost=1.4)]
     if fmt == "ics":
         return [
             PerSubject(
@@ -260,7 +260,7 @@ def format_outputs(site: Site, schema: Schema, fmt: str, folder: str = "") -> li
                 "asset",
                 lambda asset: f"{folder}{asset.id}.ics" if asset.sessions else None,
                 lambda asset: asset_calendar(asset, site.t),
-                cost=1,
+                cost=2.7,
             )
         ]
     raise ValueError(f"unknown format {fmt}")
@@ -300,7 +300,7 @@ def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
             "asset",
             lambda asset: f"{folder}services/{oruk_id(asset.id)}.json",
             lambda asset: _compact(service(asset)),
-            cost=8,
+            cost=7.5,
         ),
         SiteWide("ORUK services listing", listing, cost=0.8),
     ]
@@ -348,7 +348,7 @@ def render_open_data_page(site: Site, checked: Checked, env: Environment) -> str
 def render_open_data(site: Site, checked: Checked, env: Environment) -> list[Output]:
     """The Open data page and every published data file (FORMATS, each in its folder of PUBLISHED)."""
     outputs = [out for fmt in FORMATS for out in format_outputs(site, checked.schema, fmt, PUBLISHED[fmt])]
-    page = SiteWide("open data page", lambda: {"open-data.md": render_open_data_page(site, checked, env)}, cost=0.01)
+    page = SiteWide("open data page", lambda: {"open-data.md": render_open_data_page(site, checked, env)}, cost=0.2)
     return [*outputs, page]
 
 

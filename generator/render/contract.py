@@ -32,7 +32,8 @@ class Memo:
 class PerSubject:
     """One file (or none) for each asset or each group: path(subject) says where (None: it has none), render makes it.
 
-    cost: rough work per subject, relative to the others (the build does the heaviest first).
+    cost: rough work per asset, in units of about 40 µs (for groups: per asset they list); the build
+    shares out the heaviest work first.
     """
 
     name: str
@@ -46,7 +47,7 @@ class PerSubject:
 class SiteWide:
     """Files made from the whole model: render() -> {path: content}, or render(value) given memo's value.
 
-    cost: rough work per asset in the site, relative to the others.
+    cost: rough work per asset in the site (see PerSubject).
     """
 
     name: str
@@ -60,7 +61,7 @@ class Assembled:
     """Site-wide files assembled from one part per asset: assemble({asset id: part}) -> {path: content}.
 
     recover(read) gives back the parts that files made by assemble hold, by asset id (read(path):
-    such a file's text, or None), or {} when they cannot be read back.
+    such a file's text, or None), or {} when they cannot be read back. cost as for SiteWide.
     """
 
     name: str

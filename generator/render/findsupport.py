@@ -90,7 +90,7 @@ def day_files(site: Site) -> dict[str, str]:
 
 def render_find_page(site: Site, env) -> list[Output]:
     """The find support page, its data file and the "on today" files of the home page."""
-    return [SiteWide("find support page and data", lambda: find_page(site, env), cost=1.5)]
+    return [SiteWide("find support page and data", lambda: find_page(site, env), cost=3)]
 
 
 def find_page(site: Site, env) -> dict[str, str]:

@@ -159,7 +159,7 @@ def render_map_page(site: Site, env) -> list[Output]:
         return {"map.md": text, "assets/data/map.json": json.dumps(map_points(site), separators=(",", ":"))}
 
     return [
-        SiteWide("map page", page, memo=folium_memo(site, root), cost=0.3),
+        SiteWide("map page", page, memo=folium_memo(site, root), cost=0.5),
         PerSubject(
             "map cards",
             "asset",

@@ -256,8 +256,8 @@ def render_pages(site: Site, env: Environment) -> list[Output]:
             "asset",
             lambda asset: f"support/{asset.id}.md",
             lambda asset: asset_template.render(asset=asset, root="../../", **common),
-            cost=10,
+            cost=12,
         ),
-        PerSubject("need and area pages", "group", lambda group: f"{group.key}.md", list_page, cost=3),
+        PerSubject("need and area pages", "group", lambda group: f"{group.key}.md", list_page, cost=2),
         SiteWide("browse indexes and home page", index_pages, cost=0.1),
     ]
