@@ -8,6 +8,7 @@ import html
 import io
 import json
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 
 from jinja2 import Environment
@@ -151,8 +152,7 @@ class DataPackage:
             writer = csv.writer(buffer, lineterminator="\n")
             writer.writerow([f.name for f in table.fields])
             if table.source == "assets":
-                for asset_id in order:
-                    writer.writerows(parts[asset_id][n])
+                writer.writerows(chain.from_iterable(parts[asset_id][n] for asset_id in order))
                 n += 1
             else:
                 writer.writerows(_row(columns, None, item) for item in self.vocabularies[table.name])
