@@ -118,7 +118,7 @@ def plan_tasks(
             whole.append(Task(output.cost * len(assets), partial(_site_wide, output, memos)))
         else:
             whole.append(Task(output.cost * len(assets), partial(assembled, output, assets, plan.skip, read)))
-    target = (sum(t.weight for t in whole) + sum(w for w, _o, _s in split)) / SHARES
+    target = max(sum(t.weight for t in whole) + sum(w for w, _o, _s in split), 1.0) / SHARES
     tasks = whole
     for weight, output, todo in split:
         for share in forked.shares(todo, max(1, min(len(todo), round(weight / target)))):
