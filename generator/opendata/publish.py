@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import io
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
@@ -165,22 +166,23 @@ class DataPackage:
 
         {} when a table cannot be read back as such.
         """
-        parts: dict[str, list] = {}
-        count = len(self.from_assets)
-        for n, table in enumerate(self.from_assets):
+        tables: list[dict[str, list]] = []
+        for table in self.from_assets:
             text = read(f"{table.name}.csv")
             if text is None:
                 return {}
+            rows: dict[str, list] = defaultdict(list)
             try:
                 reader = csv.reader(io.StringIO(text, newline=""))
                 if next(reader, None) != [f.name for f in table.fields]:
                     return {}
                 column = _id_column(table)
                 for row in reader:
-                    parts.setdefault(row[column], [[] for _ in range(count)])[n].append(row)
+                    rows[row[column]].append(row)
             except (csv.Error, IndexError):
                 return {}
-        return parts
+            tables.append(rows)
+        return {asset_id: [rows.get(asset_id, []) for rows in tables] for asset_id in set().union(*tables)}
 
 
 def data_package(schema: Schema, assets: list[Asset], categories: list[Category], areas: list[Area]) -> dict[str, str]:
