@@ -95,7 +95,7 @@ def folium_memo(site: Site, root: str) -> Memo:
 
 
 def _draw_map(config, root: str) -> tuple[str, str, str]:
-    """The map's parts, drawn by folium (see folium_parts)."""
+    """The map's parts, drawn by folium (see folium_memo)."""
     import folium  # a fifth of a second to import: only when the map is drawn
     from branca.element import MacroElement
     from jinja2 import Template
