@@ -20,10 +20,21 @@ from generator.cli.opendata import export_command, import_group
 from generator.data.check import check
 from generator.opendata.calendars import asset_calendar
 from generator.opendata.oruk_export import NAMESPACE, oruk_id
-from generator.opendata.publish import catalogue_site, data_package, oruk_files, render_open_data, write_export
+from generator.opendata.publish import (
+    catalogue_site,
+    data_package,
+    format_outputs,
+    oruk_files,
+    oruk_outputs,
+    render_open_data,
+    write_export,
+)
+from generator.render.contract import every_file
 from generator.render.pages import environment
 from generator.render.schedule import describe
 from generator.render.strings import load_catalogue
+from generator.speed import outputs
+from generator.speed.buildstate import Plan
 
 from .conftest import CASES, ROOT, SAMPLE, make_data_dir
 
@@ -98,15 +109,19 @@ def test_a_rebuilds_data_package_reuses_unchanged_rows_and_is_the_full_one(sampl
     assets = [changed if a is site.assets[3] else a for a in site.assets if a is not removed] + [added]
     unchanged = frozenset(a.id for a in assets) - {changed.id, added.id}
     full = data_package(sample.schema, assets, site.categories, site.areas)
-    assert data_package(sample.schema, assets, site.categories, site.areas, before, unchanged) == full
+    [package] = format_outputs(site, sample.schema, "datapackage")
+
+    def rebuilt(previous: dict[str, str]) -> dict:
+        return outputs.assembled(package, assets, unchanged, previous.get)
+
+    assert rebuilt(before) == full
     assert "zz-a-new-asset" in full["assets.csv"] and removed.id not in full["assets.csv"]
     # the unchanged rows really are read back: a mark put in the previous text comes through
     marked = dict(before, **{"assets.csv": before["assets.csv"].replace(site.assets[0].name, "Marked name", 1)})
-    spliced = data_package(sample.schema, assets, site.categories, site.areas, marked, unchanged)
-    assert "Marked name" in spliced["assets.csv"]
+    assert "Marked name" in rebuilt(marked)["assets.csv"]
     # previous text that is not this table is ignored
     broken = dict(before, **{"sessions.csv": "not,the,header\n"})
-    assert data_package(sample.schema, assets, site.categories, site.areas, broken, unchanged) == full
+    assert rebuilt(broken) == full
 
 
 # --- Open Referral UK ---------------------------------------------------------------------------
@@ -158,16 +173,17 @@ def test_oruk_ids_are_stable_uuid5_and_empty_fields_left_out(exported, site, sam
         assert path.read_bytes() == (tmp_path / "again" / path.relative_to(exported / "oruk")).read_bytes()
 
 
-@pytest.mark.parametrize("parts", [2, 3, 7, 100])  # 100: more parts than the sample has assets
-def test_oruk_services_shared_out_in_parts_are_the_whole_export(site, parts):
-    whole = oruk_files(site)
-    shares = [oruk_files(site, part=(k, parts)) for k in range(parts)]
-    assert "services.json" in shares[0] and not any("services.json" in share for share in shares[1:])
+@pytest.mark.parametrize("shares", [2, 3, 7, 100])  # 100: more shares than the sample has assets
+def test_oruk_services_shared_out_as_a_builds_tasks_are_the_whole_export(site, shares, monkeypatch):
+    monkeypatch.setattr(outputs, "SHARES", shares)
+    tasks = outputs.plan_tasks(oruk_outputs(site), site.assets, {}, Plan(), lambda path: None, None)
+    assert len(tasks) > 2, "the services are shared out"
     merged = {}
-    for share in shares:
-        assert not merged.keys() & share.keys(), "each file is made by one part only"
-        merged |= share
-    assert merged == whole
+    for task in tasks:
+        made = task.run()
+        assert not merged.keys() & made.keys(), "each file is made by one task only"
+        merged |= made
+    assert merged == oruk_files(site)
 
 
 def _service(exported, asset_id):
@@ -299,7 +315,7 @@ def test_export_ids_are_the_uuid5_of_their_names():
 
 
 def test_render_open_data_publishes_every_format_and_the_page(site, sample):
-    files = render_open_data(site, sample, environment(ROOT / "templates"))
+    files = every_file(render_open_data(site, sample, environment(ROOT / "templates")), site.assets, site.groups())
     page = files["open-data.md"]
     assert sample.config.data_licence in page and sample.config.data_licence_url in page
     for path in ("data/datapackage/datapackage.json", "data/oruk/services.json", "data/assets.geojson"):

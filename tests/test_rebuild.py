@@ -20,6 +20,7 @@ from generator.opendata.publish import catalogue_site
 from generator.render.strings import load_catalogue
 from generator.site.build import build_site
 from generator.speed.buildstate import read_sealed, state_dir, write_sealed
+from generator.speed.outputs import recall
 
 from .conftest import ROOT, SAMPLE, make_data_dir, standalone_mkdocs
 
@@ -251,19 +252,19 @@ def test_the_map_folium_drew_is_kept_until_its_settings_change(tmp_path, monkeyp
     checked = check(SAMPLE)
     site = catalogue_site(checked, load_catalogue(ROOT / "templates"), dt.date.today())
     cache = tmp_path / "compiled" / "map.json"
-    drawn = mapview.folium_parts(site, "../", cache)
+    drawn = recall(mapview.folium_memo(site, "../"), cache.parent)
     assert cache.is_file() and '<script src="../assets/vendor/leaflet/leaflet.js">' in drawn[0]
     with monkeypatch.context() as patched:
         patched.setattr(mapview, "_draw_map", lambda *args: pytest.fail("drawn again with the same settings"))
-        assert mapview.folium_parts(site, "../", cache) == drawn
+        assert recall(mapview.folium_memo(site, "../"), cache.parent) == drawn
     zoomed = dataclasses.replace(site, config=dataclasses.replace(checked.config, zoom=checked.config.zoom + 1))
-    again = mapview.folium_parts(zoomed, "../", cache)
+    again = recall(mapview.folium_memo(zoomed, "../"), cache.parent)
     assert again != drawn, "another zoom: drawn again"
     stored = json.loads(read_sealed(cache, "map"))
-    damaged = stored | {"parts": [1, 2, 3]}  # the same settings, but not the map's text
+    damaged = stored | {"value": [1, 2, 3]}  # the same settings, but not the map's text
     write_sealed(cache, json.dumps(damaged).encode("utf-8"), "map")
-    assert mapview.folium_parts(zoomed, "../", cache) == again
-    forged = stored | {"parts": ["<script>alert(1)</script>"] * 3}  # not sealed with this user's key
+    assert recall(mapview.folium_memo(zoomed, "../"), cache.parent) == again
+    forged = stored | {"value": ["<script>alert(1)</script>"] * 3}  # not sealed with this user's key
     cache.write_bytes(cache.read_bytes()[:49] + json.dumps(forged).encode("utf-8"))
     assert read_sealed(cache, "map") is None
-    assert mapview.folium_parts(zoomed, "../", cache) == again
+    assert recall(mapview.folium_memo(zoomed, "../"), cache.parent) == again

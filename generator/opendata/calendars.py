@@ -13,7 +13,6 @@ from generator.data.model import Asset, Location, Session
 from generator.opendata.oruk_export import byday, oruk_id, web_url
 from generator.render.schedule import DAY_ORDER, WEEK_NUMBER
 from generator.render.strings import Catalogue
-from generator.speed.buildstate import KEEP, Keep
 
 ZONE = "Europe/London"
 PRODID = "-//Community Asset Map//assetmap//EN"
@@ -175,7 +174,7 @@ def _zone() -> str:
     return zone.to_ical().decode("utf-8")
 
 
-def calendars(assets: list[Asset], t: Catalogue, skip: frozenset[str] = frozenset()) -> dict[str, bytes | Keep]:
-    """One .ics per asset with regular sessions, keyed by '<asset id>.ics' (KEEP for assets in skip)."""
+def calendars(assets: list[Asset], t: Catalogue) -> dict[str, bytes]:
+    """One .ics per asset with regular sessions, keyed by '<asset id>.ics'."""
     ordered = sorted(assets, key=lambda a: a.id)
-    return {f"{a.id}.ics": KEEP if a.id in skip else asset_calendar(a, t) for a in ordered if a.sessions}
+    return {f"{a.id}.ics": asset_calendar(a, t) for a in ordered if a.sessions}

@@ -8,7 +8,9 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 
 from jinja2 import Environment
@@ -18,13 +20,13 @@ from generator.authoring.fieldref import field_reference
 from generator.data.check import Checked
 from generator.data.model import Area, Asset, Category
 from generator.data.schema import FieldSpec, Schema, TableSpec, frictionless_descriptor
-from generator.opendata.calendars import calendars
+from generator.opendata.calendars import asset_calendar
 from generator.opendata.oruk_export import PAGE_SIZE, oruk_id, to_service, web_url
 from generator.opendata.spreadsheet import csv_columns
+from generator.render.contract import Assembled, Output, PerSubject, SiteWide, every_file
 from generator.render.pages import Site
 from generator.render.schedule import describe
 from generator.render.strings import Catalogue
-from generator.speed.buildstate import KEEP, Keep
 
 FORMATS = ("datapackage", "oruk", "geojson", "ics")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -108,28 +110,9 @@ def _row(
     return row
 
 
-def table_rows(table: TableSpec, assets: list[Asset], vocabularies: dict[str, list]) -> Iterator[list[str]]:
-    """The rows of one data package table, made from the typed model by following the table's record path."""
-    columns = [(fld.key, fld.name, fld.key in SPECIAL_KEYS, _free_text(fld)) for fld in table.fields]
-    if table.source != "assets":
-        for item in vocabularies[table.name]:
-            yield _row(columns, None, item)
-        return
-    segments = table.segments
-    parts = [s.rstrip("[]{}") for s in segments if s.endswith(("[]", "{}"))]
-    for asset in assets:
-        if not parts:
-            yield _row(columns, asset, asset)
-        elif segments[-1].endswith("{}"):
-            for key, values in sorted(getattr(asset, parts[0]).items()):
-                yield _row(columns, asset, values, key=key)
-        elif len(parts) == 1:
-            for item in getattr(asset, parts[0]):
-                yield _row(columns, asset, item)
-        else:
-            for parent in getattr(asset, parts[0]):
-                for item in getattr(parent, parts[1]):
-                    yield _row(columns, asset, item, parent)
+def _columns(table: TableSpec) -> list[tuple[str, str, bool, bool]]:
+    """The table's columns as _row takes them."""
+    return [(fld.key, fld.name, fld.key in SPECIAL_KEYS, _free_text(fld)) for fld in table.fields]
 
 
 def _id_column(table: TableSpec) -> int:
@@ -137,62 +120,85 @@ def _id_column(table: TableSpec) -> int:
     return next(i for i, f in enumerate(table.fields) if f.key == "@asset" or (not table.path and f.name == "id"))
 
 
-def _spliced_rows(text: str, table: TableSpec, made_again: list[Asset], unchanged: frozenset[str]) -> list | None:
-    """A table's rows: those of unchanged assets read back from the last build's CSV, the others made again.
+class DataPackage:
+    """datapackage.json and one CSV per table, assembled from each asset's rows (its part), rows in a stable order."""
 
-    Rows come in the order data_package makes them (by asset id; each asset's own rows in its
-    order). None when the text is not such a table.
-    """
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        if next(reader, None) != [f.name for f in table.fields]:
-            return None
-        column = _id_column(table)
-        kept = [row for row in reader if row[column] in unchanged]
-    except (csv.Error, IndexError):
-        return None
-    return sorted(kept + list(table_rows(table, made_again, {})), key=lambda row: row[column])
+    def __init__(self, schema: Schema, categories: list[Category], areas: list[Area]) -> None:
+        self.schema = schema
+        self.vocabularies = {"categories": categories, "areas": areas}
+        self.tables = [(table, _columns(table)) for table in schema.tables]
+        self.from_assets = [table for table in schema.tables if table.source == "assets"]
+        self._paths = {
+            table.name: [s.rstrip("[]{}") for s in table.segments if s.endswith(("[]", "{}"))]
+            for table in self.from_assets
+        }
+
+    def part(self, asset: Asset) -> list[list[list[str]]]:
+        """One asset's rows: a list for each table drawn from the records, made by following its record path."""
+        return [self._rows(table, columns, asset) for table, columns in self.tables if table.source == "assets"]
+
+    def _rows(self, table: TableSpec, columns: list, asset: Asset) -> list[list[str]]:
+        parts = self._paths[table.name]
+        if not parts:
+            return [_row(columns, asset, asset)]
+        if table.segments[-1].endswith("{}"):
+            return [_row(columns, asset, values, key=key) for key, values in sorted(getattr(asset, parts[0]).items())]
+        if len(parts) == 1:
+            return [_row(columns, asset, item) for item in getattr(asset, parts[0])]
+        return [
+            _row(columns, asset, item, parent)
+            for parent in getattr(asset, parts[0])
+            for item in getattr(parent, parts[1])
+        ]
+
+    def assemble(self, parts: dict[str, list]) -> dict[str, str]:
+        """The package's files, as {file name: text}: each table's rows by asset id (each asset's in its order)."""
+        order = sorted(parts)
+        descriptor = frictionless_descriptor(self.schema.descriptor)
+        files = {}
+        n = 0
+        for resource, (table, columns) in zip(descriptor["resources"], self.tables, strict=True):
+            name = f"{table.name}.csv"
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow([f.name for f in table.fields])
+            if table.source == "assets":
+                writer.writerows(chain.from_iterable(parts[asset_id][n] for asset_id in order))
+                n += 1
+            else:
+                writer.writerows(_row(columns, None, item) for item in self.vocabularies[table.name])
+            files[name] = buffer.getvalue()
+            resource.update(path=name, format="csv", mediatype="text/csv", encoding="utf-8")
+        return {"datapackage.json": _json(descriptor), **files}
+
+    def recover(self, read: Callable[[str], str | None]) -> dict[str, list]:
+        """The parts held by tables that assemble wrote (read(file name): its text, or None), by asset id.
+
+        {} when a table cannot be read back as such.
+        """
+        tables: list[dict[str, list]] = []
+        for table in self.from_assets:
+            text = read(f"{table.name}.csv")
+            if text is None:
+                return {}
+            rows: dict[str, list] = defaultdict(list)
+            try:
+                reader = csv.reader(io.StringIO(text, newline=""))
+                if next(reader, None) != [f.name for f in table.fields]:
+                    return {}
+                column = _id_column(table)
+                for row in reader:
+                    rows[row[column]].append(row)
+            except (csv.Error, IndexError):
+                return {}
+            tables.append(rows)
+        return {asset_id: [rows.get(asset_id, []) for rows in tables] for asset_id in set().union(*tables)}
 
 
-def data_package(
-    schema: Schema,
-    assets: list[Asset],
-    categories: list[Category],
-    areas: list[Area],
-    previous: dict[str, str] | None = None,
-    unchanged: frozenset[str] = frozenset(),
-) -> dict[str, str]:
-    """datapackage.json and one CSV per table, as {file name: text}, rows in a stable order.
-
-    With previous (the last build's CSV text by file name, as this function wrote it) the rows of
-    the assets in unchanged are read back from it instead of made again: a rebuild after one record
-    changed makes that record's rows only.
-    """
-    assets = sorted(assets, key=lambda a: a.id)
-    made_again = [a for a in assets if a.id not in unchanged]
-    vocabularies = {"categories": categories, "areas": areas}
-    descriptor = frictionless_descriptor(schema.descriptor)
-    files = {}
-    for resource, table in zip(descriptor["resources"], schema.tables, strict=True):
-        name = f"{table.name}.csv"
-        rows = None
-        if previous and name in previous and table.source == "assets":
-            rows = _spliced_rows(previous[name], table, made_again, unchanged)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([f.name for f in table.fields])
-        writer.writerows(table_rows(table, assets, vocabularies) if rows is None else rows)
-        files[name] = buffer.getvalue()
-        resource.update(path=name, format="csv", mediatype="text/csv", encoding="utf-8")
-    return {"datapackage.json": _json(descriptor), **files}
-
-
-def published_data_package(
-    site: Site, schema: Schema, unchanged: frozenset[str] = frozenset(), previous: dict[str, str] | None = None
-) -> dict[str, str]:
-    """The data package as the site publishes it, keyed by path inside the docs folder (see data_package)."""
-    files = data_package(schema, site.assets, site.categories, site.areas, previous, unchanged)
-    return {PUBLISHED["datapackage"] + name: text for name, text in files.items()}
+def data_package(schema: Schema, assets: list[Asset], categories: list[Category], areas: list[Area]) -> dict[str, str]:
+    """datapackage.json and one CSV per table, as {file name: text} (see DataPackage)."""
+    package = DataPackage(schema, categories, areas)
+    return package.assemble({asset.id: package.part(asset) for asset in assets})
 
 
 # --- GeoJSON --------------------------------------------------------------------------------------
@@ -241,67 +247,85 @@ def geojson(site: Site) -> dict:
 # --- Open Referral UK -----------------------------------------------------------------------------
 
 
-def oruk_services(site: Site, wanted: Callable[[int, Asset], bool] = lambda i, a: True) -> list[dict | None]:
-    """Every asset as an ORUK service, ordered by id (None for those wanted leaves out)."""
+def format_outputs(site: Site, schema: Schema, fmt: str, folder: str = "") -> list[Output]:
+    """The outputs of one format, with paths inside folder (its folder in the site, or "" for an export)."""
+    if fmt == "datapackage":
+        package = DataPackage(schema, site.categories, site.areas)
+        files = package.assemble
+        return [
+            Assembled(
+                "data package",
+                package.part,
+                lambda parts: {folder + name: text for name, text in files(parts).items()},
+                lambda read: package.recover(lambda name: read(folder + name)),
+                cost=3,
+            )
+        ]
+    if fmt == "oruk":
+        return oruk_outputs(site, folder)
+    if fmt == "geojson":
+        return [SiteWide("GeoJSON", lambda: {folder + "assets.geojson": _compact(geojson(site))}, cost=1.4)]
+    if fmt == "ics":
+        return [
+            PerSubject(
+                "calendars",
+                "asset",
+                lambda asset: f"{folder}{asset.id}.ics" if asset.sessions else None,
+                lambda asset: asset_calendar(asset, site.t),
+                cost=2.7,
+            )
+        ]
+    raise ValueError(f"unknown format {fmt}")
+
+
+def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
+    """services.json shaped like ORUK's paginated /services response (its first page), and one file per service."""
     categories = {c.id: (c.name, c.description) for c in site.categories}
     areas = {a.id: a.name for a in site.areas}
     region = site.config.area_name
-    ordered = sorted(site.assets, key=lambda a: a.id)
-    return [to_service(a, site.t, categories, areas, region) if wanted(i, a) else None for i, a in enumerate(ordered)]
 
+    def service(asset: Asset) -> dict:
+        return to_service(asset, site.t, categories, areas, region)
 
-def oruk_files(site: Site, skip: frozenset[str] = frozenset(), part: tuple[int, int] = (0, 1)) -> dict[str, str | Keep]:
-    """services.json shaped like ORUK's paginated /services response, and one file per service (KEEP for skip).
-
-    With part (k, n), only the files of the k-th of n runs of services (ordered by id) are made,
-    and services.json with the first run, so that n processes can share the work.
-    """
-    index, parts = part
-    size = -(-len(site.assets) // parts)
-    mine = range(index * size, (index + 1) * size)
-    listed = PAGE_SIZE if index == 0 else 0
-    services = oruk_services(site, lambda i, a: i < listed or (i in mine and a.id not in skip))
-    files: dict[str, str | Keep] = {}
-    if index == 0:
-        first = services[:PAGE_SIZE]
-        pages = max(1, -(-len(services) // PAGE_SIZE))
-        listing = {
-            "total_items": len(services),
-            "total_pages": pages,
-            "page_number": 1,
-            "size": len(first),
-            "first_page": True,
-            "last_page": pages == 1,
-            "empty": not services,
-            "contents": first,
+    def listing() -> dict[str, str]:
+        ordered = sorted(site.assets, key=lambda a: a.id)
+        first = [service(asset) for asset in ordered[:PAGE_SIZE]]
+        pages = max(1, -(-len(ordered) // PAGE_SIZE))
+        return {
+            folder + "services.json": _compact(
+                {
+                    "total_items": len(ordered),
+                    "total_pages": pages,
+                    "page_number": 1,
+                    "size": len(first),
+                    "first_page": True,
+                    "last_page": pages == 1,
+                    "empty": not ordered,
+                    "contents": first,
+                }
+            )
         }
-        files["services.json"] = _compact(listing)
-    ordered = sorted(site.assets, key=lambda a: a.id)
-    for i in mine[: max(0, len(ordered) - mine.start)]:
-        asset_id = ordered[i].id
-        files[f"services/{oruk_id(asset_id)}.json"] = KEEP if asset_id in skip else _compact(services[i])
-    return files
+
+    return [
+        PerSubject(
+            "ORUK services",
+            "asset",
+            lambda asset: f"{folder}services/{oruk_id(asset.id)}.json",
+            lambda asset: _compact(service(asset)),
+            cost=7.5,
+        ),
+        SiteWide("ORUK services listing", listing, cost=0.8),
+    ]
 
 
-# --- everything -----------------------------------------------------------------------------------
+def oruk_files(site: Site) -> dict[str, str]:
+    """services.json and one file per service, keyed by their path inside the ORUK folder."""
+    return every_file(oruk_outputs(site), site.assets, {})
 
 
-def export_files(
-    site: Site, schema: Schema, fmt: str, skip: frozenset[str] = frozenset(), part: tuple[int, int] = (0, 1)
-) -> dict[str, str | bytes | Keep]:
-    """The files of one format, keyed by their path inside its folder (per-asset files of skip are KEEP).
-
-    part (k, n) shares out the ORUK services, the largest export (see oruk_files); other formats come whole.
-    """
-    if fmt == "datapackage":
-        return dict(data_package(schema, site.assets, site.categories, site.areas))
-    if fmt == "oruk":
-        return dict(oruk_files(site, skip, part))
-    if fmt == "geojson":
-        return {"assets.geojson": _compact(geojson(site))}
-    if fmt == "ics":
-        return dict(calendars(site.assets, site.t, skip))
-    raise ValueError(f"unknown format {fmt}")
+def export_files(site: Site, schema: Schema, fmt: str) -> dict[str, str | bytes]:
+    """The files of one format, keyed by their path inside its folder."""
+    return every_file(format_outputs(site, schema, fmt), site.assets, {})
 
 
 PUBLISHED = {"datapackage": "data/datapackage/", "oruk": "data/oruk/", "geojson": "data/", "ics": "data/calendar/"}
@@ -311,24 +335,6 @@ def _markdown_text(text: str) -> Markup:
     """Schema-derived markdown without its marker comments, <, > and & escaped (quotes kept for code spans)."""
     lines = [line for line in text.splitlines() if not line.startswith("<!--")]
     return Markup(html.escape("\n".join(lines).strip(), quote=False))
-
-
-def open_data_files(
-    site: Site,
-    schema: Schema,
-    skip: frozenset[str] = frozenset(),
-    formats: tuple[str, ...] = FORMATS,
-    part: tuple[int, int] = (0, 1),
-) -> dict[str, str | bytes | Keep]:
-    """The published files of the given formats, keyed by path inside the docs folder.
-
-    The per-asset files (calendars, ORUK services) of assets in skip are KEEP; part as for export_files.
-    """
-    files: dict[str, str | bytes | Keep] = {}
-    for fmt in formats:
-        exported = export_files(site, schema, fmt, skip, part)
-        files |= {PUBLISHED[fmt] + name: content for name, content in exported.items()}
-    return files
 
 
 def render_open_data_page(site: Site, checked: Checked, env: Environment) -> str:
@@ -351,9 +357,11 @@ def render_open_data_page(site: Site, checked: Checked, env: Environment) -> str
     )
 
 
-def render_open_data(site: Site, checked: Checked, env: Environment) -> dict[str, str | bytes | Keep]:
-    """The Open data page and every published data file, keyed by path inside the docs folder."""
-    return {"open-data.md": render_open_data_page(site, checked, env), **open_data_files(site, checked.schema)}
+def render_open_data(site: Site, checked: Checked, env: Environment) -> list[Output]:
+    """The Open data page and every published data file (FORMATS, each in its folder of PUBLISHED)."""
+    outputs = [out for fmt in FORMATS for out in format_outputs(site, checked.schema, fmt, PUBLISHED[fmt])]
+    page = SiteWide("open data page", lambda: {"open-data.md": render_open_data_page(site, checked, env)}, cost=0.2)
+    return [*outputs, page]
 
 
 def write_export(site: Site, schema: Schema, fmt: str, out: Path) -> list[Path]:

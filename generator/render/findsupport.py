@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from generator.render.contract import Output, SiteWide
 from generator.render.pages import Site, json_script
 from generator.render.schedule import DAY_ORDER, compact
 
@@ -87,7 +88,12 @@ def day_files(site: Site) -> dict[str, str]:
     return files
 
 
-def render_find_page(site: Site, env) -> dict[str, str]:
+def render_find_page(site: Site, env) -> list[Output]:
+    """The find support page, its data file and the "on today" files of the home page."""
+    return [SiteWide("find support page and data", lambda: find_page(site, env), cost=3)]
+
+
+def find_page(site: Site, env) -> dict[str, str]:
     """The find support page and its data file, as {path in the docs folder: text}."""
     t = site.t
     districts = district_centroids(site)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from importlib import metadata
-from pathlib import Path
 
+from generator.render.contract import Memo, Output, PerSubject, SiteWide
 from generator.render.pages import Site, json_script
 from generator.render.schedule import describe
-from generator.speed.buildstate import KEEP, Keep, code_digest, read_sealed, write_sealed
 
 # Colours for categories, in vocabulary order; distinguishable and at least 3:1 against map tiles.
 PALETTE = [
@@ -78,32 +77,25 @@ def asset_card(site: Site, asset) -> dict:
     return card
 
 
-def folium_parts(site: Site, root: str, cache: Path | None = None) -> tuple[str, str, str]:
-    """The map's head links, its element and its script, with library files served from the site.
+def folium_memo(site: Site, root: str) -> Memo:
+    """The map's head links, its element and its script, drawn by folium with library files served from the site.
 
-    They depend only on the map settings, folium and this code: with cache (a file among the
-    build's state), parts made from the same are read from it instead of importing folium and
-    drawing the map again (a fifth of a second, in every rebuild).
+    They depend only on the map settings and folium (and this code): a build may keep them between
+    builds instead of importing folium and drawing the map again (a fifth of a second, in every rebuild).
     """
     config = site.config
     made_from = [list(config.centre), config.zoom, config.tiles, config.attribution, config.tile_provider, root]
-    made_from += [metadata.version("folium"), metadata.version("branca"), code_digest()]
-    if cache:
-        try:
-            stored = json.loads(read_sealed(cache, "map") or b"null")  # our own state, sealed (see buildstate)
-            parts = stored["parts"]
-            if stored["made_from"] == made_from and len(parts) == 3 and all(isinstance(p, str) for p in parts):
-                return parts[0], parts[1], parts[2]
-        except (ValueError, KeyError, TypeError):
-            pass
-    parts = _draw_map(config, root)
-    if cache:
-        write_sealed(cache, json.dumps({"made_from": made_from, "parts": parts}).encode("utf-8"), "map")
-    return parts
+    made_from += [metadata.version("folium"), metadata.version("branca")]
+    return Memo(
+        "map",
+        made_from,
+        lambda: list(_draw_map(config, root)),
+        check=lambda parts: isinstance(parts, list) and len(parts) == 3 and all(isinstance(p, str) for p in parts),
+    )
 
 
 def _draw_map(config, root: str) -> tuple[str, str, str]:
-    """The map's parts, drawn by folium (see folium_parts)."""
+    """The map's parts, drawn by folium (see folium_memo)."""
     import folium  # a fifth of a second to import: only when the map is drawn
     from branca.element import MacroElement
     from jinja2 import Template
@@ -140,37 +132,39 @@ def _draw_map(config, root: str) -> tuple[str, str, str]:
     return head, figure.html.render(), figure.script.render()
 
 
-def render_map_page(
-    site: Site, env, skip: frozenset[str] = frozenset(), cache: Path | None = None
-) -> dict[str, str | Keep]:
-    """The map page and its data files, as {path in the docs folder: text}; assets in skip keep their card.
-
-    cache: where the map drawn by folium is kept between builds (see folium_parts).
-    """
+def render_map_page(site: Site, env) -> list[Output]:
+    """The map page and its marker data; each asset's card (the map's popups, the signposting sheet use them)."""
     root = "../"
-    colours = category_colours(site)
-    head, body, script = folium_parts(site, root, cache)
-    options = {
-        "data": root + "assets/data/map.json",
-        "popups": root + "assets/data/asset/",
-        "pages": root + "support/",
-        "colours": [colours[c.id] for c in site.categories],
-        "strings": {"details": site.t("map.view_details"), "loading": "…"},
-    }
-    page = env.get_template("map.md.j2").render(
-        site=site,
-        t=site.t,
-        colours=colours,
-        head=head,
-        body=body,
-        script=script,
-        options=json_script(options),
-        root=root,
-    )
-    files = {"map.md": page, "assets/data/map.json": json.dumps(map_points(site), separators=(",", ":"))}
-    for asset in site.assets:  # every asset: the signposting sheet uses these too
-        card = (
-            KEEP if asset.id in skip else json.dumps(asset_card(site, asset), ensure_ascii=False, separators=(",", ":"))
+
+    def page(parts: list[str]) -> dict[str, str]:
+        head, body, script = parts
+        colours = category_colours(site)
+        options = {
+            "data": root + "assets/data/map.json",
+            "popups": root + "assets/data/asset/",
+            "pages": root + "support/",
+            "colours": [colours[c.id] for c in site.categories],
+            "strings": {"details": site.t("map.view_details"), "loading": "…"},
+        }
+        text = env.get_template("map.md.j2").render(
+            site=site,
+            t=site.t,
+            colours=colours,
+            head=head,
+            body=body,
+            script=script,
+            options=json_script(options),
+            root=root,
         )
-        files[f"assets/data/asset/{asset.id}.json"] = card
-    return files
+        return {"map.md": text, "assets/data/map.json": json.dumps(map_points(site), separators=(",", ":"))}
+
+    return [
+        SiteWide("map page", page, memo=folium_memo(site, root), cost=0.5),
+        PerSubject(
+            "map cards",
+            "asset",
+            lambda asset: f"assets/data/asset/{asset.id}.json",
+            lambda asset: json.dumps(asset_card(site, asset), ensure_ascii=False, separators=(",", ":")),
+            cost=1,
+        ),
+    ]

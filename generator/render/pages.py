@@ -17,9 +17,10 @@ from markupsafe import Markup
 from generator.data.config import Config
 from generator.data.model import Area, Asset, Category
 from generator.data.rules import months_before
+from generator.render.contract import Output, PerSubject, SiteWide
 from generator.render.schedule import compact, describe
 from generator.render.strings import Catalogue
-from generator.speed.buildstate import KEEP, Keep, SealedBytecodeCache
+from generator.speed.buildstate import SealedBytecodeCache
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 
@@ -75,6 +76,20 @@ def json_script(value: object) -> Markup:
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+@dataclass(frozen=True)
+class Group:
+    """A need or an area, with the assets listed on its pages."""
+
+    kind: str  # "need" or "area"
+    subject: Category | Area
+    members: list[Asset]
+
+    @property
+    def key(self) -> str:
+        """Its name among the build's groups, such as "need/walking" (see buildstate.asset_groups)."""
+        return f"{self.kind}/{self.subject.id}"
+
+
 @dataclass
 class Site:
     """Everything the templates need besides the page's own subject."""
@@ -99,6 +114,12 @@ class Site:
             for area in asset.areas:
                 self.by_area[area].append(asset)
         self.stale_before = months_before(self.today, self.config.review_after_months)
+
+    def groups(self) -> dict[str, Group]:
+        """Every need, then every area, as a Group by its key."""
+        every = [Group("need", c, self.by_category.get(c.id, [])) for c in self.categories]
+        every += [Group("area", a, self.by_area.get(a.id, [])) for a in self.areas]
+        return {group.key: group for group in every}
 
     def is_stale(self, asset: Asset) -> bool:
         """True when the asset was last checked before the review threshold."""
@@ -207,37 +228,38 @@ def _date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def render_pages(
-    site: Site, env: Environment, skip: frozenset[str] = frozenset(), groups: set[str] | None = None
-) -> dict[str, str | Keep]:
-    """Every generated page, as {path inside the docs folder: text}.
-
-    Pages the previous build made from the same inputs are KEEP: the pages of assets in skip, and
-    the need and area pages not in groups (None: render them all).
-    """
+def render_pages(site: Site, env: Environment) -> list[Output]:
+    """The generated pages: one per asset, one per need and per area, the two browse indexes and the home page."""
     common = {"site": site, "t": site.t, "date": _date}
-    pages: dict[str, str | Keep] = {}
     asset_template = env.get_template("asset.md.j2")
-    for asset in site.assets:
-        page = KEEP if asset.id in skip else asset_template.render(asset=asset, root="../../", **common)
-        pages[f"support/{asset.id}.md"] = page
     list_template = env.get_template("list.md.j2")
     card = RenderedOnce(env, "card")
-    for kind, subjects, members in (("need", site.categories, site.by_category), ("area", site.areas, site.by_area)):
-        for subject in subjects:
-            pages[f"{kind}/{subject.id}.md"] = (
-                KEEP
-                if groups is not None and f"{kind}/{subject.id}" not in groups
-                else list_template.render(
-                    kind=kind, subject=subject, items=members.get(subject.id, []), card=card, root="../../", **common
-                )
-            )
-    index_template = env.get_template("browse.md.j2")
-    pages["need/index.md"] = index_template.render(
-        kind="need", entries=site.categories, counts=site.by_category, root="../", **common
-    )
-    pages["area/index.md"] = index_template.render(
-        kind="area", entries=site.areas, counts=site.by_area, root="../", **common
-    )
-    pages["index.md"] = env.get_template("home.md.j2").render(root="", **common)
-    return pages
+
+    def list_page(group: Group) -> str:
+        return list_template.render(
+            kind=group.kind, subject=group.subject, items=group.members, card=card, root="../../", **common
+        )
+
+    def index_pages() -> dict[str, str]:
+        index_template = env.get_template("browse.md.j2")
+        return {
+            "need/index.md": index_template.render(
+                kind="need", entries=site.categories, counts=site.by_category, root="../", **common
+            ),
+            "area/index.md": index_template.render(
+                kind="area", entries=site.areas, counts=site.by_area, root="../", **common
+            ),
+            "index.md": env.get_template("home.md.j2").render(root="", **common),
+        }
+
+    return [
+        PerSubject(
+            "asset pages",
+            "asset",
+            lambda asset: f"support/{asset.id}.md",
+            lambda asset: asset_template.render(asset=asset, root="../../", **common),
+            cost=12,
+        ),
+        PerSubject("need and area pages", "group", lambda group: f"{group.key}.md", list_page, cost=2),
+        SiteWide("browse indexes and home page", index_pages, cost=0.1),
+    ]

@@ -8,8 +8,8 @@ import json
 import segno
 from markupsafe import Markup
 
-from generator.render.pages import RenderedOnce, Site, json_script
-from generator.speed.buildstate import KEEP, Keep
+from generator.render.contract import Output, PerSubject, SiteWide
+from generator.render.pages import Group, RenderedOnce, Site, json_script
 
 
 def qr_svg(url: str, title: str) -> Markup:
@@ -45,42 +45,40 @@ def list_strings(site: Site) -> str:
     return json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
 
 
-def render_sheets(site: Site, env, site_url: str, groups: set[str] | None = None) -> dict[str, str | Keep]:
-    """The sheet page, the list page, a sheet per category and per area, and the strings file.
-
-    Pre-built sheets of needs and areas not in groups are KEEP (None: render them all).
-    """
+def render_sheets(site: Site, env, site_url: str) -> list[Output]:
+    """The sheet page, the list page and the strings file; a pre-built sheet for each need and each area."""
     t = site.t
     common = {"site": site, "t": t}
     today = f"{site.today.day} {site.today:%B %Y}"
-    options = {"data": "../assets/data/asset/", "pages": "../support/", "today": today}
-    files = {
-        "sheet.md": env.get_template("sheet.md.j2").render(options=json_script(options), root="../", **common),
-        "list.md": env.get_template("mylist.md.j2").render(
-            options=json_script({"data": "../assets/data/find.json"}), root="../", **common
-        ),
-        "assets/data/strings.json": list_strings(site),
-    }
     template = env.get_template("prebuilt_sheet.md.j2")
     sheet_entry = RenderedOnce(env, "sheet_entry")
-    for kind, entries, members in (("need", site.categories, site.by_category), ("area", site.areas, site.by_area)):
-        for entry in entries:
-            if groups is not None and f"{kind}/{entry.id}" not in groups:
-                files[f"sheets/{kind}/{entry.id}.md"] = KEEP
-                continue
-            path = f"sheets/{kind}/{entry.id}/"
-            url = site_url.rstrip("/") + "/" + path
-            items = [a for a in members.get(entry.id, []) if a.status != "closed"]
-            files[f"sheets/{kind}/{entry.id}.md"] = template.render(
-                kind=kind,
-                subject=entry,
-                items=items,
-                url=url,
-                short=short_url(url),
-                today=today,
-                qr=qr_svg(url, t("sheet.scan")),
-                sheet_entry=sheet_entry,
-                root="../../../",
-                **common,
-            )
-    return files
+
+    def pages() -> dict[str, str]:
+        options = {"data": "../assets/data/asset/", "pages": "../support/", "today": today}
+        return {
+            "sheet.md": env.get_template("sheet.md.j2").render(options=json_script(options), root="../", **common),
+            "list.md": env.get_template("mylist.md.j2").render(
+                options=json_script({"data": "../assets/data/find.json"}), root="../", **common
+            ),
+            "assets/data/strings.json": list_strings(site),
+        }
+
+    def sheet(group: Group) -> str:
+        url = site_url.rstrip("/") + f"/sheets/{group.key}/"
+        return template.render(
+            kind=group.kind,
+            subject=group.subject,
+            items=[a for a in group.members if a.status != "closed"],
+            url=url,
+            short=short_url(url),
+            today=today,
+            qr=qr_svg(url, t("sheet.scan")),
+            sheet_entry=sheet_entry,
+            root="../../../",
+            **common,
+        )
+
+    return [
+        SiteWide("sheet and list pages", pages, cost=0.03),
+        PerSubject("pre-built sheets", "group", lambda group: f"sheets/{group.key}.md", sheet, cost=5),
+    ]

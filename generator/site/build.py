@@ -37,7 +37,8 @@ from generator.render.strings import Catalogue, load_catalogue
 from generator.data.config import Config
 from generator.render.findsupport import render_find_page
 from generator.render.mapview import render_map_page
-from generator.opendata.publish import PUBLISHED, open_data_files, published_data_package, render_open_data_page
+from generator.opendata.publish import render_open_data
+from generator.speed.outputs import plan_tasks, previous_reader, run_outputs
 from generator.speed.pageworkers import WarningCollector
 from generator.data.check import Checked, check, cycle_collection_paused, inputs_digest
 from generator.problems import DataError
@@ -183,69 +184,30 @@ class _DirtyBuildNotice(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def _previous_texts(out: Path, plan: Plan, folder: str) -> dict[str, str]:
-    """The previous build's generated files in folder, by name, when the site holds them as it made them (by hash)."""
-    texts: dict[str, str] = {}
-    for path, recorded in plan.previous.data.items() if plan.previous else ():
-        if path.startswith(folder) and "/" not in path.removeprefix(folder):
-            try:
-                raw = read_bytes(out / path, out)
-            except OSError:
-                continue
-            if digest(raw) == recorded:
-                texts[path.removeprefix(folder)] = raw.decode("utf-8")
-    return texts
-
-
 def render_site(
     site: Site, env, checked: Checked, plan: Plan, out: Path, staged: Path, compiled: Path
 ) -> tuple[dict[str, Content], dict[str, str | None]]:
     """Render every generated file but the browser libraries, in two processes when the site is large.
 
-    The work is a list of tasks, heaviest first (in a full build); this process and a forked child
-    take them in turn until none is left (forked.Tickets), so the two finish together whether a
-    full build (asset pages and services heaviest) or a rebuild (the site-wide files) is running.
-    Each process writes the per-asset data files it rendered straight into the new site (staged),
-    when they changed (see write.settle). In a rebuild, the data package's rows of unchanged records
-    are read back from the site being replaced (out), and the map drawn by folium comes from the
-    build's state (compiled) when its settings are the same. Returns the other files, for MkDocs, and the hash
-    of every file (None for a file left KEEP: the previous build's stands).
+    Every output is declared by its renderer (see render.contract); speed.outputs decides what this
+    plan makes again and shares the work. Each process writes the per-asset data files it rendered
+    straight into the new site (staged), when they changed (see write.settle). The previous site (out)
+    and the build's state (compiled) hold what may be reused. Returns the other files, for MkDocs,
+    and the hash of every file (None for a file left KEEP: the previous build's stands).
     """
-    previous_data = plan.previous.data if plan.previous else {}
-    schema, skip = checked.schema, plan.skip
-
-    tasks: list[Callable[[], dict[str, Content]]] = [
-        lambda: dict(render_pages(site, env, skip, plan.groups)),
-        lambda: open_data_files(site, schema, skip, ("oruk",), part=(0, 2)),
-        lambda: open_data_files(site, schema, skip, ("oruk",), part=(1, 2)),
-        lambda: render_sheets(site, env, checked.config.site_url, plan.groups),
-        lambda: published_data_package(site, schema, skip, _previous_texts(out, plan, PUBLISHED["datapackage"])),
-        lambda: render_find_page(site, env),
-        lambda: render_map_page(site, env, skip, compiled / "map.json"),
-        lambda: open_data_files(site, schema, skip, ("ics",)),
-        lambda: open_data_files(site, schema, skip, ("geojson",)),
-        lambda: {"open-data.md": render_open_data_page(site, checked, env)},
+    outputs = [
+        *render_pages(site, env),
+        *render_sheets(site, env, checked.config.site_url),
+        *render_find_page(site, env),
+        *render_map_page(site, env),
+        *render_open_data(site, checked, env),
     ]
-    tickets = forked.Tickets(len(tasks))
-
-    def take_turns() -> tuple[dict[str, Content], dict[str, str | None]]:
-        files: dict[str, Content] = {}
-        for number in tickets:
-            files |= tasks[number]()
-        return settle(files, previous_data, staged)
-
+    previous_data = plan.previous.data if plan.previous else {}
+    read = previous_reader(out, previous_data)
+    tasks = plan_tasks(outputs, checked.assets, site.groups(), plan, read, compiled)
     # (by the number of assets, not of changes: the data package and GeoJSON cover every asset)
-    later = forked.Child(take_turns) if len(checked.assets) >= PARALLEL_RENDER else None
-    try:
-        files, hashes = take_turns()
-        more, more_hashes = later.result() if later else ({}, {})
-    except BaseException:
-        if later:
-            later.stop()
-        raise
-    finally:
-        tickets.close()
-    return files | more, hashes | more_hashes
+    fork = len(checked.assets) >= PARALLEL_RENDER
+    return run_outputs(tasks, lambda files: settle(files, previous_data, staged), fork)
 
 
 def build_site(
