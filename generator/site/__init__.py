@@ -1,0 +1,1 @@
+"""Site: the build (MkDocs), the write stage and the preview server."""
