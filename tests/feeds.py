@@ -59,7 +59,10 @@ HTML_PARAGRAPHS = [
     + "They can also point you to other help nearby. " * 3
     + "</p>",
 ]
-LONG_FILLER = "<p>" + "Our trained volunteers listen without judging and help you find the next step. " * 60 + "</p>"
+LONG_FILLER = (  # about 4,400 characters with its markup, 2,300 without: it fits once cleaned
+    '<p><span style="font-family: Arial, Helvetica, sans-serif; font-size: 12pt; color: #333333;">'
+    "Our trained volunteers listen without judging and help you find the next step.</span></p>"
+) * 28
 
 
 def _phone(rnd: random.Random) -> str:

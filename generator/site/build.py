@@ -349,7 +349,9 @@ def _build_site(
         raise DataError(checked.problems, checked.checked)
     progress(f"Validated {checked.checked} assets in {timings['validate']:.1f} s.")
     if checked.drafts:
-        progress(f"{len(checked.drafts)} drafts kept off the site until confirmed (assetmap review lists what each needs).")
+        progress(
+            f"{len(checked.drafts)} drafts kept off the site until confirmed (assetmap review lists what each needs)."
+        )
 
     started = time.perf_counter()
     overrides = mkdocs_overrides(checked.config, project.config_file)
@@ -418,7 +420,9 @@ def _build_site(
         except (KeyError, AttributeError) as exc:
             clear_state(out)
             raise BuildError(f"the record of the previous build has no {exc}; it was removed: build again") from exc
-        page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(Path(docs_dir), defaults)
+        page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(
+            Path(docs_dir), defaults
+        )
         data_hashes = {p: h for p, h in hashes.items() if not p.endswith(".md")}
         keep: set[str] = set()
         gone: list[str] = []

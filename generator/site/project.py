@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.defaults import DEFAULT_MKDOCS, DEFAULT_PAGES, DEFAULT_TEMPLATES, VENDOR
 
+
 @dataclass(frozen=True)
 class Project:
     """An area's folder, its MkDocs configuration (its own mkdocs.yml or the default) and its overrides."""
