@@ -71,11 +71,16 @@ def read_feed(path: Path) -> Feed:
         except OSError as exc:
             feed.problems.append(Problem(shown, 0, "", "unreadable", f"cannot read the file: {exc.strerror}."))
             continue
-        except (UnicodeDecodeError, ValueError) as exc:
-            line = getattr(exc, "lineno", 0)
+        except UnicodeDecodeError:
+            feed.problems.append(Problem(shown, 0, "", "not-utf8", "the file is not UTF-8 text.", "Save it as UTF-8."))
+            continue
+        except json.JSONDecodeError as exc:
             feed.problems.append(
-                Problem(shown, line, "", "bad-json", "this is not JSON in UTF-8.", "Download the feed again.")
+                Problem(shown, exc.lineno, "", "bad-json", f"this is not valid JSON: {exc.msg}.", "Download it again.")
             )
+            continue
+        except (ValueError, RecursionError):
+            feed.problems.append(Problem(shown, 0, "", "bad-json", "this JSON cannot be read.", "Download it again."))
             continue
         services = _services(document)
         if services is None:
