@@ -131,9 +131,10 @@ def _amount(i: int) -> object:
 
 def v1_service(rnd: random.Random, i: int) -> dict:
     """One ORUK 1.0 service as a council's directory (a rich-text editor behind it) publishes it."""
-    adjective, (activity, term, audience_term) = rnd.choice(ADJECTIVES), rnd.choice(ACTIVITIES)
+    adjective, (activity, term, _other_term) = rnd.choice(ADJECTIVES), rnd.choice(ACTIVITIES)
     town, district, lat, lon = TOWNS[i % len(TOWNS)]
     name = f"{adjective} {activity} {town} {i}"
+    postcode = f"{district} {rnd.randint(1, 9)}{rnd.choice('ABDEFGHJ')}{rnd.choice('LNPQRS')}"
     domain = f"group{i}.example.org" if i % 2 else f"group{i}.example.com"
     local = f"hello{i}"
     service: dict = {
@@ -186,7 +187,7 @@ def v1_service(rnd: random.Random, i: int) -> dict:
                             "address_1": f"{rnd.randint(1, 99)} {street}",
                             "city": town,
                             "state_province": "Gloucestershire",
-                            "postal_code": f"{district} {rnd.randint(1, 9)}{rnd.choice('ABDEFGHJ')}{rnd.choice('LNPQRS')}",
+                            "postal_code": postcode,
                             "country": "GB",
                         }
                     ],

@@ -125,7 +125,8 @@ def test_v1_fields_are_mapped(v1_import):
     data, outcome, _ = v1_import
     records = {p.stem: load_document(p).data for p in (data / "assets").glob("*.yaml")}
     first = next(r for i, r in records.items() if i.endswith("-0"))
-    assert first["contact"]["website"].startswith("https://")  # 'group0.example.com/services' repaired
+    assert first["contact"]["website"].startswith(("https://", "http://"))
+    assert sum("url: https:// added" in line for line in outcome.reasons["repaired"]) > 10  # bare domains
     assert first["contact"]["email"] == "hello0@example.org"  # the zero-width space trimmed
     assert first["organisation"]["website"] == "https://www.trust0.example.org"  # organization.url, repaired
     assert "A local charity & community group." in first["description"]  # organization.description
