@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from markdownify import MarkdownConverter
 
@@ -48,6 +49,7 @@ def _decode(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)  # feeds repeat texts (an organisation's description under each of its services)
 def clean_text(value: str) -> str:
     """Plain text from rich-text HTML: paragraphs split by a blank line, no markup, no empty paragraphs."""
     text = _decode(value) if not TAG.search(value) else value
