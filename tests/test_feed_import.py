@@ -328,3 +328,13 @@ def test_drafts_in_validate_review_and_the_site(tmp_path, monkeypatch):
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_the_profiles_own_example_has_no_guess_published(tmp_path):
+    data = _area(tmp_path)
+    outcome = import_feed(data, ROOT / "standards" / "oruk" / "service_full.json", False, TEMPLATES, TODAY)
+    record = _record(data, "community-counselling")
+    assert record["areas"] == ["countywide"] and any(i.startswith("areas:") for i in record["to_confirm"])
+    assert record["access"] == {"type": "unknown"} and record["attending"] == ["unknown"]
+    assert any("ended on 2005-01-01" in line for line in outcome.reasons["expired-schedule"])
+    assert "sessions" not in record  # the only schedule ended in 2005

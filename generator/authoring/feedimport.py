@@ -118,7 +118,13 @@ def _town_area(record: dict, vocab: Vocabulary) -> bool:
     return False
 
 
-def unknown_not_guessed(mapped: Mapped, vocab: Vocabulary) -> list[str]:
+def stated_areas(service: dict, vocab: Vocabulary) -> bool:
+    """True when one of the service's areas is one of this area's (after resolve_areas)."""
+    areas = [a for a in service.get("service_areas") or [] if isinstance(a, dict)]
+    return any(vocab.match(vocab.areas, str(a.get(k) or "")) for a in areas for k in ("service_area", "name"))
+
+
+def unknown_not_guessed(mapped: Mapped, vocab: Vocabulary, areas_stated: bool) -> list[str]:
     """Turn the mapping's guesses into 'unknown' (shown as such) or to_confirm items (a draft); returns the latter."""
     record, keep, confirm = mapped.record, [], []
     for item in mapped.attention:
@@ -141,10 +147,10 @@ def unknown_not_guessed(mapped: Mapped, vocab: Vocabulary) -> list[str]:
                 record["attending"] = ["unknown"]
             if field_name == "locations":
                 keep.append(item.split(";")[0] + "; add the venue by hand if there is one")
-        elif field_name == "areas" and not _town_area(record, vocab):
-            confirm.append(f"areas: none given; {record['areas'][0]} is a placeholder; choose the areas it serves")
-        else:
+        elif field_name != "areas":
             keep.append(item)
+    if not areas_stated and not _town_area(record, vocab):
+        confirm.append(f"areas: none given; {record['areas'][0]} is a placeholder; choose the areas it serves")
     mapped.attention = keep
     if confirm:
         record["to_confirm"] = confirm
@@ -191,7 +197,7 @@ def import_feed(
         match = known.get(source_id)
         if match and _local(data_dir, match.record_id) is not None:
             mapped.record["id"] = match.record_id
-        confirm = unknown_not_guessed(mapped, vocab)
+        confirm = unknown_not_guessed(mapped, vocab, stated_areas(shaped, vocab))
         _notes(outcome, mapped, notes, confirm)
         local = _local(data_dir, mapped.id)
         if local is not None and not update:
