@@ -21,6 +21,7 @@ from generator.authoring.importreport import as_text, summary
 from generator.cli.main import main
 from generator.data.check import check
 from generator.data.loader import load_document
+from generator.opendata.oruk_export import oruk_id
 from generator.opendata.publish import catalogue_site, write_export
 from generator.render.strings import load_catalogue
 
@@ -338,3 +339,21 @@ def test_the_profiles_own_example_has_no_guess_published(tmp_path):
     assert record["access"] == {"type": "unknown"} and record["attending"] == ["unknown"]
     assert any("ended on 2005-01-01" in line for line in outcome.reasons["expired-schedule"])
     assert "sessions" not in record  # the only schedule ended in 2005
+
+
+def test_unknowns_survive_an_export_and_import(tmp_path):
+    data = _area(tmp_path / "a")
+    import_feed(data, _write(tmp_path / "feed.json", feeds.v1_list(170)[128:]), False, TEMPLATES, TODAY)
+    first = check(data, today=TODAY)
+    assert any(a.cost == "unknown" for a in first.assets) and any(a.attending == ("unknown",) for a in first.assets)
+    site = catalogue_site(first, load_catalogue(TEMPLATES), TODAY)
+    write_export(site, first.schema, "oruk", tmp_path / "oruk")
+    unknown = next(a for a in first.assets if a.cost == "unknown")
+    exported = json.loads((tmp_path / "oruk" / "services" / f"{oruk_id(unknown.id)}.json").read_text("utf-8"))
+    assert "cost_options" not in exported  # nothing to say, so nothing is said
+    again = _area(tmp_path / "b")
+    import_feed(again, tmp_path / "oruk", False, TEMPLATES, TODAY)
+    second = check(again, today=TODAY)
+    assert [(a.id, a.cost, a.access, a.attending) for a in second.assets] == [
+        (a.id, a.cost, a.access, a.attending) for a in first.assets
+    ]
