@@ -254,7 +254,7 @@ def test_reimport_keeps_local_edits_and_matches_by_source_id(tmp_path):
     _write(source, changed)
     outcome = import_feed(data, source, True, TEMPLATES, TODAY)
     s = summary(outcome)
-    assert s["written"] == 0 and s["updated"] == 11, as_text(outcome)  # no second record for the renamed one
+    assert (s["written"], s["updated"], s["unchanged"]) == (0, 1, 10), as_text(outcome)  # one record, renamed
     record = _record(data, first)
     assert record["name"].endswith("(renamed)")
     assert record["status"] == "paused" and record["checked_by"] == "Local Hub"

@@ -33,6 +33,7 @@ class Outcome:
     repaired: set[str] = field(default_factory=set)  # record ids with a repair
     drafts: set[str] = field(default_factory=set)
     conflicts: list[provenance.Conflict] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # records a re-import found nothing new for
     unmapped_terms: Counter = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -208,6 +209,11 @@ def import_feed(
             base = match.values if match and match.record_id == mapped.id else local
             merged, conflicts = provenance.merge(mapped.id, base, local, values)
             outcome.conflicts += conflicts
+            if provenance.same_record(merged, local):
+                outcome.unchanged.append(mapped.id)
+                if source_id and (not match or match.values != values):
+                    provenance.save(data_dir, mapped.id, feed, source_id, values, where)
+                continue
             mapped.record = merged
         if source_id:
             sources[mapped.id] = (source_id, values, where)

@@ -43,8 +43,9 @@ def summary(outcome: Outcome) -> dict:
         "services_read": outcome.services,
         "written": len(r.written),
         "updated": len(r.updated),
+        "unchanged": len(outcome.unchanged),
         "drafts": len(outcome.drafts),
-        "published": len(r.written) + len(r.updated) - len(outcome.drafts),
+        "published": len(r.written) + len(r.updated) - len(outcome.drafts),  # of those written now
         "repaired": len(outcome.repaired),
         "skipped": left_out + len(r.skipped),
         "skipped_by_reason": {
@@ -97,7 +98,7 @@ def as_text(outcome: Outcome, markdown: bool = False, limit: int | None = SHOWN)
         "",
     ]
     lines += [
-        f"{item}Written: {s['written']} new records; updated: {s['updated']}",
+        f"{item}Written: {s['written']} new records; updated: {s['updated']}; unchanged: {s['unchanged']}",
         f"{item}Published straight away: {s['published']}; drafts kept off the site until confirmed: {s['drafts']}",
         f"{item}Repaired: {s['repaired']} records (websites without https://, damaged emails, amounts)",
         f"{item}Skipped: {s['skipped']} ("

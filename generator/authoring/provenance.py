@@ -82,6 +82,12 @@ def _same(a: object, b: object) -> bool:
     )
 
 
+def same_record(a: dict, b: dict) -> bool:
+    """True when two records have the same fields and values (empty ones aside)."""
+    fa, fb = _flat(a), _flat(b)
+    return all(_same(fa.get(k), fb.get(k)) for k in {*fa, *fb})
+
+
 def merge(record_id: str, base: dict, local: dict, new: dict) -> tuple[dict, list[Conflict]]:
     """The record after a re-import: the source's changes where only the source changed, the area's elsewhere."""
     b, l_, n = _flat(base), _flat(local), _flat(new)
