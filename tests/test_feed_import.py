@@ -357,3 +357,20 @@ def test_unknowns_survive_an_export_and_import(tmp_path):
     assert [(a.id, a.cost, a.access, a.attending) for a in second.assets] == [
         (a.id, a.cost, a.access, a.attending) for a in first.assets
     ]
+
+
+def test_a_new_area_imports_both_feeds_and_builds_without_markup(tmp_path):
+    from generator.authoring.areainit import init_project, parse_bbox
+    from generator.site.build import build_site
+
+    project = init_project(tmp_path / "glos", "Glos Map", "Gloucestershire", parse_bbox("51.57,-2.69,52.12,-1.61"))
+    data = project / "assets_data"
+    shutil.copy(SAMPLE / "import-mapping.yaml", data / "import-mapping.yaml")
+    v1 = import_feed(data, _write(tmp_path / "v1.json", feeds.v1_list(300)[120:]), False, TEMPLATES, TODAY)
+    v3 = import_feed(data, _write(tmp_path / "v3.json", feeds.v3_list(10)), False, TEMPLATES, TODAY)
+    assert summary(v1)["written"] == 173 and summary(v3)["written"] == 10, as_text(v1) + as_text(v3)
+    out = build_site(data, tmp_path / "site", today=TODAY).checked
+    assert out.drafts and out.assets
+    for asset in out.assets:
+        body = soup(tmp_path / "site" / "support" / asset.id / "index.html").get_text(" ")
+        assert not any(mark in body for mark in ("<p", "<br", "&amp;", "&nbsp;", "</")), asset.id
