@@ -374,3 +374,44 @@ def test_a_new_area_imports_both_feeds_and_builds_without_markup(tmp_path):
     for asset in out.assets:
         body = soup(tmp_path / "site" / "support" / asset.id / "index.html").get_text(" ")
         assert not any(mark in body for mark in ("<p", "<br", "&amp;", "&nbsp;", "</")), asset.id
+
+
+HOSTILE = [None, "", 0, 1e309, "NaN", [], {}, [None], [1, "x"], {"a": {"b": []}}, True, "25:99", "x" * 5000]
+
+
+def _paths(value: object, path: tuple = ()):
+    if isinstance(value, dict | list):
+        for key, sub in value.items() if isinstance(value, dict) else enumerate(value):
+            yield (*path, key)
+            yield from _paths(sub, (*path, key))
+
+
+def test_no_value_of_any_shape_anywhere_gives_a_traceback(tmp_path):
+    base = feeds.v1_list(3)[1]
+    services = []
+    for path in _paths(base):
+        for value in HOSTILE:
+            service = json.loads(json.dumps(base))
+            node = service
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+            service["id"] = f"hostile-{len(services)}"
+            services.append(service)
+    source = tmp_path / "hostile.json"
+    source.write_text(json.dumps(services), encoding="utf-8")
+    outcome = import_feed(_area(tmp_path), source, False, TEMPLATES, TODAY)
+    assert not [p for p in outcome.report.problems if p.code == "unreadable"], as_text(outcome)
+    assert len(outcome.report.written) > 0.9 * len(services)
+    assert any("not a value of the shape" in line for line in outcome.reasons["not-mapped"])
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"content": "x"}', "[1, 2]", '[{"name": ["x"]}]', "[" * 100000, '{"version": "HSDS-UK-3.0"}', "\ufeff[]"],
+)
+def test_odd_documents_are_problems_not_tracebacks(tmp_path, content):
+    source = tmp_path / "odd.json"
+    source.write_text(content, encoding="utf-8")
+    outcome = import_feed(_area(tmp_path), source, False, TEMPLATES, TODAY)
+    assert not outcome.report.written

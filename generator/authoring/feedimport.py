@@ -191,9 +191,15 @@ def import_feed(
     chosen: list[Mapped] = []
     sources: dict[str, tuple[str, dict, str]] = {}  # record id -> (source id, values as imported, where)
     for service, where in read.services:
-        shaped, notes = shape(service, where, mapping, today)
-        resolve_areas(shaped, mapping, vocab)
-        mapped = from_service(shaped, vocab, where, taken)
+        try:
+            shaped, notes = shape(service, where, mapping, today)
+            resolve_areas(shaped, mapping, vocab)
+            mapped = from_service(shaped, vocab, where, taken)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError) as exc:
+            # a value of a shape no feed should have (a number where text belongs...): that service only
+            why = f"a value has a shape this import cannot read ({type(exc).__name__}: {exc})."
+            problems.append(Problem(where, 0, "", "unreadable", why, "Check this service in the feed."))
+            continue
         source_id = str(service.get("id") or "")
         match = known.get(source_id)
         if match and _local(data_dir, match.record_id) is not None:
@@ -242,6 +248,8 @@ def _notes(outcome: Outcome, mapped: Mapped, notes: Notes, confirm: list[str]) -
         outcome.repaired.add(mapped.id)
         for text in notes.repairs:
             outcome.note("repaired", f"{mapped.id}: {text}")
+    for path in notes.dropped:
+        outcome.note("not-mapped", f"{mapped.id}: {path}: not a value of the shape ORUK gives it; left out")
     for reason, text in notes.schedules:
         outcome.note(reason, f"{mapped.id}: {text}")
     outcome.unmapped_terms.update(notes.unmapped_terms)

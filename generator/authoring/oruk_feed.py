@@ -25,6 +25,19 @@ AMOUNT = re.compile(r"^\s*£?\s*(\d+(?:\.\d{1,2})?)\s*(?:p|gbp)?\s*$", re.I)
 ATTENDING = {"venue": "in-person", "in person": "in-person", "in-person": "in-person", "face to face": "in-person"}
 ATTENDING |= {"online": "online", "virtual": "online", "remote": "online", "phone": "phone", "telephone": "phone"}
 ONE_LINE = ("name", "summary", "alert", "fees")
+_ITEM: dict = {}
+LOCATION = {"addresses": [_ITEM], "physical_addresses": [_ITEM], "accessibility": [_ITEM]}
+LOCATION |= {"accessibility_for_disabilities": [_ITEM]}
+# the containers the mapping reads, and what each holds: a value of another shape is left out and reported
+SHAPES: dict = {
+    "organization": _ITEM,
+    "contacts": [{"phones": [_ITEM]}],
+    "phones": [_ITEM],
+    "service_at_locations": [{"location": LOCATION}],
+    "attributes": [{"taxonomy_term": _ITEM}],
+    "service_taxonomys": [{"taxonomy": _ITEM}],
+} | {key: [_ITEM] for key in ("cost_options", "schedules", "regular_schedules", "languages", "service_areas")}
+SHAPES |= {"eligibilitys": [_ITEM], "funding": [_ITEM]}
 PARAGRAPHS = ("description", "eligibility_description", "application_process")
 
 
@@ -45,6 +58,7 @@ class Notes:
     schedules: list[tuple[str, str]] = field(default_factory=list)  # (reason, text)
     unmapped_terms: list[str] = field(default_factory=list)
     guessed: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # values of a shape the mapping cannot read
 
 
 def _services(document: object) -> list | None:
@@ -255,10 +269,47 @@ def _attribute(kind: str, code: str) -> dict:
     return {"taxonomy_term": {"taxonomy": f"{TAXONOMY}/{kind}", "term": code, "name": code}}
 
 
+def _conform(value: object, expected: object, path: str, dropped: list[str]) -> object:
+    """value with every part that is not of the expected shape left out (and its path noted)."""
+    if isinstance(expected, list):
+        if not isinstance(value, list):
+            dropped.append(path)
+            return []
+        items = [_conform(v, expected[0], f"{path}[{i}]", dropped) for i, v in enumerate(value)]
+        return [v for v in items if v]
+    if not isinstance(value, dict):
+        dropped.append(path)
+        return {}
+    out = {}
+    for key, sub in value.items():
+        if key in expected and sub not in (None, ""):
+            out[key] = _conform(sub, expected[key], f"{path}.{key}", dropped)
+        else:  # what the mapping does not read as a container: it reads only text, and reports the rest
+            out[key] = None if isinstance(sub, float) and not math.isfinite(sub) else sub
+    return out
+
+
+def conform(service: dict) -> tuple[dict, list[str]]:
+    """The service with every value of a shape the mapping cannot read left out, and their paths."""
+    dropped: list[str] = []
+    out = _conform(service, SHAPES, "", dropped)
+    return out, [p.lstrip(".") for p in dropped]
+
+
 def shape(service: dict, where: str, mapping: dict[str, dict[str, str]], today: dt.date) -> tuple[dict, Notes]:
     """The service as from_service reads it: v1 fields renamed, text cleaned, repairs made, terms mapped."""
     notes = Notes()
-    out = dict(service)
+    out, dropped = conform(service)
+    service = out
+    notes.dropped = dropped
+    out = dict(out)
+    for key in (*ONE_LINE, *PARAGRAPHS, "url", "email"):
+        value = out.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            out[key] = str(value)
+        elif value is not None and not isinstance(value, str):
+            out.pop(key)
+            notes.dropped.append(key)
     for key in ONE_LINE:
         if isinstance(out.get(key), str):
             out[key] = clean_line(out[key])
