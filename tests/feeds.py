@@ -291,3 +291,47 @@ def write(out: Path, count: int = 800) -> dict[str, Path]:
 
 if __name__ == "__main__":
     write(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 800)
+
+
+def write_tabular(services: list[dict], folder: Path) -> Path:
+    """ORUK 3.0 services as the tabular set (services.csv, organizations.csv... joined by ids)."""
+    import csv
+
+    tables: dict[str, list[dict]] = {}
+
+    def add(name: str, row: dict) -> None:
+        tables.setdefault(name, []).append({k: v for k, v in row.items() if not isinstance(v, list | dict)})
+
+    for service in services:
+        sid = service["id"]
+        organisation = service.get("organization") or {}
+        add("organizations.csv", organisation)
+        add("services.csv", {**service, "organization_id": organisation.get("id", "")})
+        for i, phone in enumerate(service.get("phones") or []):
+            contact_id = _id("contact", sid, i)
+            add("contacts.csv", {"id": contact_id, "service_id": sid})
+            add("phones.csv", {**phone, "contact_id": contact_id})
+        for sal in service.get("service_at_locations") or []:
+            location = sal["location"]
+            add("service_at_location.csv", {"id": sal["id"], "service_id": sid, "location_id": location["id"]})
+            add("locations.csv", location)
+            for j, address in enumerate(location.get("addresses") or []):
+                add("address.csv", {**address, "id": _id("address", location["id"], j), "location_id": location["id"]})
+        for schedule in service.get("schedules") or []:
+            add("schedule.csv", {**schedule, "service_id": sid})
+        for k, cost in enumerate(service.get("cost_options") or []):
+            add("cost_options.csv", {**cost, "id": _id("cost", sid, k), "service_id": sid})
+        for k, attribute in enumerate(service.get("attributes") or []):
+            term = attribute["taxonomy_term"]
+            term_id = _id("term", term["term"])
+            add("attribute.csv", {"id": _id("attribute", sid, k), "link_id": sid, "taxonomy_term_id": term_id})
+            if term_id not in {t["id"] for t in tables.get("taxonomy_terms.csv", [])}:
+                add("taxonomy_terms.csv", {**term, "id": term_id})
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, columns)
+            writer.writeheader()
+            writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    return folder

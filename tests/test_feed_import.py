@@ -415,3 +415,15 @@ def test_odd_documents_are_problems_not_tracebacks(tmp_path, content):
     source.write_text(content, encoding="utf-8")
     outcome = import_feed(_area(tmp_path), source, False, TEMPLATES, TODAY)
     assert not outcome.report.written
+
+
+def test_the_oruk_tabular_set_imports_like_the_json(tmp_path):
+    services = feeds.v3_list(15)["contents"]
+    from_json = _area(tmp_path / "json")
+    import_feed(from_json, _write(tmp_path / "v3.json", services), False, TEMPLATES, TODAY)
+    folder = feeds.write_tabular(services, tmp_path / "tabular")
+    (folder / "datapackage.json").write_text("{}", encoding="utf-8")  # described, as a published set is
+    from_csv = _area(tmp_path / "csv")
+    outcome = import_feed(from_csv, folder, False, TEMPLATES, TODAY)
+    assert summary(outcome)["written"] == 15 and not outcome.report.problems, as_text(outcome)
+    assert [a for a in check(from_csv, today=TODAY).assets] == [a for a in check(from_json, today=TODAY).assets]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.authoring.cleaning import clean_line, clean_text, repair_email, repair_phone, repair_website
+from generator.authoring.oruk_tabular import is_tabular, read_tabular
 from generator.data.loader import display_path
 from generator.opendata.oruk_export import TAXONOMY
 from generator.problems import Problem
@@ -75,9 +76,15 @@ def _services(document: object) -> list | None:
 
 def read_feed(path: Path) -> Feed:
     """Every service in a JSON file or the .json files of a folder; identical copies kept once, others noted."""
-    files = sorted(p for p in path.rglob("*.json") if p.is_file()) if path.is_dir() else [path]
     feed = Feed()
     seen: dict[str, tuple[str, str]] = {}  # source id -> (canonical JSON, where)
+    if is_tabular(path):
+        services, feed.problems = read_tabular(path)
+        for service, where in services:
+            _add(feed, seen, service, where)
+        return feed
+    files = sorted(p for p in path.rglob("*.json") if p.is_file()) if path.is_dir() else [path]
+    files = [f for f in files if f.name != "datapackage.json" or not path.is_dir()]  # a descriptor, not services
     for file in files:
         shown = display_path(file)
         try:
@@ -112,22 +119,24 @@ def read_feed(path: Path) -> Feed:
             )
             continue
         for i, service in enumerate(services):
-            where = shown if len(services) == 1 else f"{shown} #{i + 1}"
-            if not isinstance(service, dict) or not isinstance(service.get("name"), str) or not service["name"].strip():
-                feed.problems.append(
-                    Problem(where, 0, "name", "required", "the service has no name.", "Give it a name.")
-                )
-                continue
-            source_id = str(service.get("id") or "")
-            if source_id:
-                canonical = json.dumps(service, sort_keys=True)
-                if source_id in seen:
-                    if seen[source_id][0] != canonical:
-                        feed.duplicates.setdefault(source_id, [seen[source_id][1]]).append(where)
-                    continue  # the same service twice (a list and its own file, as an export has) is one service
-                seen[source_id] = (canonical, where)
-            feed.services.append((service, where))
+            _add(feed, seen, service, shown if len(services) == 1 else f"{shown} #{i + 1}")
     return feed
+
+
+def _add(feed: Feed, seen: dict[str, tuple[str, str]], service: object, where: str) -> None:
+    """Add one service to the feed, unless it has no name or is a copy of one already added (noted)."""
+    if not isinstance(service, dict) or not isinstance(service.get("name"), str) or not service["name"].strip():
+        feed.problems.append(Problem(where, 0, "name", "required", "the service has no name.", "Give it a name."))
+        return
+    source_id = str(service.get("id") or "")
+    if source_id:
+        canonical = json.dumps(service, sort_keys=True)
+        if source_id in seen:
+            if seen[source_id][0] != canonical:
+                feed.duplicates.setdefault(source_id, [seen[source_id][1]]).append(where)
+            return  # the same service twice (a list and its own file, as an export has) is one service
+        seen[source_id] = (canonical, where)
+    feed.services.append((service, where))
 
 
 # --- bringing a service into shape ------------------------------------------------------------------

@@ -91,7 +91,8 @@ def _finish(result: ImportReport) -> None:
 def import_oruk_command(
     source: Path, data_dir: Path, templates: Path, update: bool, feed: str | None, report_file: Path | None
 ) -> None:
-    """Import Open Referral UK services from SOURCE: an ORUK 1.0 or 3.0 service, list, API page, or a folder of them.
+    """Import Open Referral UK services from SOURCE: an ORUK 1.0 or 3.0 service, list, API page, a folder of them,
+    or the ORUK tabular set (a folder holding services.csv, organizations.csv, locations.csv...).
 
     HTML is cleaned to plain text, safe repairs are made and reported, and what the feed does not say is
     shown as unknown ('Ask about cost'), never guessed. A record missing a fact the site needs (a category,
