@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.authoring.cleaning import clean_line, clean_text, repair_email, repair_phone, repair_website
-from generator.authoring.oruk_tabular import is_tabular, read_tabular
+from generator.authoring.oruk_tabular import MAX_BYTES, is_tabular, read_tabular
 from generator.data.loader import display_path
 from generator.opendata.oruk_export import TAXONOMY
 from generator.problems import Problem
@@ -88,6 +88,11 @@ def read_feed(path: Path) -> Feed:
     for file in files:
         shown = display_path(file)
         try:
+            if file.stat().st_size > MAX_BYTES:
+                feed.problems.append(
+                    Problem(shown, 0, "", "too-large", "this file is too large to be a directory.", "")
+                )
+                continue
             document = json.loads(file.read_text(encoding="utf-8-sig"))
         except OSError as exc:
             feed.problems.append(Problem(shown, 0, "", "unreadable", f"cannot read the file: {exc.strerror}."))
