@@ -261,6 +261,9 @@ def test_reimport_keeps_local_edits_and_matches_by_source_id(tmp_path):
     assert [(c.field, c.local, c.source) for c in outcome.conflicts] == [("status", "paused", "closed")]
     assert any(gone["id"] in line for line in outcome.reasons["gone-from-source"])
     assert sorted(p.stem for p in (data / "assets").glob("*.yaml")) == ids  # nothing deleted, nothing added
+    (data / "assets" / f"{ids[1]}.yaml").unlink()  # the area decides it does not belong on its map
+    outcome = import_feed(data, source, True, TEMPLATES, TODAY)
+    assert not outcome.report.written and any(ids[1] in line for line in outcome.reasons["removed-here"])
 
 
 def test_without_update_existing_records_are_left_alone(tmp_path):

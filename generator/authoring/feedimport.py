@@ -202,7 +202,14 @@ def import_feed(
             continue
         source_id = str(service.get("id") or "")
         match = known.get(source_id)
-        if match and _local(data_dir, match.record_id) is not None:
+        if match and _local(data_dir, match.record_id) is None:
+            outcome.note(
+                "removed-here",
+                f"{match.record_id}: deleted here after an earlier import; not brought back "
+                f"(delete {provenance.FOLDER}/{match.record_id}.json to import it again)",
+            )
+            continue
+        if match:
             mapped.record["id"] = match.record_id
         confirm = unknown_not_guessed(mapped, vocab, stated_areas(shaped, vocab))
         _notes(outcome, mapped, notes, confirm)

@@ -17,6 +17,7 @@ REASONS = {
     "draft": ("Drafts: kept off the site until a person confirms", "Confirm each point, then delete to_confirm:."),
     "conflict": ("Conflicts: changed here and at the source", "Kept as the area has it; take the source's by hand."),
     "gone-from-source": ("No longer in the feed", "Kept; check whether the service has closed."),
+    "removed-here": ("Deleted here, still in the feed", "Left deleted."),
     "repaired": ("Repaired", "Safe repairs, made for you; nothing to do."),
     "expired-schedule": ("Schedules that had ended, left out", "Nothing to do unless the service still runs."),
     "schedule-end-in-notes": ("Schedules with an end date, kept in the session's notes", "Nothing to do."),
