@@ -430,3 +430,16 @@ def test_the_oruk_tabular_set_imports_like_the_json(tmp_path):
     outcome = import_feed(from_csv, folder, False, TEMPLATES, TODAY)
     assert summary(outcome)["written"] == 15 and not outcome.report.problems, as_text(outcome)
     assert [a for a in check(from_csv, today=TODAY).assets] == [a for a in check(from_json, today=TODAY).assets]
+
+
+def test_adding_terms_to_the_mapping_and_reimporting_confirms_drafts_at_once(tmp_path):
+    data = _area(tmp_path, mapping=False)
+    source = _write(tmp_path / "feed.json", feeds.v1_list(200)[128:])
+    first = summary(import_feed(data, source, False, TEMPLATES, TODAY))
+    assert first["published"] == 0 and first["drafts"] == 72
+    shutil.copy(SAMPLE / "import-mapping.yaml", data / "import-mapping.yaml")  # the area reviews the terms once
+    again = import_feed(data, source, True, TEMPLATES, TODAY)
+    checked = check(data, today=TODAY)
+    assert not again.conflicts and summary(again)["updated"] == 72
+    assert len(checked.drafts) == summary(again)["drafts"] < 20  # only those with no area left
+    assert all(d.to_confirm[0].startswith("areas:") for d in checked.drafts)
