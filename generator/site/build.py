@@ -420,9 +420,7 @@ def _build_site(
         except (KeyError, AttributeError) as exc:
             clear_state(out)
             raise BuildError(f"the record of the previous build has no {exc}; it was removed: build again") from exc
-        page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(
-            Path(docs_dir), defaults
-        )
+        page_hashes = {p: h for p, h in hashes.items() if p.endswith(".md")} | hand_written_pages(Path(docs_dir), defaults)
         data_hashes = {p: h for p, h in hashes.items() if not p.endswith(".md")}
         keep: set[str] = set()
         gone: list[str] = []
