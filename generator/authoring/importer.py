@@ -358,7 +358,7 @@ def _services(document: object) -> list[dict] | None:
     return None
 
 
-def _json_files(path: Path) -> tuple[list[Path], list[Problem]]:
+def json_files(path: Path) -> tuple[list[Path], list[Problem]]:
     """The .json files to read: path itself, or those in the folder (links not followed, other files reported)."""
     if not path.is_dir():
         return [path], []
@@ -396,7 +396,7 @@ def _too_many(shown: str, what: str) -> Problem:
 
 def read_oruk(path: Path) -> tuple[list[tuple[dict, str, str]], list[Problem]]:
     """Every service in a JSON file, or in the .json files of a folder, with where each came from."""
-    files, problems = _json_files(path)
+    files, problems = json_files(path)
     found: list[tuple[dict, str, str]] = []
     seen: set[bytes] = set()
     total = 0

@@ -123,3 +123,26 @@ def format_review(groups: dict[str, list[Entry]], fmt: str, older_than: str, dat
         lines += [f"  {'STALE' if e.stale else 'soon '}  {e.last_checked.isoformat()}  {e.id}  ({e.name})" for e in es]
     lines.append(f"{stale} stale and {soon} soon-stale records (older than {older_than}).")
     return "\n".join(lines)
+
+
+def format_drafts(drafts: list[Asset], fmt: str, data_dir: str = "assets_data") -> str:
+    """The drafts (records kept off the site) and what a person must confirm in each, as text or markdown."""
+    ordered = sorted(drafts, key=lambda a: a.source)
+    if fmt == "markdown":
+        lines = [f"{len(ordered)} drafts are kept off the site until someone confirms what each lists:", ""]
+        for a in ordered:
+            lines.append(f"- [ ] `{data_dir}/assets/{a.source}`: {a.name}")
+            lines += [f"  - {item}" for item in a.to_confirm]
+        return "\n".join(lines) + "\n"
+    lines = [f"{len(ordered)} drafts (kept off the site until confirmed):"]
+    for a in ordered:
+        lines.append(f"  DRAFT  {a.id}  ({a.name})")
+        lines += [f"         - {item}" for item in a.to_confirm]
+    return "\n".join(lines) + "\n"
+
+
+def with_drafts(review_json: str, drafts: list[Asset]) -> str:
+    """The JSON review with a drafts list added: id, file and what each needs."""
+    document = json.loads(review_json)
+    document["drafts"] = [{"id": a.id, "source": a.source, "to_confirm": list(a.to_confirm)} for a in drafts]
+    return json.dumps(document, indent=2, ensure_ascii=False)

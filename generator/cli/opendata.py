@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
-from generator.authoring.importer import ImportReport, import_csv, import_oruk
+from generator.authoring.feedimport import import_feed
+from generator.authoring.importer import ImportReport, import_csv
+from generator.authoring.importreport import as_json, as_text, summary
 from generator.cli.options import DATA_OPTION, settings_or_exit
 from generator.data.check import check
 from generator.data.schema import load_schema, schema_file
@@ -78,11 +80,47 @@ def _finish(result: ImportReport) -> None:
 @DATA_OPTION
 @TEMPLATES_OPTION
 @UPDATE_OPTION
-def import_oruk_command(source: Path, data_dir: Path, templates: Path, update: bool) -> None:
-    """Import ORUK services from SOURCE: one service, a list, a /services response, or a folder of .json files."""
+@click.option(
+    "--feed",
+    default=None,
+    help="A name for the feed, remembered with each record so a re-import can say which services have gone "
+    "[default: SOURCE's file or folder name].",
+)
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the whole report to this file: JSON if it ends in .json, otherwise Markdown.",
+)
+def import_oruk_command(
+    source: Path, data_dir: Path, templates: Path, update: bool, feed: str | None, report_file: Path | None
+) -> None:
+    """Import Open Referral UK services from SOURCE: an ORUK 1.0 or 3.0 service, list, API page, a folder of them,
+    or the ORUK tabular set (a folder holding services.csv, organizations.csv, locations.csv...).
+
+    HTML is cleaned to plain text, safe repairs are made and reported, and what the feed does not say is
+    shown as unknown ('Ask about cost'), never guessed. A record missing a fact the site needs (a category,
+    an area) is written as a draft (to_confirm:), kept off the site until a person confirms it. The feed's
+    terms are mapped to the area's categories, groups and areas by import-mapping.yaml in the data folder.
+    Each record remembers its source (in .imported/), so --update changes only what changed at the source
+    and keeps what was edited here (a field changed on both sides is reported as a conflict).
+
+    Exit status: 0 when every service read is now in the data folder (written, updated, or already there);
+    1 when any was left out (not valid, sharing another's id, or unreadable input), as the report says;
+    2 when the command itself is wrong (no such folder, bad option).
+    """
     _data_folder(data_dir)
     settings_or_exit(data_dir, "Nothing was imported")  # (the bounding box is a setting)
-    _finish(import_oruk(data_dir, source, update, templates or Project.find(data_dir).templates, dt.date.today()))
+    outcome = import_feed(
+        data_dir, source, update, templates or Project.find(data_dir).templates, dt.date.today(), feed
+    )
+    click.echo(as_text(outcome))
+    if report_file:
+        text = as_json(outcome) if report_file.suffix == ".json" else as_text(outcome, markdown=True, limit=None)
+        report_file.write_text(text, encoding="utf-8")
+        click.echo(f"The whole report is in {report_file}.")
+    sys.exit(1 if summary(outcome)["left_out"] else 0)
 
 
 @import_group.command("csv")

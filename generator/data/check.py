@@ -22,7 +22,7 @@ from generator.data.rules import check_unique_ids, record_ids
 from generator.data.schema import Schema, load_schema
 from generator.data.validate import validate
 from generator.files import read_bytes
-from generator.problems import Problem, sort_problems
+from generator.problems import WARNING, Problem, sort_problems
 from generator.speed import forked
 from generator.speed.buildstate import code_digest, digest, load_cache, prune_cache, save_cache, tree_digest
 
@@ -41,6 +41,7 @@ class Checked:
     categories: list[Category]
     areas: list[Area]
     record_hashes: dict[str, str] = field(default_factory=dict)  # asset id -> hash of its record file
+    drafts: list[Asset] = field(default_factory=list)  # valid records kept off the site (see draft_warnings)
 
     @property
     def ok(self) -> bool:
@@ -185,7 +186,27 @@ def _check(data_dir: Path, today: dt.date | None, workers: int | None, cache: Pa
         return Checked(problems, len(paths), config, schema, [], [], [])
     found = [a for r in results for a in r.assets] + [entry[3] for entry in hits.values()]
     assets = sorted(found, key=lambda a: (a.name.casefold(), a.id))
+    assets, drafts = [a for a in assets if not a.draft], [a for a in assets if a.draft]
+    problems = sort_problems(problems + draft_warnings(data_dir, drafts))
     hashes = {p: h for p, h in known.items() if h} | {path: h for r in results for path, h in r.hashes.items()}
     record_hashes = {p.stem: h for p, h in hashes.items()}  # a valid record's id is its file name
+    for draft in drafts:
+        record_hashes.pop(draft.id, None)
     schema = schema.with_bounding_box(config.south, config.west, config.north, config.east)
-    return Checked(problems, len(paths), config, schema, assets, first.categories, first.areas, record_hashes)
+    return Checked(problems, len(paths), config, schema, assets, first.categories, first.areas, record_hashes, drafts)
+
+
+def draft_warnings(data_dir: Path, drafts: list[Asset]) -> list[Problem]:
+    """One warning per draft: it is valid but kept off the site (and the open data) until confirmed."""
+    return [
+        Problem(
+            display_path(data_dir / "assets" / a.source),
+            0,
+            "to_confirm",
+            "draft",
+            f"draft, kept off the site until a person confirms: {'; '.join(a.to_confirm)}.",
+            "Check each point, correct the record, then delete its to_confirm: lines (assetmap review lists them).",
+            WARNING,
+        )
+        for a in drafts
+    ]

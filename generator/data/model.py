@@ -107,6 +107,12 @@ class Asset:
     locations: tuple[Location, ...] = ()
     sessions: tuple[Session, ...] = ()
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    to_confirm: tuple[str, ...] = ()  # a draft: what a person must confirm before it is published
+
+    @property
+    def draft(self) -> bool:
+        """True for a record kept off the site until a person confirms what to_confirm lists."""
+        return bool(self.to_confirm)
 
     @property
     def located(self) -> bool:
@@ -161,6 +167,8 @@ def build_assets(tables: dict[str, Table]) -> list[Asset]:
         "attending": _grouped(tables["asset_attending"], "mode", "asset_id"),
         "languages": _grouped(tables["asset_languages"], "language", "asset_id"),
     }
+    if "asset_to_confirm" in tables:  # a data package from before drafts has no such table
+        singles["to_confirm"] = _grouped(tables["asset_to_confirm"], "item", "asset_id")
     features = _grouped(tables["location_accessibility"], "feature", "asset_id", "location_id")
     days = _grouped(tables["session_days"], "day", "asset_id", "session")
     locations: dict[str, list[Location]] = defaultdict(list)

@@ -261,7 +261,7 @@ def to_service(
             }
             for code in asset.languages
         ],
-        "cost_options": [_cost_option(asset, service_id)],
+        "cost_options": [_cost_option(asset, service_id)] if asset.cost != "unknown" else [],
         "contacts": contacts,
         "attributes": _attributes(asset, service_id, t, categories),
     }

@@ -44,8 +44,8 @@ def find_data(site: Site) -> dict:
             "o": asset.organisation,
             "c": [cats.index(c) for c in asset.categories],
             "a": [areas.index(a) for a in asset.areas],
-            "$": COST_CODES[asset.cost],
-            "x": ACCESS_ORDER.index(asset.access),
+            "$": COST_CODES.get(asset.cost, "u"),  # unknown: no cost shown or filtered on
+            "x": ACCESS_ORDER.index(asset.access) if asset.access in ACCESS_ORDER else -1,
             "d": days,
         }
         if asset.status != "active":

@@ -258,6 +258,10 @@ def _build_site(
     if not checked.ok:
         raise DataError(checked.problems, checked.checked)
     progress(f"Validated {checked.checked} assets in {timings['validate']:.1f} s.")
+    if checked.drafts:
+        progress(
+            f"{len(checked.drafts)} drafts kept off the site until confirmed (assetmap review lists what each needs)."
+        )
 
     started = time.perf_counter()
     try:
