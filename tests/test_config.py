@@ -223,7 +223,7 @@ def test_no_setting_runs_a_script_in_the_browser(hostile_settings_site, visit):
         ("  attribution: ", "<!-- x --> <style>a{}</style>", "map.attribution", "a comment, <style>"),
         ("  logo: ", 'images/x" onerror="alert(1).svg', "theme.logo", "is not a Material icon name"),
         ("  records_path: ", 'assets"><script>', "site.records_path", "is not a folder path"),
-        ("  name: ", "Two\u2028lines", "site.name", "holds a line break"),
+        ("  name: ", "Two\u2028lines", "site.name", "holds a line separator (U+2028)"),
         ("area_name: ", "Bidi \u202eevil", "area_name", "holds a line break or another control character"),
         ("  primary: ", "red; background: url(x)", "theme.primary", "is not a Material for MkDocs colour name"),
     ],
