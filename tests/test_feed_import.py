@@ -403,9 +403,24 @@ def test_no_value_of_any_shape_anywhere_gives_a_traceback(tmp_path):
             services.append(service)
     source = tmp_path / "hostile.json"
     source.write_text(json.dumps(services), encoding="utf-8")
-    outcome = import_feed(_area(tmp_path), source, False, TEMPLATES, TODAY)
+    data = _area(tmp_path)
+    before = sorted(p for p in data.rglob("*"))
+    outcome = import_feed(data, source, False, TEMPLATES, TODAY)
     assert not [p for p in outcome.report.problems if p.code == "unreadable"], as_text(outcome)
-    assert len(outcome.report.written) > 0.9 * len(services)
+    # all or nothing: the few services no record can hold (no name, text over a limit) stop the batch, each named
+    assert not outcome.report.written and sorted(p for p in data.rglob("*")) == before
+    assert as_text(outcome).startswith("Import of hostile.json: ")
+    assert "Nothing was imported: the data folder is unchanged." in as_text(outcome)
+    named = {
+        int(m.group(1)) - 1
+        for p in outcome.report.problems
+        if p.is_error and (m := re.search(r"hostile\.json #(\d+)$", p.file))
+    }
+    assert 0 < len(named) < 0.1 * len(services), as_text(outcome)
+    source.write_text(json.dumps([s for i, s in enumerate(services) if i not in named]), encoding="utf-8")
+    outcome = import_feed(data, source, False, TEMPLATES, TODAY)
+    assert outcome.report.ok and not [p for p in outcome.report.problems if p.code == "unreadable"], as_text(outcome)
+    assert len(outcome.report.written) == len(services) - len(named)
     assert any("not a value of the shape" in line for line in outcome.reasons["not-mapped"])
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.authoring import provenance
-from generator.authoring.importer import ImportReport, vocabulary, write_records
+from generator.authoring.importer import ImportReport, not_imported, vocabulary, write_records
 from generator.authoring.oruk_feed import Notes, read_feed, shape
 from generator.authoring.oruk_import import Mapped, Vocabulary, from_service
 from generator.data.loader import display_path, load_document
@@ -189,7 +189,8 @@ def import_feed(
             f"{len(where) - 1} left out: ask the publisher to give each service its own id",
         )
     chosen: list[Mapped] = []
-    sources: dict[str, tuple[str, dict, str]] = {}  # record id -> (source id, values as imported, where)
+    origins: dict[str, tuple[Path, bytes]] = {}  # record id -> its provenance, written with the batch or not at all
+    first: dict[str, str] = {}  # record id -> the service that gave it first
     for service, where in read.services:
         try:
             shaped, notes = shape(service, where, mapping, today)
@@ -211,6 +212,12 @@ def import_feed(
             continue
         if match:
             mapped.record["id"] = match.record_id
+        if mapped.id in first:  # two services, each with its own source id, claim one record
+            message = f"the id '{mapped.id}' ({where}) is also the id of {first[mapped.id]}."
+            hint = "Ask the publisher to give each service its own record id, or remove one of them."
+            problems.append(Problem(where, 0, "id", "duplicate-id", message, hint))
+            continue
+        first[mapped.id] = where
         confirm = unknown_not_guessed(mapped, vocab, stated_areas(shaped, vocab))
         _notes(outcome, mapped, notes, confirm)
         local = _local(data_dir, mapped.id)
@@ -225,20 +232,23 @@ def import_feed(
             if provenance.same_record(merged, local):
                 outcome.unchanged.append(mapped.id)
                 if source_id and (not match or match.values != values):
-                    provenance.save(data_dir, mapped.id, feed, source_id, values, where)
+                    origin = provenance.note(feed, source_id, values, where)
+                    origins[mapped.id] = (provenance.note_path(data_dir, mapped.id), origin)
                 continue
             mapped.record = merged
         if source_id:
-            sources[mapped.id] = (source_id, values, where)
+            origin = provenance.note(feed, source_id, values, where)
+            origins[mapped.id] = (provenance.note_path(data_dir, mapped.id), origin)
         chosen.append(mapped)
-    report = write_records(data_dir, chosen, True, today)
+    problems += read.problems
+    stop = any(p.is_error for p in problems)  # all or nothing: input that cannot be taken in stops the whole batch
+    report = write_records(data_dir, chosen, True, today, origins, write=not stop)  # validated even so
+    report.problems = problems + report.problems
+    if stop and not any(p.code == "not-imported" for p in report.problems):
+        report.problems.append(not_imported(data_dir, "fix the problems in the input first"))
     report.skipped = outcome.report.skipped + report.skipped
-    report.problems = problems + read.problems + report.problems
     outcome.report = report
     written = {Path(p).stem for p in report.written + report.updated}
-    for record_id in written & set(sources):
-        source_id, values, where = sources[record_id]
-        provenance.save(data_dir, record_id, feed, source_id, values, where)
     outcome.drafts &= written
     outcome.repaired &= written
     seen = {str(s.get("id") or "") for s, _w in read.services}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -231,12 +232,24 @@ def _check_ids(mapped: list[Mapped], schema: Schema) -> list[Problem]:
     return problems
 
 
-def _not_imported(data_dir: Path, why: str) -> Problem:
+def not_imported(data_dir: Path, why: str) -> Problem:
     return Problem(display_path(data_dir / "assets"), 0, "", "not-imported", f"nothing was imported: {why}.", "")
 
 
-def write_records(data_dir: Path, mapped: list[Mapped], update: bool, today: dt.date) -> ImportReport:
-    """Validate the whole batch with the records already there, then write all of it, or nothing."""
+def write_records(
+    data_dir: Path,
+    mapped: list[Mapped],
+    update: bool,
+    today: dt.date,
+    notes: dict[str, tuple[Path, bytes]] | None = None,
+    write: bool = True,
+) -> ImportReport:
+    """Validate the whole batch with the records already there, then write all of it, or nothing.
+
+    notes: files that go with records (record id -> path in data_dir, bytes), such as where each came from;
+    written with the batch and undone with it, except those of records left alone because they exist.
+    write=False validates only (for a caller that found other problems, so that one report names them all).
+    """
     report = ImportReport(mapped=mapped)
     schema = load_schema(data_dir)
     for item in mapped:
@@ -244,7 +257,7 @@ def write_records(data_dir: Path, mapped: list[Mapped], update: bool, today: dt.
         report.problems += [Problem(*_where(item), p.field, p.code, p.message, p.hint, p.severity) for p in cleaned]
     report.problems += _check_ids(mapped, schema)
     if not report.ok:
-        report.problems.append(_not_imported(data_dir, "fix the ids above first"))
+        report.problems.append(not_imported(data_dir, "fix the ids above first"))
         return report
     chosen: list[tuple[Mapped, Path, str]] = []
     for item in mapped:
@@ -253,13 +266,18 @@ def write_records(data_dir: Path, mapped: list[Mapped], update: bool, today: dt.
             report.skipped.append(display_path(target))
             continue
         chosen.append((item, target, record_text(item, schema)))
-    if not chosen:
+    left_alone = {Path(p).stem for p in report.skipped}
+    extra = [(path, data) for record_id, (path, data) in sorted((notes or {}).items()) if record_id not in left_alone]
+    if not chosen and not extra:
         return report
-    report.problems += _validate(data_dir, schema, chosen, today)
+    if chosen:
+        report.problems += _validate(data_dir, schema, chosen, today)
     if not report.ok:
-        report.problems.append(_not_imported(data_dir, "the batch did not pass validation with the records there"))
+        report.problems.append(not_imported(data_dir, "the batch did not pass validation with the records there"))
         return report
-    _commit(data_dir, chosen, update, report)
+    if not write:
+        return report
+    _commit(data_dir, chosen, update, report, extra)
     return report
 
 
@@ -310,22 +328,38 @@ def _stage_records(existing: list[Path], replaced: dict[str, Path], stage: Path)
             write_atomic(stage / "assets" / path.name, read_bytes(path, path.parent), stage)  # a link is refused
 
 
-def _commit(data_dir: Path, chosen: list[tuple[Mapped, Path, str]], update: bool, report: ImportReport) -> None:
-    """Write every chosen record; if one cannot be written, undo those already written."""
+def _commit(
+    data_dir: Path,
+    chosen: list[tuple[Mapped, Path, str]],
+    update: bool,
+    report: ImportReport,
+    extra: list[tuple[Path, bytes]] | None = None,
+) -> None:
+    """Write every chosen record, then the files that go with them; if one cannot be written, undo the rest."""
     done: list[tuple[Path, str | None]] = []
+    extra = extra or []
+    folders = {path.parent for path, _data in extra if not path.parent.exists()}
+    target = data_dir
     try:
         for _item, target, text in chosen:
             old = read_bytes(target, data_dir).decode("utf-8") if update and target.exists() else None
             target.parent.mkdir(parents=True, exist_ok=True)
             _write(target, text, replace=update)
             done.append((target, old))
+        for target, data in extra:
+            old = read_bytes(target, data_dir).decode("utf-8") if target.exists() else None
+            write_atomic(target, data, data_dir)
+            done.append((target, old))
     except (OSError, UnicodeDecodeError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
         report.problems.append(Problem(display_path(target), 0, "", "not-written", f"cannot write it: {why}.", ""))
         report.problems += _undo(done)
-        report.problems.append(_not_imported(data_dir, "what was written before the failure was undone"))
+        for folder in folders:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # made for this import; left if anything else is in it
+        report.problems.append(not_imported(data_dir, "what was written before the failure was undone"))
         return
-    for target, old in done:
+    for target, old in done[: len(chosen)]:
         (report.updated if old is not None else report.written).append(display_path(target))
 
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 
 from generator.authoring.feedimport import Outcome
+from generator.authoring.importsafe import one_line
 
 # reason -> (heading, what to do), in the order the details are shown
 REASONS = {
     "not-valid": (
         "Not written: the record would not be valid",
         "Fix the field at the source or add the record by hand.",
+    ),
+    "not-written": (
+        "Could not be written: what was written before was undone",
+        "Check the data folder can be written (space, permissions, a stray file or folder named), then import again.",
     ),
     "duplicate-source-id": ("Services sharing one id", "Ask the publisher to give each service its own id."),
     "unreadable": ("Input that could not be read", "Download the feed again, or check the file named."),
@@ -29,6 +34,8 @@ REASONS = {
     "check": ("Worth checking", "Made from what the feed gave; check when you next review the record."),
     "not-mapped": ("Not imported from the feed", "Nothing to do unless the value matters; add it by hand."),
 }
+NOT_IMPORTED = "not-imported"  # the problem that closes a batch that was not taken in
+NOT_WRITTEN = ("not-written", "not-undone")
 SHOWN = 5  # cases per reason on screen; the --report file has them all
 
 
@@ -71,10 +78,15 @@ def _reasons(outcome: Outcome) -> dict[str, list[str]]:
     """Every case by reason, including problems from validation and reading, and conflicts."""
     out = {k: list(v) for k, v in outcome.reasons.items()}
     for p in outcome.report.problems:
-        if p.code == "not-written":
-            continue
+        if p.code == NOT_IMPORTED:
+            continue  # the report says so first, in words of its own
         where = f"{p.file}:{p.line}" if p.line else p.file
-        reason = "not-valid" if p.is_error and "/assets/" in f"/{p.file}" else "unreadable" if p.is_error else "check"
+        if p.code in NOT_WRITTEN:
+            reason = "not-written"
+        elif p.is_error:
+            reason = "not-valid" if p.field or "/assets/" in f"/{p.file}" else "unreadable"
+        else:
+            reason = "check"
         out.setdefault(reason, []).append(f"{where}: {p.field + ': ' if p.field else ''}{p.message}")
     for c in outcome.conflicts:
         out.setdefault("conflict", []).append(
@@ -98,6 +110,10 @@ def as_text(outcome: Outcome, markdown: bool = False, limit: int | None = SHOWN)
         f"{'# ' if markdown else ''}Import of {s['feed']}: {s['services_read']} services read in {s['seconds']} s",
         "",
     ]
+    if any(p.code == "not-undone" for p in outcome.report.problems):
+        lines += ["Nothing was imported, but some files could not be put back as they were: see below.", ""]
+    elif not outcome.report.ok:  # all or nothing: an error anywhere means no record was written
+        lines += ["Nothing was imported: the data folder is unchanged. Fix the problems below and import again.", ""]
     lines += [
         f"{item}Written: {s['written']} new records; updated: {s['updated']}; unchanged: {s['unchanged']}",
         f"{item}Published straight away: {s['published']}; drafts kept off the site until confirmed: {s['drafts']}",
@@ -125,4 +141,10 @@ def as_text(outcome: Outcome, markdown: bool = False, limit: int | None = SHOWN)
         lines += [f"{item}{c}" for c in shown_cases]
         if len(cases) > len(shown_cases):
             lines.append(f"{item}… and {len(cases) - len(shown_cases)} more (write them all with --report FILE)")
-    return "\n".join(lines) + "\n"
+    return "\n".join(_safe(line) for line in lines) + "\n"
+
+
+def _safe(line: str) -> str:
+    """A report line with imported text made harmless for a terminal: one line, no control characters."""
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    return indent + one_line(line) if line.strip() else ""

@@ -51,14 +51,24 @@ def load(data_dir: Path) -> dict[str, Imported]:
     return found
 
 
+def note_path(data_dir: Path, record_id: str) -> Path:
+    """Where record_id's provenance is kept."""
+    return data_dir / FOLDER / f"{record_id}.json"
+
+
+def note(feed: str, source_id: str, values: dict, where: str) -> bytes:
+    """The provenance file's content: what was imported, from which feed and service."""
+    data = {"feed": feed, "source_id": source_id, "source": where, "values": values}
+    return (json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True, default=str) + "\n").encode("utf-8")
+
+
 def save(data_dir: Path, record_id: str, feed: str, source_id: str, values: dict, where: str) -> None:
-    """Remember what was imported into record_id, written in one step."""
-    folder = data_dir / FOLDER
-    folder.mkdir(exist_ok=True)
-    note = {"feed": feed, "source_id": source_id, "source": where, "values": values}
-    tmp = folder / f".{record_id}.json.tmp"
-    tmp.write_text(json.dumps(note, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, folder / f"{record_id}.json")
+    """Remember what was imported into record_id, written in one step (an import writes it with its batch)."""
+    path = note_path(data_dir, record_id)
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.parent / f".{record_id}.json.tmp"
+    tmp.write_bytes(note(feed, source_id, values, where))
+    os.replace(tmp, path)
 
 
 def _flat(record: dict) -> dict[str, object]:

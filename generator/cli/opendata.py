@@ -106,9 +106,13 @@ def import_oruk_command(
     Each record remembers its source (in .imported/), so --update changes only what changed at the source
     and keeps what was edited here (a field changed on both sides is reported as a conflict).
 
+    All or nothing: when any service is not valid, any input cannot be read or a file cannot be written,
+    nothing in the data folder changes (records and .imported/ alike).
+
     Exit status: 0 when every service read is now in the data folder (written, updated, or already there);
-    1 when any was left out (not valid, sharing another's id, or unreadable input), as the report says;
-    2 when the command itself is wrong (no such folder, bad option).
+    1 when nothing was imported because of a problem, or when services sharing another's id were left out
+    (the first with that id is imported), as the report says; 2 when the command itself is wrong (no such
+    folder, bad option).
     """
     _data_folder(data_dir)
     settings_or_exit(data_dir, "Nothing was imported")  # (the bounding box is a setting)
@@ -120,7 +124,7 @@ def import_oruk_command(
         text = as_json(outcome) if report_file.suffix == ".json" else as_text(outcome, markdown=True, limit=None)
         report_file.write_text(text, encoding="utf-8")
         click.echo(f"The whole report is in {report_file}.")
-    sys.exit(1 if summary(outcome)["left_out"] else 0)
+    sys.exit(1 if summary(outcome)["left_out"] or not outcome.report.ok else 0)
 
 
 @import_group.command("csv")
