@@ -135,16 +135,27 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def format_text(problems: list[Problem], checked: int) -> str:
-    """Render problems one per line, with hints, a summary and the number of assets checked."""
+def problem_line(p: Problem, with_label: bool = True) -> str:
+    """One problem as a line of text: file:line: [warning:] field: message (every text report uses this)."""
+    where = f"{p.file}:{p.line}" if p.line else p.file
+    field = f" {p.field}:" if p.field else ""
+    label = " warning:" if with_label and not p.is_error else ""
+    return f"{where}:{label}{field} {p.message}"
+
+
+def problem_lines(problems: Iterable[Problem]) -> list[str]:
+    """Problems one per line, each followed by its hint."""
     out = []
     for p in problems:
-        where = f"{p.file}:{p.line}" if p.line else p.file
-        field = f" {p.field}:" if p.field else ""
-        label = "" if p.is_error else " warning:"
-        out.append(f"{where}:{label}{field} {p.message}")
+        out.append(problem_line(p))
         if p.hint:
             out.append(f"    hint: {p.hint}")
+    return out
+
+
+def format_text(problems: list[Problem], checked: int) -> str:
+    """Render problems one per line, with hints, a summary and the number of assets checked."""
+    out = problem_lines(problems)
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     if errors:

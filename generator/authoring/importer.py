@@ -35,7 +35,7 @@ from generator.data.loader import display_path, list_records, load_document
 from generator.data.schema import SCHEMA_FILE, Schema, Shape, load_schema, schema_file
 from generator.files import read_bytes, write_atomic, write_new
 from generator.opendata.spreadsheet import SESSION_HINT, csv_columns
-from generator.problems import WARNING, Problem
+from generator.problems import WARNING, Problem, problem_lines
 from generator.render.schedule import DAY_ORDER
 from generator.render.strings import load_catalogue
 
@@ -77,12 +77,7 @@ class ImportReport:
             if mapped.attention:
                 out.append(f"Needs attention: {mapped.id}")
                 out += [f"  - {line}" for line in mapped.attention]
-        for p in self.problems:
-            where = f"{p.file}:{p.line}" if p.line else p.file
-            label = "" if p.is_error else " warning:"
-            out.append(f"{where}:{label}{' ' + p.field + ':' if p.field else ''} {p.message}")
-            if p.hint:
-                out.append(f"    hint: {p.hint}")
+        out += problem_lines(self.problems)  # as `assetmap validate` prints them
         total = len(self.written) + len(self.updated)
         if self.ok:
             out.append(f"Imported {total} record{'s' if total != 1 else ''}; {len(self.skipped)} skipped.")

@@ -6,6 +6,7 @@ import json
 
 from generator.authoring.feedimport import Outcome
 from generator.authoring.importsafe import one_line
+from generator.problems import problem_line
 
 # reason -> (heading, what to do), in the order the details are shown
 REASONS = {
@@ -80,14 +81,13 @@ def _reasons(outcome: Outcome) -> dict[str, list[str]]:
     for p in outcome.report.problems:
         if p.code == NOT_IMPORTED:
             continue  # the report says so first, in words of its own
-        where = f"{p.file}:{p.line}" if p.line else p.file
         if p.code in NOT_WRITTEN:
             reason = "not-written"
         elif p.is_error:
             reason = "not-valid" if p.field or "/assets/" in f"/{p.file}" else "unreadable"
         else:
             reason = "check"
-        out.setdefault(reason, []).append(f"{where}: {p.field + ': ' if p.field else ''}{p.message}")
+        out.setdefault(reason, []).append(problem_line(p, with_label=False))  # as `assetmap validate` words it
     for c in outcome.conflicts:
         out.setdefault("conflict", []).append(
             f"{c.record_id}: {c.field}: kept {c.local!r}; the source now says {c.source!r}"
