@@ -41,6 +41,8 @@ from generator.speed.buildstate import KEEP, Content
 from generator.render.pages import compiled_templates
 from generator.site.write import is_generated
 
+OVERRIDES = Path(__file__).parent / "overrides"  # the package's additions to the theme (main.html, partials)
+
 MARKER = "<!-- assetmap:html -->"
 
 
@@ -131,6 +133,13 @@ class PrerenderedPages(BasePlugin):
         self._nav = None
         # Read by `assetmap build` after it: where each page was written, by its source path.
         self.page_outputs: dict[str, str] = {}
+
+    def on_config(self, config):
+        """Put the package's theme overrides (overrides/) behind the area's own custom_dir, before the theme's."""
+        dirs = config.theme.dirs
+        if str(OVERRIDES) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
+        return config
 
     def on_pre_build(self, config) -> None:
         """Start each build with no collected search entries."""
