@@ -10,7 +10,7 @@ those declarations.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -134,6 +134,27 @@ class Config:
         "assets_data/assets",
     )
     area_name: str = setting("area_name", TEXT, "The area the directory covers, as people name it.", "Gloucestershire")
+    site_name_cy: str = setting(
+        "site.name_cy",
+        TEXT,
+        "The site's name in Welsh, for a site built in cy too (else its name is used).",
+        "Map Asedau Cymunedol Swydd Gaerloyw",
+        "",
+    )
+    site_description_cy: str = setting(
+        "site.description_cy",
+        TEXT,
+        "The site's one-sentence description in Welsh, for a site built in cy too.",
+        "Grwpiau, gweithgareddau a gwasanaethau lleol.",
+        "",
+    )
+    area_name_cy: str = setting(
+        "area_name_cy",
+        TEXT,
+        "The area's name in Welsh, for a site built in cy too (else area_name).",
+        "Swydd Gaerloyw",
+        "",
+    )
     south: float = setting("bounding_box.south", NUMBER, "Southern edge (latitude).", "51.57", range=(-90, 90))
     west: float = setting(
         "bounding_box.west", NUMBER, "Western edge (longitude; negative west of Greenwich).", "-2.69", range=(-180, 180)
@@ -227,6 +248,17 @@ class Config:
     def centre(self) -> tuple[float, float]:
         """Where the map opens: (latitude, longitude)."""
         return (self.centre_latitude, self.centre_longitude)
+
+    def in_language(self, language: str) -> Config:
+        """The settings as a site in language shows them: its name, description and area in that language."""
+        if language != "cy":
+            return self
+        return replace(
+            self,
+            site_name=self.site_name_cy or self.site_name,
+            site_description=self.site_description_cy or self.site_description,
+            area_name=self.area_name_cy or self.area_name,
+        )
 
     @property
     def logo_is_image(self) -> bool:

@@ -108,6 +108,8 @@ class Asset:
     sessions: tuple[Session, ...] = ()
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     to_confirm: tuple[str, ...] = ()  # a draft: what a person must confirm before it is published
+    # in a page of another language: the fields shown in the default language, having no translation
+    untranslated: frozenset[str] = frozenset()
 
     @property
     def draft(self) -> bool:

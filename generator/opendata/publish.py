@@ -353,13 +353,19 @@ def render_open_data_page(site: Site, checked: Checked, env: Environment) -> str
         fields=_markdown_text(field_reference(checked.schema)),
         mapping=mapping,
         columns=csv_columns(checked.schema),
-        root="../",
+        root="../" + site.shared_root,
     )
 
 
 def render_open_data(site: Site, checked: Checked, env: Environment) -> list[Output]:
-    """The Open data page and every published data file (FORMATS, each in its folder of PUBLISHED)."""
-    outputs = [out for fmt in FORMATS for out in format_outputs(site, checked.schema, fmt, PUBLISHED[fmt])]
+    """The Open data page and every published data file (FORMATS, each in its folder of PUBLISHED).
+
+    The files are published once, with the default language's pages; another language's build has
+    only its own Open data page, whose links lead to them (site.shared_root).
+    """
+    outputs = []
+    if not site.shared_root:
+        outputs = [out for fmt in FORMATS for out in format_outputs(site, checked.schema, fmt, PUBLISHED[fmt])]
     page = SiteWide("open data page", lambda: {"open-data.md": render_open_data_page(site, checked, env)}, cost=0.2)
     return [*outputs, page]
 

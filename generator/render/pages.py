@@ -12,12 +12,13 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.data.config import Config
 from generator.data.model import Area, Asset, Category
 from generator.data.rules import months_before
 from generator.render.contract import Output, PerSubject, SiteWide
+from generator.render.languages import folder
 from generator.render.schedule import compact, describe
 from generator.render.strings import Catalogue
 from generator.speed.buildstate import SealedBytecodeCache
@@ -114,6 +115,33 @@ class Site:
             for area in asset.areas:
                 self.by_area[area].append(asset)
         self.stale_before = months_before(self.today, self.config.review_after_months)
+
+    @property
+    def language(self) -> str:
+        """The language of this build's pages (one of config.languages)."""
+        return self.t.language
+
+    @property
+    def language_folder(self) -> str:
+        """Where this language's pages live below the site's root: '' for the default language, else 'cy/'."""
+        return folder(self.language, self.config.languages)
+
+    @property
+    def shared_root(self) -> str:
+        """From this language's root to the site's: the open data files are published once, at the site's root."""
+        return "" if self.language == self.config.languages[0] else "../"
+
+    def lang(self, asset: Asset, name: str) -> Markup:
+        """A lang attribute for a field shown in the default language on a page of another (else nothing)."""
+        if name in asset.untranslated:
+            return Markup(' lang="{}"').format(self.config.languages[0])
+        return Markup("")
+
+    def text(self, asset: Asset, name: str) -> Markup:
+        """A field's text within other text, in a span with its own lang when shown in the default language."""
+        attribute = self.lang(asset, name)
+        value = escape(getattr(asset, name))
+        return Markup("<span{}>{}</span>").format(attribute, value) if attribute else value
 
     def groups(self) -> dict[str, Group]:
         """Every need, then every area, as a Group by its key."""

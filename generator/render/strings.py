@@ -33,6 +33,10 @@ class Catalogue:
             node = node[step]
         return dict(node)
 
+    def has(self, key: str) -> bool:
+        """True when the catalogue has a string or a group of strings at key."""
+        return key in self._flat or any(k.startswith(key + ".") for k in self._flat)
+
     def label(self, group: str, value: str) -> str:
         """The label for a vocabulary value, falling back to the value itself."""
         return self.strings.get(group, {}).get(value, value)

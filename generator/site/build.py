@@ -17,7 +17,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from generator.files import LinkRefused, links_in, read_bytes
+from generator.files import LinkRefused, links_in, read_bytes, walk
 from generator.speed import forked
 from generator.speed.buildstate import (
     BuildState,
@@ -42,10 +42,11 @@ from generator.speed.outputs import plan_tasks, previous_reader, run_outputs
 from generator.speed.pageworkers import WarningCollector
 from generator.data.check import Checked, check, cycle_collection_paused, inputs_digest
 from generator.problems import DataError
+from generator.render.languages import localise, translatable
 from generator.render.pages import Site, environment, render_pages
 from generator.render.sheets import render_sheets
 from generator.site.project import Project, vendor_files
-from generator.site.settings import MkDocsConfigError, check_settings, load_mkdocs, site_settings
+from generator.site.settings import MkDocsConfigError, check_settings, language_links, language_settings, load_mkdocs, site_settings
 from generator.site.write import (
     WriteError,
     copy_hand_written,
@@ -118,6 +119,7 @@ def run_mkdocs(
     parallel: set[str] | None = None,
     compiled: Path | None = None,
     defaults: Path | None = None,
+    languages: tuple[str, ...] = (),
 ) -> dict[str, str]:
     """A strict MkDocs build (cfg, from load_mkdocs) of docs_dir and the generated files (in memory) into site_dir.
 
@@ -126,6 +128,7 @@ def run_mkdocs(
     and are not written again; the pages in parallel may be built by worker processes, one per core.
     The theme's compiled templates are kept in compiled, when given, for the next build. The files
     of defaults (the package's pages, styles and scripts) are added where docs_dir has none of its own.
+    With languages (a site in more than one), it is the build of the pages in cfg's theme language.
     Returns each page's output path in the site, by its source path.
     """
     collector = WarningCollector()
@@ -141,6 +144,7 @@ def run_mkdocs(
         plugin.parallel, plugin.workers = parallel or set(), min(os.cpu_count() or 1, 4)
         plugin.compiled = compiled
         plugin.defaults = defaults
+        plugin.language, plugin.languages = cfg["theme"]["language"], languages
         mkdocs_build(cfg, dirty=True)
         return dict(plugin.page_outputs)
     except (MkDocsException, OSError) as exc:
@@ -197,7 +201,7 @@ def render_site(
     """
     outputs = [
         *render_pages(site, env),
-        *render_sheets(site, env, checked.config.site_url),
+        *render_sheets(site, env, checked.config.site_url + site.language_folder),
         *render_find_page(site, env),
         *render_map_page(site, env),
         *render_open_data(site, checked, env),
@@ -208,6 +212,81 @@ def render_site(
     # (by the number of assets, not of changes: the data package and GeoJSON cover every asset)
     fork = len(checked.assets) >= PARALLEL_RENDER
     return run_outputs(tasks, lambda files: settle(files, previous_data, staged), fork)
+
+
+def language_names(project: Project, languages: tuple[str, ...]) -> dict[str, str]:
+    """Each language's name in itself ("Cymraeg"), from its catalogue (its code when the catalogue has none)."""
+    names = {}
+    for code in languages:
+        t = load_catalogue(project.templates, code)
+        names[code] = t("language_name") if t.has("language_name") else code
+    return names
+
+
+def build_language(
+    language: str,
+    project: Project,
+    checked: Checked,
+    env,
+    today: dt.date,
+    sources: tuple[Path, Path | None],
+    folders: tuple[Path, Path, Path],
+    names: dict[str, str],
+) -> list[str]:
+    """Build the whole site in another language than the default into staged/<language>/.
+
+    sources are the docs folder and the package's default pages; folders the new site (staged), the
+    previous one (out) and the build's state (compiled); names each language's name in its own.
+
+    Always a full build of that language (its pages are cheap beside the default language's data files,
+    which are not made again). Returns the files of the previous site in that folder that the new one
+    no longer has (for write.merge_in).
+    """
+    (docs_dir, defaults), (staged, out, compiled) = sources, folders
+    config = checked.config.in_language(language)
+    t = load_catalogue(project.templates, language)
+    assets, categories, areas = localise(
+        checked.assets, checked.categories, checked.areas, language, translatable(checked.schema)
+    )
+    site = Site(config, t, assets, categories, areas, today, repository=config.repository, records_path=config.records_path)
+    into = staged / language
+    outputs = [
+        *render_pages(site, env),
+        *render_sheets(site, env, config.site_url + site.language_folder),
+        *render_find_page(site, env),
+        *render_map_page(site, env),
+        *render_open_data(site, checked, env),
+    ]
+    plan = Plan(reason="every page of another language is built each time")
+    tasks = plan_tasks(outputs, assets, site.groups(), plan, previous_reader(out / language, {}), compiled)
+    try:
+        files, _ = run_outputs(tasks, lambda made: settle(made, {}, into), len(assets) >= PARALLEL_RENDER)
+    except (forked.ChildError, WriteError) as exc:
+        raise BuildError(f"rendering the pages in {language} failed: {exc}") from exc
+    except Exception as exc:  # a template error is a bug in a template, reported without a traceback
+        raise BuildError(f"rendering the pages in {language} failed: {type(exc).__name__}: {exc}") from exc
+    try:
+        mk = load_mkdocs(project.config_file, config, strict=True, **project.docs_dir_override())
+    except MkDocsConfigError as exc:
+        raise BuildError(str(exc)) from exc
+    language_settings(mk, config, t)
+    language_links(mk, config, t, names)
+    run_mkdocs(
+        mk,
+        docs_dir,
+        into,
+        footer_text(config, t, today),
+        files | vendor_files(),
+        parallel={path for path in files if path.startswith("support/") or not path.endswith(".md")},
+        compiled=compiled / "theme",
+        defaults=defaults,
+        languages=config.languages,
+    )
+    before = out / language
+    if not before.is_dir() or os.path.islink(before):
+        return []
+    now = {rel for rel, what in walk(into) if what == "file"}
+    return [f"{language}/{rel}" for rel, what in walk(before) if what == "file" and rel not in now]
 
 
 def build_site(
@@ -278,6 +357,10 @@ def _build_site(
         copy_hand_written(Path(mk["docs_dir"]), Path(docs_dir))
     defaults = project.default_pages(docs_dir)
     t = load_catalogue(project.templates, checked.config.languages[0])
+    languages = checked.config.languages if len(checked.config.languages) > 1 else ()
+    names = language_names(project, languages)
+    if languages:
+        language_links(mk, checked.config, t, names)
     footer = footer_text(checked.config, t, today)
     key = build_key(project, data_dir, checked, mk, site_settings(checked.config), footer, today)
     groups_of = {a.id: asset_groups(a.categories, a.areas) for a in checked.assets}
@@ -356,7 +439,15 @@ def _build_site(
             parallel={path for path in files if path.startswith("support/") or not path.endswith(".md")},
             compiled=compiled / "theme",
             defaults=defaults,
+            languages=languages,
         )
+        for language in languages[1:]:
+            started_language = time.perf_counter()
+            gone += build_language(
+                language, project, checked, env, today, (docs_dir.resolve(), defaults), (staged, out, compiled), names
+            )
+            timings[f"language {language}"] = time.perf_counter() - started_language
+            progress(f"Built the pages in {language} in {timings[f'language {language}']:.1f} s.")
         forget_state(out)
         try:
             merge_in(staged, out, gone) if previous else swap_in(staged, out)

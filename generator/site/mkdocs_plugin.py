@@ -102,9 +102,34 @@ def _defaults(folder: Path, own: set[str], config) -> list[File]:
     found = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
+        stem, _, suffix = rel.rpartition(".")
+        base = stem.rpartition(".")[0] + ".md" if suffix == "md" and "." in stem else rel
+        if base in own and base != rel:  # the area's own page stands; the package's translation of ours does not
+            continue
         if path.is_file() and rel not in own and not is_generated(rel) and "__pycache__" not in path.parts:
             found.append(File(rel, str(folder), config["site_dir"], config["use_directory_urls"]))
     return found
+
+
+def language_of(src_uri: str, languages: tuple[str, ...]) -> str | None:
+    """The language a page's name marks (about.cy.md: cy), when it is one of languages; None otherwise."""
+    stem, dot, suffix = src_uri.rpartition(".")
+    code = stem.rpartition(".")[2] if dot and suffix == "md" and "." in stem else None
+    return code if code in languages else None
+
+
+def for_language(files: list[File], language: str, languages: tuple[str, ...], config) -> list[File]:
+    """The hand-written pages of one language's build: about.cy.md stands in for about.md in the cy build.
+
+    Pages named for a language (page.LANG.md) are left out of every other language's build; in their
+    own, each takes the place of the page it translates, at that page's address.
+    """
+    chosen = {f.src_uri: f for f in files if language_of(f.src_uri, languages) is None}
+    for file in files:
+        if language_of(file.src_uri, languages) == language:
+            base = file.src_uri[: -len(f".{language}.md")] + ".md"
+            chosen[base] = File.generated(config, base, abs_src_path=file.abs_src_path)
+    return list(chosen.values())
 
 
 def _page_url(file: File) -> str:
@@ -128,6 +153,8 @@ class PrerenderedPages(BasePlugin):
         self.workers = 1  # worker processes for the parallel files (one: this process builds them)
         self.compiled: Path | None = None  # where the theme's compiled templates are kept between builds
         self.defaults: Path | None = None  # the package's pages, styles and scripts, behind the docs folder
+        self.language = ""  # the language of this build, one of languages (see for_language)
+        self.languages: tuple[str, ...] = ()  # every language the site is built in, when more than one
         self._shares: list[list[File]] = []
         self._running: list[pageworkers.Worker] = []
         self._nav = None
@@ -151,6 +178,8 @@ class PrerenderedPages(BasePlugin):
         if self.defaults is not None:
             own = {file.src_uri for file in files}
             files = Files([*files, *_defaults(self.defaults, own, config)])
+        if self.languages:
+            files = Files(for_language(list(files), self.language, self.languages, config))
         for file in files:
             if file.src_uri in self.generated:
                 continue  # a stale copy in the docs folder gives way

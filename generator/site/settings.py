@@ -18,6 +18,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 from generator.data.config import Config
+from generator.render.languages import folder
+from generator.render.strings import Catalogue
 from generator.data.settingkinds import ProjectPaths
 from generator.problems import Problem
 from generator.speed.pageworkers import WarningCollector
@@ -90,3 +92,49 @@ def check_settings(config: Config, templates: list[Path], mk: MkDocsConfig) -> l
     strings = [folder / "strings" for folder in templates]
     paths = ProjectPaths(strings, Path(mk["docs_dir"]), [Path(d) for d in mk["theme"].dirs])
     return config.check_in_project(paths)
+
+
+def language_settings(mk: MkDocsConfig, config: Config, t: Catalogue) -> None:
+    """Make a configuration loaded with config (in t's language) that of the site in that language: folder, theme, nav."""
+    language = t.language
+    mk["site_url"] = config.site_url + folder(language, config.languages)
+    mk["theme"]["language"] = language
+    for scheme in mk["theme"].get("palette") if isinstance(mk["theme"].get("palette"), list) else []:
+        if isinstance(scheme.get("toggle"), dict) and t.has("i18n.dark_mode"):
+            scheme["toggle"] = dict(scheme["toggle"], name=t("i18n.light_mode" if scheme.get("scheme") == "slate" else "i18n.dark_mode"))
+    titles = t.section("nav") if t.has("nav") else {}
+    mk["nav"] = _translated_nav(mk["nav"], titles) if mk["nav"] else mk["nav"]
+    # The open data files are published once, at the site's root: this language's Open data page links up to them.
+    mk["validation"]["links"]["not_found"] = logging.INFO
+
+
+def _translated_nav(items: list, titles: dict[str, str]) -> list:
+    """The navigation with each page's title from the catalogue's nav section (by the page's path), where it has one."""
+    out: list = []
+    for item in items:
+        if isinstance(item, dict):
+            (title, target), = item.items()
+            if isinstance(target, list):
+                out.append({title: _translated_nav(target, titles)})
+            else:
+                out.append({titles.get(target, title): target})
+        else:
+            out.append(item)
+    return out
+
+
+def language_links(mk: MkDocsConfig, config: Config, t: Catalogue, names: dict[str, str]) -> None:
+    """Tell the theme (extra.cam_languages) where this page is in every language of the site, named in its own."""
+    here = folder(t.language, config.languages)
+    mk["extra"]["cam_languages_label"] = t("i18n.languages_label")
+    mk["extra"]["cam_languages"] = [
+        {
+            "code": code,
+            "name": names[code],
+            "url": config.site_url + folder(code, config.languages),
+            # from this language's root to that one's
+            "path": ("../" if here else "") + folder(code, config.languages),
+            "current": code == t.language,
+        }
+        for code in config.languages
+    ]

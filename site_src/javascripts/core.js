@@ -114,6 +114,20 @@
     return li;
   }
 
+  /* --- the language switch ------------------------------------------------------------------------------ */
+
+  /* A link to this page in another language keeps the page's query and fragment: the same filters on
+     Find support, the same ids on a sheet. Only this page's own address is carried, never anything else. */
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a[data-cam-language]") : null;
+    if (!link) return;
+    var target = new URL(link.getAttribute("href"), location.href);
+    if (target.origin !== location.origin) return;
+    target.search = location.search;
+    target.hash = location.hash;
+    link.href = target.href;
+  });
+
   /* The most entries a signposting sheet shows (and the most ids My list passes to it). */
   CAM.SHEET_MAX = 100;
   CAM.base = base;
