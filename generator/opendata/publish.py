@@ -340,20 +340,24 @@ def _markdown_text(text: str) -> Markup:
 def render_open_data_page(site: Site, checked: Checked, env: Environment) -> str:
     """The Open data page: licence, every file, the tables and fields, and the ORUK mapping."""
     mapping = [(f.table, f.name, f.oruk) for t in checked.schema.tables for f in t.fields if f.oruk]
+    # MkDocs makes links to the files it builds relative to the page; the files of another language's
+    # build are not among them, so its page gets links it leaves as they are (from open-data/ up to the root).
+    up = f"../{site.shared_root}" if site.shared_root else ""
+    published = {fmt: up + folder for fmt, folder in PUBLISHED.items()}
     return env.get_template("opendata.md.j2").render(
         site=site,
         t=site.t,
         calendars=sum(1 for a in site.assets if a.sessions),
         links={
-            "datapackage": PUBLISHED["datapackage"] + "datapackage.json",
-            "oruk": PUBLISHED["oruk"] + "services.json",
-            "geojson": PUBLISHED["geojson"] + "assets.geojson",
+            "datapackage": published["datapackage"] + "datapackage.json",
+            "oruk": published["oruk"] + "services.json",
+            "geojson": published["geojson"] + "assets.geojson",
         },
-        tables=[(f"{t.name}.csv", f"{PUBLISHED['datapackage']}{t.name}.csv") for t in checked.schema.tables],
+        tables=[(f"{t.name}.csv", f"{published['datapackage']}{t.name}.csv") for t in checked.schema.tables],
         fields=_markdown_text(field_reference(checked.schema)),
         mapping=mapping,
         columns=csv_columns(checked.schema),
-        root="../" + site.shared_root,
+        root="../",
     )
 
 
