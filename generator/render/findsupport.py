@@ -50,6 +50,9 @@ def find_data(site: Site) -> dict:
         }
         if asset.status != "active":
             item["st"] = asset.status
+        for name, key in (("name", "un"), ("summary", "us")):
+            if name in asset.untranslated:  # shown in the default language, on a page of another
+                item[key] = site.config.languages[0]
         if asset.groups:
             item["g"] = [groups.index(g) for g in asset.groups]
         feats = sorted({features.index(f) for loc in asset.locations for f in loc.accessibility})
@@ -80,6 +83,8 @@ def day_files(site: Site) -> dict[str, str]:
             sessions = [compact(s) for s in asset.sessions if day in s.days]
             if sessions and asset.status == "active":
                 item = {"i": asset.id, "n": asset.name, "ss": sessions}
+                if "name" in asset.untranslated:  # shown in the default language, on a page of another
+                    item["un"] = site.config.languages[0]
                 if asset.locations:
                     item["t"] = asset.locations[0].town
                 items.append(item)

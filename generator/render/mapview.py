@@ -69,6 +69,9 @@ def asset_card(site: Site, asset) -> dict:
         "last_checked": f"{asset.last_checked.day} {asset.last_checked:%B %Y}",
         "checked_by": asset.checked_by,
     }
+    shown = {name: site.config.languages[0] for name in ("name", "summary") if name in asset.untranslated}
+    if shown:  # on a page of another language: these are in the default language, for their lang attribute
+        card["lang"] = shown
     if not asset.locations:
         card["online"] = ", ".join(t("attending." + mode) for mode in asset.attending)
     for key in ("phone", "email", "website"):

@@ -38,7 +38,7 @@
       items.forEach(function (item) {
         var todays = item.ss.filter(function (s) { return CAM.schedule.occursOn(s, now); });
         var times = todays.map(function (s) { return s.s + "–" + s.e; }).join(", ") + (item.t ? " · " + item.t : "");
-        list.appendChild(CAM.card({ href: data.pages + encodeURIComponent(item.i) + "/", name: item.n, lines: [[null, times]] }));
+        list.appendChild(CAM.card({ href: data.pages + encodeURIComponent(item.i) + "/", name: item.n, nameLang: item.un, lines: [[null, times]] }));
       });
       list.hidden = false;
     }).catch(function () { /* keep the plain-text fallback */ });

@@ -97,19 +97,24 @@
   /* --- the asset card ----------------------------------------------------------------------------------- */
 
   /* One asset as a card in a list of results: its linked name (and a badge), then lines of text, each
-     [class, text], then its "Add to list" button when id is given. */
+     [class, text] or [class, text, language], then its "Add to list" button when id is given. */
   function card(spec) {
     var li = el("li", "cam-card" + (spec.className ? " " + spec.className : ""));
     var h = el("h3", "cam-card__title");
     var link = el("a", null, spec.name);
     link.href = spec.href;
+    if (spec.nameLang) link.lang = spec.nameLang;
     h.appendChild(link);
     if (spec.badge) {
       h.appendChild(document.createTextNode(" "));
       h.appendChild(el("span", "cam-badge " + spec.badge[0], spec.badge[1]));
     }
     li.appendChild(h);
-    (spec.lines || []).forEach(function (line) { li.appendChild(el("p", line[0], line[1])); });
+    (spec.lines || []).forEach(function (line) {
+      var p = el("p", line[0], line[1]);
+      if (line[2]) p.lang = line[2];  // text shown in another language than the page's
+      li.appendChild(p);
+    });
     if (spec.id && CAM.list) li.appendChild(CAM.list.button(spec.id));
     return li;
   }

@@ -286,12 +286,13 @@
       facts.push(a.t || str("online_or_phone", ""));
       if (COST[a.$]) facts.push(str(COST[a.$], ""));
       if (ACCESS[a.x]) facts.push(str("access_" + ACCESS[a.x], ""));
-      var lines = a.s ? [["cam-find-card__summary", a.s]] : [];
+      var lines = a.s ? [["cam-find-card__summary", a.s, a.us]] : [];
       lines.push(["cam-find-card__facts", facts.filter(Boolean).join(" · ")]);
       return CAM.card({
         className: "cam-find-card" + (a.st ? " cam-find-card--" + a.st : ""),
         href: opts.pages + encodeURIComponent(a.i) + "/",
         name: a.n,
+        nameLang: a.un,
         badge: a.st ? ["cam-find-status", str("status_" + a.st, a.st)] : null,
         lines: lines,
         id: a.i

@@ -13,9 +13,13 @@
     var title = el("h3", "cam-popup__title");
     var link = el("a", null, data.name);
     link.href = options.pages + encodeURIComponent(point[0]) + "/";
+    var shown = data.lang || {};  // fields in another language than the page's
+    if (shown.name) link.lang = shown.name;
     title.appendChild(link);
     box.appendChild(title);
-    box.appendChild(el("p", "cam-popup__summary", data.summary));
+    var summary = el("p", "cam-popup__summary", data.summary);
+    if (shown.summary) summary.lang = shown.summary;
+    box.appendChild(summary);
     if (data.sessions && data.sessions.length) {
       var list = el("ul", "cam-popup__sessions");
       data.sessions.forEach(function (s) { list.appendChild(el("li", null, s)); });

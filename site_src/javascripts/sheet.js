@@ -17,10 +17,20 @@
   function entry(id, card, t) {
     var article = el("article", "cam-sheet-entry");
     article.setAttribute("data-asset-id", id);
-    var name = card.name || id;
-    if (card.status && card.status !== "active") name += " (" + t("asset.status_" + card.status) + ")";
-    article.appendChild(el("h2", "cam-sheet-entry__name", name));
-    if (card.summary) article.appendChild(el("p", "cam-sheet-entry__summary", card.summary));
+    var shown = card.lang || {};  // fields in another language than the page's
+    var heading = el("h2", "cam-sheet-entry__name");
+    var name = el("span", null, card.name || id);
+    if (shown.name) name.lang = shown.name;
+    heading.appendChild(name);
+    if (card.status && card.status !== "active") {
+      heading.appendChild(document.createTextNode(" (" + t("asset.status_" + card.status) + ")"));
+    }
+    article.appendChild(heading);
+    if (card.summary) {
+      var summary = el("p", "cam-sheet-entry__summary", card.summary);
+      if (shown.summary) summary.lang = shown.summary;
+      article.appendChild(summary);
+    }
     var dl = el("dl", "cam-sheet-entry__facts");
     function fact(label, value) {
       dl.appendChild(el("dt", null, label));
