@@ -224,8 +224,9 @@ class Config:
     languages: tuple[str, ...] = setting(
         "languages",
         LANGUAGES,
-        "Language codes the site is offered in; the first is the language of its pages and needs "
-        "templates/strings/LANG.yaml, where LANG is the code.",
+        "Language codes the site is published in, each needing templates/strings/LANG.yaml (LANG the code); the "
+        "first is the default, at the site's root, and each other is built in full under /LANG/ (see 'A site in "
+        "two languages' below).",
         "[en]",
         ("en",),
     )
