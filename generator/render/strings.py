@@ -50,6 +50,12 @@ def _flatten(node: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
             yield f"{prefix}{key}", value
 
 
+def catalogue_languages(templates: Path | list[Path]) -> tuple[str, ...]:
+    """The language of every catalogue in the templates folders (strings/<code>.yaml), sorted."""
+    folders = templates if isinstance(templates, list) else [templates]
+    return tuple(sorted({p.stem for f in folders if (f / "strings").is_dir() for p in (f / "strings").glob("*.yaml")}))
+
+
 def load_catalogue(templates: Path | list[Path], language: str = "en") -> Catalogue:
     """Read strings/<language>.yaml from the first templates folder that has it (an area's own, then the default)."""
     folders = templates if isinstance(templates, list) else [templates]

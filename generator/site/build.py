@@ -33,7 +33,7 @@ from generator.speed.buildstate import (
     state_dir,
     tree_digest,
 )
-from generator.render.strings import Catalogue, load_catalogue
+from generator.render.strings import Catalogue, catalogue_languages, load_catalogue
 from generator.data.config import Config
 from generator.render.findsupport import render_find_page
 from generator.render.mapview import render_map_page
@@ -128,7 +128,8 @@ def run_mkdocs(
     and are not written again; the pages in parallel may be built by worker processes, one per core.
     The theme's compiled templates are kept in compiled, when given, for the next build. The files
     of defaults (the package's pages, styles and scripts) are added where docs_dir has none of its own.
-    With languages (a site in more than one), it is the build of the pages in cfg's theme language.
+    languages are the codes a hand-written page's name may carry (about.cy.md): such a page stands in for
+    its original in the build of cfg's theme language, and is left out of every other.
     Returns each page's output path in the site, by its source path.
     """
     collector = WarningCollector()
@@ -280,7 +281,7 @@ def build_language(
         parallel={path for path in files if path.startswith("support/") or not path.endswith(".md")},
         compiled=compiled / "theme",
         defaults=defaults,
-        languages=config.languages,
+        languages=catalogue_languages(project.templates),
     )
     before = out / language
     if not before.is_dir() or os.path.islink(before):
@@ -439,7 +440,7 @@ def _build_site(
             parallel={path for path in files if path.startswith("support/") or not path.endswith(".md")},
             compiled=compiled / "theme",
             defaults=defaults,
-            languages=languages,
+            languages=catalogue_languages(project.templates),
         )
         for language in languages[1:]:
             started_language = time.perf_counter()

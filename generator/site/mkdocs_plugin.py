@@ -154,7 +154,7 @@ class PrerenderedPages(BasePlugin):
         self.compiled: Path | None = None  # where the theme's compiled templates are kept between builds
         self.defaults: Path | None = None  # the package's pages, styles and scripts, behind the docs folder
         self.language = ""  # the language of this build, one of languages (see for_language)
-        self.languages: tuple[str, ...] = ()  # every language the site is built in, when more than one
+        self.languages: tuple[str, ...] = ()  # the codes a page's name may carry (about.cy.md): see for_language
         self._shares: list[list[File]] = []
         self._running: list[pageworkers.Worker] = []
         self._nav = None
