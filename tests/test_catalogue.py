@@ -47,3 +47,77 @@ def test_every_catalogue_key_used_in_templates_exists():
         except KeyError:
             missing.append(key)
     assert missing == []
+
+
+STRINGS = ROOT / "templates" / "strings"
+CATALOGUES = sorted(p for p in STRINGS.glob("*.yaml") if p.name != "en.yaml")
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def _strings(path) -> dict[str, str]:
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        return {key: text for key, text in _flat(yaml.safe_load(fh))}
+
+
+def _flat(node: dict, prefix: str = ""):
+    for key, value in node.items():
+        if isinstance(value, dict):
+            yield from _flat(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _placeholders(text: str) -> set[str]:
+    """The placeholders of a string, a softened form ({days_soft}) counting as its plain one ({days})."""
+    return {name.removesuffix("_soft") for name in PLACEHOLDER.findall(str(text))}
+
+
+def test_there_is_a_welsh_catalogue():
+    assert STRINGS / "cy.yaml" in CATALOGUES
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=[p.name for p in CATALOGUES])
+def test_catalogue_has_exactly_the_english_keys(path):
+    english, other = _strings(STRINGS / "en.yaml"), _strings(path)
+    assert sorted(set(english) - set(other)) == [], "missing"
+    assert sorted(set(other) - set(english)) == [], "extra"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=[p.name for p in CATALOGUES])
+def test_catalogue_placeholders_match_the_english(path):
+    english, other = _strings(STRINGS / "en.yaml"), _strings(path)
+    differ = {k: (english[k], other[k]) for k in english if k in other}
+    differ = {k: v for k, v in differ.items() if _placeholders(v[0]) != _placeholders(v[1])}
+    assert differ == {}
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=[p.name for p in CATALOGUES])
+def test_catalogue_strings_are_filled_in(path):
+    strings = _strings(path)
+    assert strings["language"] == path.stem
+    assert [k for k, v in strings.items() if not isinstance(v, str) or not v.strip()] == []
+
+
+def test_placeholder_check_catches_a_difference():
+    assert _placeholders("Bob {days_soft}, {start} i {end}") == _placeholders("Every {days}, {start} to {end}")
+    assert _placeholders("{first} i {last}") != _placeholders("{first} to {end}")
+
+
+def test_welsh_catalogue_loads_and_names_itself():
+    cy = load_catalogue(ROOT / "templates", "cy")
+    assert cy.language == "cy"
+    assert cy("language_name") == "Cymraeg"
+    assert cy("i18n.untranslated") == "Saesneg yn unig · English only"
+    assert cy("nav.find.md") == "Dod o hyd i gymorth"
+    assert load_catalogue(ROOT / "templates")("nav.open-data.md") == "Open data"
+
+
+def test_nav_titles_match_the_default_navigation():
+    import yaml
+
+    with open(ROOT / "generator" / "site" / "mkdocs.default.yml", encoding="utf-8") as fh:
+        nav = yaml.load(fh, Loader=yaml.BaseLoader)["nav"]  # noqa: S506 - BaseLoader builds plain strings only
+    english = load_catalogue(ROOT / "templates").section("nav")
+    assert {page: title for entry in nav for title, page in entry.items()} == english

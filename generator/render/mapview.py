@@ -66,7 +66,7 @@ def asset_card(site: Site, asset) -> dict:
         "status": asset.status,
         "where": [f"{loc.name}, {loc.address}, {loc.town} {loc.postcode}" for loc in asset.locations],
         "accessibility": sorted({t.label("accessibility", f) for loc in asset.locations for f in loc.accessibility}),
-        "last_checked": f"{asset.last_checked.day} {asset.last_checked:%B %Y}",
+        "last_checked": t.date(asset.last_checked),
         "checked_by": asset.checked_by,
     }
     shown = {name: site.config.languages[0] for name in ("name", "summary") if name in asset.untranslated}

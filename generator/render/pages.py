@@ -252,13 +252,9 @@ class RenderedOnce:
         return self._html[key]
 
 
-def _date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def render_pages(site: Site, env: Environment) -> list[Output]:
     """The generated pages: one per asset, one per need and per area, the two browse indexes and the home page."""
-    common = {"site": site, "t": site.t, "date": _date}
+    common = {"site": site, "t": site.t, "date": site.t.date}
     asset_template = env.get_template("asset.md.j2")
     list_template = env.get_template("list.md.j2")
     card = RenderedOnce(env, "card")

@@ -15,12 +15,29 @@ def _join(words: list[str], t: Catalogue) -> str:
     return ", ".join(words[:-1]) + f" {t('schedule.and')} " + words[-1]
 
 
-def _day_span(days: list[str], t: Catalogue) -> str:
+def _days(days: list[str], t: Catalogue, soft: bool = False) -> str:
+    """Days in a phrase ('Tuesday and Thursday'); soft gives the first its softened form (Welsh 'ddydd Mawrth')."""
+    words = [t(("schedule.day_soft." if soft and i == 0 else "schedule.day.") + d) for i, d in enumerate(days)]
+    return _join(words, t)
+
+
+def _day_span(days: list[str], t: Catalogue, soft: bool = False) -> str:
     """Consecutive weekdays as a range ('Monday to Friday'), otherwise a list."""
     positions = [DAY_ORDER.index(d) for d in days]
     if len(days) >= 3 and positions == list(range(positions[0], positions[0] + len(days))):
-        return f"{t('days.' + days[0])} to {t('days.' + days[-1])}"
-    return _join([t("days." + d) for d in days], t)
+        first = t(("schedule.day_soft." if soft else "schedule.day.") + days[0])
+        return t(
+            "schedule.day_range",
+            first=first,
+            last=t("schedule.day." + days[-1]),
+            last_soft=t("schedule.day_soft." + days[-1]),
+        )
+    return _days(days, t, soft)
+
+
+def _sentence(text: str) -> str:
+    """The phrase with a capital first letter (Welsh day names start lower case inside a phrase)."""
+    return text[:1].upper() + text[1:]
 
 
 def describe(session: Session, t: Catalogue) -> str:
@@ -28,12 +45,12 @@ def describe(session: Session, t: Catalogue) -> str:
     days = sorted(session.days, key=DAY_ORDER.index)
     times = {"start": session.start, "end": session.end}
     if session.is_opening_hours:
-        return t("schedule.opening_hours", days=_day_span(days, t), **times)
+        span = {"days": _day_span(days, t), "days_soft": _day_span(days, t, soft=True)}
+        return _sentence(t("schedule.opening_hours", **span, **times))
+    names = {"days": _days(days, t), "days_soft": _days(days, t, soft=True)}
     if session.frequency == "monthly":
-        week = t("schedule.week." + session.week_of_month)
-        return t("schedule.monthly", week=week, days=_join([t("days." + d) for d in days], t), **times)
-    names = _join([t("days." + d) for d in days], t)
-    return t("schedule." + session.frequency, days=names, **times)
+        return _sentence(t("schedule.monthly." + session.week_of_month, **names, **times))
+    return _sentence(t("schedule." + session.frequency, **names, **times))
 
 
 def compact(session: Session) -> dict:

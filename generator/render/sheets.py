@@ -49,7 +49,7 @@ def render_sheets(site: Site, env, site_url: str) -> list[Output]:
     """The sheet page, the list page and the strings file; a pre-built sheet for each need and each area."""
     t = site.t
     common = {"site": site, "t": t}
-    today = f"{site.today.day} {site.today:%B %Y}"
+    today = t.date(site.today)
     template = env.get_template("prebuilt_sheet.md.j2")
     sheet_entry = RenderedOnce(env, "sheet_entry")
 

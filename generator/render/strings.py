@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+
+MONTHS = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]  # fmt: skip
 
 
 class Catalogue:
@@ -36,6 +42,11 @@ class Catalogue:
     def has(self, key: str) -> bool:
         """True when the catalogue has a string or a group of strings at key."""
         return key in self._flat or any(k.startswith(key + ".") for k in self._flat)
+
+    def date(self, day: dt.date) -> str:
+        """A date written out in the catalogue's language: '5 December 2026', '5 Rhagfyr 2026'."""
+        month = self(f"months.{MONTHS[day.month - 1]}")
+        return self("dates.long", day=day.day, month=month, year=day.year)
 
     def label(self, group: str, value: str) -> str:
         """The label for a vocabulary value, falling back to the value itself."""

@@ -100,7 +100,7 @@ def refuse_links(*folders: Path | None) -> None:
 def footer_text(config: Config, t: Catalogue, today: dt.date) -> str:
     """The page footer (as HTML): data licence, build date and where to send corrections."""
     text = html.escape(f"{t('site.licence', licence=config.data_licence)}. ")
-    text += html.escape(f"{t('site.built_on', date=f'{today.day} {today:%B %Y}')}.")
+    text += html.escape(f"{t('site.built_on', date=t.date(today))}.")
     if config.corrections_contact:
         link = f'<a href="{html.escape(config.corrections_href)}">{html.escape(config.corrections_contact)}</a>'
         before, _, after = t("footer.corrections", contact="\x00").partition("\x00")
