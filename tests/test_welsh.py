@@ -118,8 +118,8 @@ def english_only_strings() -> list[str]:
     """Every English interface string, cut at its placeholders, whose Welsh is different: none may show."""
     pieces = set()
     for key, english in EN._flat.items():
-        if CY._flat.get(key) == english or key.startswith(("nav.", "language")):
-            continue
+        if english in CY._flat.get(key, "") or key.startswith(("nav.", "language")):
+            continue  # the same in both, or part of a bilingual Welsh string
         for piece in re.split(r"\{[a-z_]+\}", english):
             piece = piece.strip(" .,:;()·")
             if len(piece) >= 4 and re.search(r"[A-Za-z]{3}", piece):
@@ -134,6 +134,8 @@ def test_no_english_interface_string_on_a_welsh_page(visit, site_url, kind):
     page.goto(site_url + "cy/" + path)
     page.wait_for_selector(ready, state="attached", timeout=20000)
     text = page.evaluate(WELSH_TEXT)
+    for name in ("Open Referral UK", "OpenStreetMap"):  # names, the same in every language
+        text = text.replace(name, "")
     found = [s for s in english_only_strings() if re.search(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])", text)]
     assert found == [], f"English interface strings on the Welsh {kind} page: {found}"
     assert visit.errors == []

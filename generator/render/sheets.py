@@ -42,6 +42,9 @@ def list_strings(site: Site) -> str:
     strings |= {f"sheet.{k}": v for k, v in t.section("sheet").items()}
     for key in ("phone", "email", "website", "status_paused", "status_closed", "online_phone_only"):
         strings[f"asset.{key}"] = t(f"asset.{key}")
+    # dates written the catalogue's way, where the browser does not know the language (see core.js formatDate)
+    for group in ("days", "months", "dates"):
+        strings |= {f"{group}.{k}": v for k, v in t.section(group).items()}
     return json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
 
 

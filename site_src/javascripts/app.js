@@ -6,17 +6,19 @@
 
   /* Asset pages: "Next: Tuesday 24 November" beside each regular session. */
   function showNextDates() {
-    document.querySelectorAll("[data-schedule]").forEach(function (item) {
-      var holder = item.querySelector(".cam-next");
-      if (!holder) return;
-      var date = CAM.schedule.next(JSON.parse(item.getAttribute("data-schedule")));
-      if (!date) return;
-      // The <time> is made here, once its date is known: an empty <time> in the page is not valid HTML.
-      var time = holder.querySelector("time") || holder.appendChild(document.createElement("time"));
-      time.setAttribute("datetime", CAM.schedule.isoDate(date));
-      time.textContent = CAM.schedule.format(date, CAM.lang());
-      holder.hidden = false;
-    });
+    CAM.strings.then(function () { document.querySelectorAll("[data-schedule]").forEach(showNext); });
+  }
+
+  function showNext(item) {
+    var holder = item.querySelector(".cam-next");
+    if (!holder) return;
+    var date = CAM.schedule.next(JSON.parse(item.getAttribute("data-schedule")));
+    if (!date) return;
+    // The <time> is made here, once its date is known: an empty <time> in the page is not valid HTML.
+    var time = holder.querySelector("time") || holder.appendChild(document.createElement("time"));
+    time.setAttribute("datetime", CAM.schedule.isoDate(date));
+    time.textContent = CAM.formatDate(date, true);
+    holder.hidden = false;
   }
 
   /* Home page: what is on today, from the list of assets with a session on today's weekday. */

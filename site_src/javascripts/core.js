@@ -67,6 +67,24 @@
     return text;
   }
 
+  var MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december"];
+  var DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
+  /* A date in the page's language: "Friday 4 December" (with weekday) or "4 December 2026". The browser's
+     own names where it has the language; otherwise (Chromium carries no Welsh) the catalogue's, which
+     strings.json holds: call it once CAM.strings has resolved. */
+  function formatDate(date, weekday) {
+    var code = lang();
+    var options = weekday ? { weekday: "long", day: "numeric", month: "long" } : { day: "numeric", month: "long", year: "numeric" };
+    if (window.Intl && Intl.DateTimeFormat.supportedLocalesOf([code]).length) {
+      return new Intl.DateTimeFormat(code, options).format(date);
+    }
+    var month = t("months." + MONTHS[date.getMonth()]);
+    if (weekday) return t("dates.weekday", { weekday: t("days." + DAYS[date.getDay()]), day: date.getDate(), month: month });
+    return t("dates.long", { day: date.getDate(), month: month, year: date.getFullYear() });
+  }
+
   /* The site's strings file (assets/data/strings.json), fetched once a page; resolves to t either way. */
   var ready = fetch(base + "assets/data/strings.json")
     .then(function (r) { return r.ok ? r.json() : {}; })
@@ -121,6 +139,15 @@
 
   /* --- the language switch ------------------------------------------------------------------------------ */
 
+  /* The theme fetches a sitemap.xml beside every <link rel="alternate"> of a page, to move between
+     language versions itself. Our pages link to their other languages directly, and those fetches would
+     cost every visitor the site's sitemap (or a request to the public address from a local copy). The
+     links stay in the page as served, for search engines, and leave the live page before the theme
+     looks for them (this script runs before the page has loaded). */
+  Array.prototype.forEach.call(document.querySelectorAll("link[rel=alternate][hreflang]"), function (link) {
+    link.parentNode.removeChild(link);
+  });
+
   /* A link to this page in another language keeps the page's query and fragment: the same filters on
      Find support, the same ids on a sheet. Only this page's own address is carried, never anything else. */
   document.addEventListener("click", function (event) {
@@ -138,6 +165,7 @@
   CAM.base = base;
   CAM.el = el;
   CAM.lang = lang;
+  CAM.formatDate = formatDate;
   CAM.isId = isId;
   CAM.cleanIds = cleanIds;
   CAM.parseIds = parseIds;

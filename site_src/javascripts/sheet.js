@@ -137,9 +137,7 @@
       var date = document.getElementById("sheet-date");
       if (date) {
         var today = opts.today;
-        try {
-          today = new Intl.DateTimeFormat(CAM.lang(), { day: "numeric", month: "long", year: "numeric" }).format(new Date());
-        } catch (e) { /* keep the build date */ }
+        try { today = CAM.formatDate(new Date(), false); } catch (e) { /* keep the build date */ }
         date.textContent = t("sheet.printed_on", { date: today });
       }
       var share = document.querySelector(".cam-share");
