@@ -83,16 +83,19 @@ def run_axe(page) -> list[dict]:
     )
 
 
+@pytest.mark.parametrize("language", ["", "cy/"], ids=["en", "cy"])
 @pytest.mark.parametrize("kind", list(PAGES))
-def test_axe_finds_no_wcag_violations(scheme_visit, site_url, kind):
+def test_axe_finds_no_wcag_violations(scheme_visit, site_url, kind, language):
     visit = scheme_visit
     page = visit.page
     path, ready = PAGES[kind]
+    path = language + path
     if kind == "my-list":
         page.goto(site_url)
         page.evaluate("() => localStorage.setItem('cam.list', JSON.stringify(['stroud-valleys-walkers']))")
     page.goto(site_url + path)
     page.wait_for_selector(ready, state="attached", timeout=20000)
+    assert page.get_attribute("html", "lang") == (language.strip("/") or "en")
     if kind == "my-list":
         expect(page.locator("#mylist-items li")).to_have_count(1)
     dark = page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches")
