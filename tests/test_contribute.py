@@ -96,9 +96,14 @@ def test_issue_forms_map_onto_record_fields():
                 assert item["id"] in ("source", "details"), (name, item["id"])  # free text, no single field
                 continue
             for field in re.findall(r"[a-z_]+(?:\[\])?(?:\.[a-z_]+)*", named[0]):
+                field = re.sub(r"^translations\.[a-z]{2,3}\.", "translations.<language>.", field)
                 if field in ("or", "give", "the", "amount", "below", "online", "phone", "attending"):
                     continue
                 assert field in keys or f"locations[].{field}" in keys, (name, field)
+    welsh = [i for i in yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "add-asset.yml").read_text())["body"]]
+    welsh = {i["id"]: i for i in welsh if i.get("id", "").endswith("_cy")}
+    assert set(welsh) == {"name_cy", "summary_cy", "description_cy"}
+    assert not any(i.get("validations", {}).get("required") for i in welsh.values())  # Welsh is optional
     template = (ROOT / ".github" / "pull_request_template.md").read_text()
     assert "contact details" in template and "last_checked" in template
 

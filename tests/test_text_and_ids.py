@@ -121,12 +121,12 @@ def test_a_one_line_block_in_a_one_line_field_is_fine(data_factory, base_record)
 def test_vocabularies_and_settings_follow_the_same_rules(data_factory, base_record):
     data = data_factory({"valid-case.yaml": base_record})
     areas = data / "vocabularies" / "areas.yaml"
-    areas.write_text(areas.read_text().replace("name: Cheltenham", "name: Chelten\u2028ham"), encoding="utf-8")
+    areas.write_text(areas.read_text().replace("name: Cheltenham", "name: Chelten\u2028ham", 1), encoding="utf-8")
     config = data / "config.yaml"
     config.write_bytes(config.read_bytes().replace(b"area_name: Gloucestershire", b"area_name: Glouce\rstershire"))
     assert [e for e in errors(data) if e[0] != "valid-case.yaml"] == [  # (which now names unknown areas)
         ("config.yaml", 12, "area_name", "bad-character"),
-        ("areas.yaml", 6, "[1].name", "bad-character"),
+        ("areas.yaml", 10, "[1].name", "bad-character"),
     ]
 
 
@@ -157,8 +157,8 @@ def test_need_area_and_location_ids_are_checked_too(data_factory, base_record):
     areas.write_text(areas.read_text().replace("- id: cheltenham", "- id: index"))
     assert [e for e in errors(data) if e[3] == "reserved-id"] == [
         ("valid-case.yaml", 28, "locations[0].id", "reserved-id"),
-        ("areas.yaml", 5, "[1].id", "reserved-id"),
-        ("categories.yaml", 14, "[3].id", "reserved-id"),
+        ("areas.yaml", 9, "[1].id", "reserved-id"),
+        ("categories.yaml", 26, "[3].id", "reserved-id"),
     ]
 
 

@@ -108,7 +108,7 @@ def test_vocabulary_problems_are_reported(data_factory, base_record):
     vocab = data / "vocabularies" / "areas.yaml"
     vocab.write_text(vocab.read_text().replace("- id: cheltenham", "- id: Cheltenham Town"))
     text = report(run(data).problems, 1)
-    assert "assets_data/vocabularies/areas.yaml:5: [1].id: 'Cheltenham Town' is not lowercase letters" in text
+    assert "assets_data/vocabularies/areas.yaml:9: [1].id: 'Cheltenham Town' is not lowercase letters" in text
 
 
 def test_wrong_extension_and_stray_files(data_factory, base_record):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from generator.authoring.editorschema import SCHEMA_NAME, schema_text
 from generator.authoring.fieldref import field_reference, replace_reference
 from generator.authoring.newrecord import is_slug, new_record
 from generator.authoring.review import AgeError, format_drafts, format_review, review, with_drafts
+from generator.authoring.translations import counts, format_translations, missing_translations
 from generator.cli.opendata import export_command, import_group
 from generator.cli.options import (
     CONFIG_OPTION,
@@ -27,7 +29,9 @@ from generator.cli.options import (
 from generator.data.check import Checked, check
 from generator.data.config import config_reference, replace_config_reference
 from generator.data.schema import load_schema
+from generator.defaults import DEFAULT_TEMPLATES
 from generator.problems import DataError, report
+from generator.render.strings import load_catalogue
 from generator.site.build import BuildError, BuildResult, build_site
 from generator.site.project import Project
 from generator.site.settings import MkDocsConfigError, check_settings, load_mkdocs
@@ -179,12 +183,36 @@ def schema_command(data_dir: Path, write: bool) -> None:
     help="Age after which a record is stale, like 12m, 1y or 90d (default: review_after_months in config.yaml).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-def review_command(data_dir: Path, older_than: str | None, fmt: str) -> None:
-    """List drafts and what each needs, then records that are stale or soon will be, grouped by organisation."""
+@click.option(
+    "--translations",
+    is_flag=True,
+    help="Instead, list per record and field the English text with no version in each other language "
+    "(exit 0: nothing missing; 3: something missing; 1: invalid data).",
+)
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    metavar="CODE",
+    help="With --translations: the language to check, such as cy (default: every language after the first "
+    "in config.yaml's languages). Repeat for several.",
+)
+def review_command(
+    data_dir: Path, older_than: str | None, fmt: str, translations: bool, languages: tuple[str, ...]
+) -> None:
+    """List drafts and what each needs, then records that are stale or soon will be, grouped by organisation.
+
+    With --translations, list instead what is missing in each other language: exit status 0 when
+    nothing is, 3 when something is, 1 when the data is invalid, 2 on a usage error.
+    """
+    if languages and not translations:
+        raise click.UsageError("--language goes with --translations.")
     result = run_validation(data_dir)
     if not result.ok:
         click.echo(report(result.problems, result.checked, "text"))
         sys.exit(1)
+    if translations:
+        sys.exit(translation_review(result, languages, fmt, data_dir.as_posix()))
     older_than = older_than or f"{result.config.review_after_months}m"
     try:
         groups = review(result.assets, dt.date.today(), older_than)
@@ -194,6 +222,28 @@ def review_command(data_dir: Path, older_than: str | None, fmt: str) -> None:
         click.echo(format_drafts(result.drafts, fmt, data_dir.as_posix()))
     text = format_review(groups, fmt, older_than, data_dir.as_posix())
     click.echo(with_drafts(text, result.drafts) if fmt == "json" else text)
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def translation_review(result: Checked, languages: tuple[str, ...], fmt: str, data_dir: str) -> int:
+    """Print what is missing in each language asked for (or each after the first in config.yaml); the exit status."""
+    wanted = list(dict.fromkeys(languages)) or list(result.config.languages[1:])
+    if not wanted:
+        raise click.UsageError(
+            "This area's site is in one language (languages in config.yaml): name one to check, as in --language cy."
+        )
+    for code in wanted:
+        if not LANGUAGE_CODE.fullmatch(code):
+            raise click.BadParameter(f"'{code}' is not a language code such as cy.", param_hint="--language")
+    names = load_catalogue(DEFAULT_TEMPLATES).section("languages")
+    missing = {
+        code: missing_translations(result.schema, result.assets, result.categories, result.areas, code)
+        for code in wanted
+    }
+    click.echo(format_translations(missing, fmt, names, data_dir), nl=False)
+    return 3 if any(counts(entries)["fields"] for entries in missing.values()) else 0
 
 
 @main.command("fields")

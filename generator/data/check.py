@@ -75,7 +75,7 @@ def _check_chunk(
     if not result.ok:
         chunk = _ChunkResult(result.problems, ids, [], [], [], result.config, hashes, {})
     else:
-        categories, areas = build_vocabulary(result.tables["categories"], result.tables["areas"])
+        categories, areas = build_vocabulary(result.tables)
         assets = build_assets(result.tables)
         chunk = _ChunkResult(result.problems, ids, assets, categories, areas, result.config, hashes, {})
         chunk.cached = _cache_entries(chunk, paths, hashes)

@@ -18,6 +18,7 @@ class Category:
     name: str
     description: str
     icon: str | None = None
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)  # language -> field -> text
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Area:
     id: str
     name: str
     description: str | None = None
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)  # language -> field -> text
 
 
 @dataclass(frozen=True)
@@ -155,9 +157,24 @@ def _without_none(row: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in row.items() if v is not None}
 
 
-def build_vocabulary(categories: Table, areas: Table) -> tuple[list[Category], list[Area]]:
-    """Typed categories and areas, in the order the vocabulary files give them."""
-    return ([Category(**_without_none(r)) for r in rows(categories)], [Area(**_without_none(r)) for r in rows(areas)])
+def _vocabulary_translations(table: Table | None, key: str) -> dict[str, dict[str, dict[str, str]]]:
+    """Vocabulary id -> language -> field -> text (empty for a data package from before translated vocabularies)."""
+    out: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
+    for row in rows(table) if table is not None else []:
+        entry, language = row.pop(key), row.pop("language")
+        out[entry][language] = _without_none(row)
+    return out
+
+
+def build_vocabulary(tables: dict[str, Table]) -> tuple[list[Category], list[Area]]:
+    """Typed categories and areas with their translations, in the order the vocabulary files give them."""
+    category_text = _vocabulary_translations(tables.get("category_translations"), "category")
+    area_text = _vocabulary_translations(tables.get("area_translations"), "area")
+    categories = [
+        Category(**_without_none(r), translations=category_text.get(r["id"], {})) for r in rows(tables["categories"])
+    ]
+    areas = [Area(**_without_none(r), translations=area_text.get(r["id"], {})) for r in rows(tables["areas"])]
+    return categories, areas
 
 
 def build_assets(tables: dict[str, Table]) -> list[Asset]:

@@ -126,6 +126,7 @@ class DataPackage:
     def __init__(self, schema: Schema, categories: list[Category], areas: list[Area]) -> None:
         self.schema = schema
         self.vocabularies = {"categories": categories, "areas": areas}
+        self._by_source = {schema.table(name).source: items for name, items in self.vocabularies.items()}
         self.tables = [(table, _columns(table)) for table in schema.tables]
         self.from_assets = [table for table in schema.tables if table.source == "assets"]
         self._paths = {
@@ -165,6 +166,13 @@ class DataPackage:
             if table.source == "assets":
                 writer.writerows(chain.from_iterable(parts[asset_id][n] for asset_id in order))
                 n += 1
+            elif table.segments[-1].endswith("{}"):  # a vocabulary's translations: one row per entry and language
+                items = self._by_source.get(table.source, [])
+                writer.writerows(
+                    _row(columns, None, values, item, language)
+                    for item in items
+                    for language, values in sorted(getattr(item, "translations", {}).items())
+                )
             else:
                 writer.writerows(_row(columns, None, item) for item in self.vocabularies[table.name])
             files[name] = buffer.getvalue()
