@@ -137,6 +137,14 @@ class Site:
             return Markup(' lang="{}"').format(self.config.languages[0])
         return Markup("")
 
+    @property
+    def as_written(self) -> Markup:
+        """A lang attribute for record text no translation covers (session, place and contact notes), when this
+        page is in another language than the default; nothing on the default language's pages."""
+        if self.language == self.config.languages[0]:
+            return Markup("")
+        return Markup(' lang="{}"').format(self.config.languages[0])
+
     def text(self, asset: Asset, name: str) -> Markup:
         """A field's text within other text, in a span with its own lang when shown in the default language."""
         attribute = self.lang(asset, name)
