@@ -366,7 +366,8 @@ def test_a_new_area_imports_both_feeds_and_builds_without_markup(tmp_path):
     from generator.authoring.areainit import init_project, parse_bbox
     from generator.site.build import build_site
 
-    project = init_project(tmp_path / "glos", "Glos Map", "Gloucestershire", parse_bbox("51.57,-2.69,52.12,-1.61"))
+    box = parse_bbox("51.57,-2.69,52.12,-1.61")
+    project = init_project(tmp_path / "glos", "Glos Map", "Gloucestershire", box, today=TODAY)
     data = project / "assets_data"
     shutil.copy(SAMPLE / "import-mapping.yaml", data / "import-mapping.yaml")
     v1 = import_feed(data, _write(tmp_path / "v1.json", feeds.v1_list(300)[120:]), False, TEMPLATES, TODAY)
