@@ -121,3 +121,20 @@ def test_nav_titles_match_the_default_navigation():
         nav = yaml.load(fh, Loader=yaml.BaseLoader)["nav"]  # noqa: S506 - BaseLoader builds plain strings only
     english = load_catalogue(ROOT / "templates").section("nav")
     assert {page: title for entry in nav for title, page in entry.items()} == english
+
+
+# Strings written the same in Welsh and English: real Welsh words (cost, map), names, file names and
+# strings of placeholders only. A page test looking for English on Welsh pages can leave these out.
+SAME_IN_WELSH = frozenset({"Cost", "Map", "Pashto", "GeoJSON", "Open Referral UK (JSON)"})
+
+
+def test_welsh_strings_differ_from_the_english_unless_the_same_in_both():
+    english, welsh = _strings(STRINGS / "en.yaml"), _strings(STRINGS / "cy.yaml")
+    same = {k: v for k, v in english.items() if welsh[k] == v}
+    leftover = {
+        k: v
+        for k, v in same.items()
+        if v not in SAME_IN_WELSH and PLACEHOLDER.sub("", v).strip(" :£") and not v.endswith((".json", ".geojson"))
+    }
+    assert leftover == {}
+    assert "Cost" in same.values()  # the allowance is used (it would hide nothing if the words changed)

@@ -266,7 +266,7 @@ def test_configuration_errors_name_file_line_and_field(tmp_path, monkeypatch):
 
 def test_a_language_without_a_catalogue_stops_the_build(tmp_path):
     project = new_project(tmp_path)
-    set_config(project, ("languages: [en]", "languages: [cy, en]"))
+    set_config(project, ("languages: [en]", "languages: [pl, en]"))
     with pytest.raises(DataError) as caught:
         build(project, tmp_path / "out" / "site")
     [problem] = caught.value.problems
