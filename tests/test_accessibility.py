@@ -85,7 +85,8 @@ def run_axe(page) -> list[dict]:
 
 @pytest.mark.parametrize("language", ["", "cy/"], ids=["en", "cy"])
 @pytest.mark.parametrize("kind", list(PAGES))
-def test_axe_finds_no_wcag_violations(scheme_visit, site_url, kind, language):
+def test_axe_finds_no_wcag_violations(scheme_visit, request, kind, language):
+    site_url = request.getfixturevalue("welsh_url" if language else "site_url")
     visit = scheme_visit
     page = visit.page
     path, ready = PAGES[kind]

@@ -125,7 +125,7 @@ def test_vocabularies_and_settings_follow_the_same_rules(data_factory, base_reco
     config = data / "config.yaml"
     config.write_bytes(config.read_bytes().replace(b"area_name: Gloucestershire", b"area_name: Glouce\rstershire"))
     assert [e for e in errors(data) if e[0] != "valid-case.yaml"] == [  # (which now names unknown areas)
-        ("config.yaml", 12, "area_name", "bad-character"),
+        ("config.yaml", 15, "area_name", "bad-character"),
         ("areas.yaml", 10, "[1].name", "bad-character"),
     ]
 

@@ -98,9 +98,9 @@ def test_config_problems_name_file_line_and_field(data_factory, base_record):
     config = (data / "config.yaml").read_text().replace('zoom: "10"', 'zoom: "ten"').replace("area_name", "area_nme")
     (data / "config.yaml").write_text(config)
     text = report(run(data).problems, 1)
-    assert "assets_data/config.yaml:12: area_nme: 'area_nme' is not a known setting." in text
+    assert "assets_data/config.yaml:15: area_nme: 'area_nme' is not a known setting." in text
     assert "    hint: Did you mean 'area_name'?" in text
-    assert "assets_data/config.yaml:22: map.zoom: 'ten' is not a whole number." in text
+    assert "assets_data/config.yaml:26: map.zoom: 'ten' is not a whole number." in text
 
 
 def test_vocabulary_problems_are_reported(data_factory, base_record):

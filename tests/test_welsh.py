@@ -32,42 +32,42 @@ def untranslated_asset() -> str:
     pytest.fail("every sample record is translated: the test needs one that is not")
 
 
-def test_the_sample_is_built_in_english_and_welsh(built_site):
-    assert (built_site / "index.html").is_file() and (built_site / "cy" / "index.html").is_file()
-    english = (built_site / "support" / TRANSLATED / "index.html").read_text(encoding="utf-8")
-    welsh = (built_site / "cy" / "support" / TRANSLATED / "index.html").read_text(encoding="utf-8")
+def test_the_sample_is_built_in_english_and_welsh(welsh_site):
+    assert (welsh_site / "index.html").is_file() and (welsh_site / "cy" / "index.html").is_file()
+    english = (welsh_site / "support" / TRANSLATED / "index.html").read_text(encoding="utf-8")
+    welsh = (welsh_site / "cy" / "support" / TRANSLATED / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in english and '<html lang="cy"' in welsh
     assert 'hreflang="cy" href="https://community-asset-map.example.org/cy/support/' + TRANSLATED in english
     assert 'hreflang="en" href="https://community-asset-map.example.org/support/' + TRANSLATED in welsh
     # The open data files are published once, and the Welsh page links up to them.
-    assert not (built_site / "cy" / "data").exists()
+    assert not (welsh_site / "cy" / "data").exists()
     assert 'href="../../data/datapackage/datapackage.json"' in (
-        built_site / "cy" / "open-data" / "index.html"
+        welsh_site / "cy" / "open-data" / "index.html"
     ).read_text(encoding="utf-8")
 
 
-def test_switch_lands_on_the_same_asset_in_welsh_and_back(visit, site_url):
+def test_switch_lands_on_the_same_asset_in_welsh_and_back(visit, welsh_url):
     page = visit.page
-    page.goto(site_url + f"support/{TRANSLATED}/")
+    page.goto(welsh_url + f"support/{TRANSLATED}/")
     english_name = page.locator("article.cam-asset h1").inner_text()
     switch = page.locator("nav.cam-languages a[hreflang=cy]")
     expect(switch).to_have_text(CY("language_name"))
     assert switch.get_attribute("lang") == "cy"
     switch.click()
-    page.wait_for_url(site_url + f"cy/support/{TRANSLATED}/")
+    page.wait_for_url(welsh_url + f"cy/support/{TRANSLATED}/")
     assert page.get_attribute("html", "lang") == "cy"
     welsh_name = page.locator("article.cam-asset h1")
     assert welsh_name.inner_text() != english_name and welsh_name.get_attribute("lang") is None
     page.locator("nav.cam-languages a[hreflang=en]").click()
-    page.wait_for_url(site_url + f"support/{TRANSLATED}/")
+    page.wait_for_url(welsh_url + f"support/{TRANSLATED}/")
     assert page.get_attribute("html", "lang") == "en"
     assert visit.outside == [] and visit.errors == []
 
 
-def test_untranslated_fields_are_marked_english_with_a_note(visit, site_url):
+def test_untranslated_fields_are_marked_english_with_a_note(visit, welsh_url):
     asset = untranslated_asset()
     page = visit.page
-    page.goto(site_url + f"cy/support/{asset}/")
+    page.goto(welsh_url + f"cy/support/{asset}/")
     assert page.get_attribute("html", "lang") == "cy"
     assert page.locator("article.cam-asset").get_attribute("lang") == "cy"
     assert page.locator("article.cam-asset h1").get_attribute("lang") == "en"
@@ -77,18 +77,18 @@ def test_untranslated_fields_are_marked_english_with_a_note(visit, site_url):
     expect(page.locator("#what")).to_have_text(CY("asset.what"))
 
 
-def test_switch_keeps_the_sheet_and_the_filters(visit, site_url):
+def test_switch_keeps_the_sheet_and_the_filters(visit, welsh_url):
     page = visit.page
     ids = f"{TRANSLATED},gloucestershire-carers-line"
-    page.goto(site_url + "sheet/?ids=" + ids)
+    page.goto(welsh_url + "sheet/?ids=" + ids)
     page.wait_for_selector(READY)
     page.locator("nav.cam-languages a[hreflang=cy]").click()
-    page.wait_for_url(site_url + "cy/sheet/?ids=" + ids)
+    page.wait_for_url(welsh_url + "cy/sheet/?ids=" + ids)
     page.wait_for_selector(READY)
     assert [e.get_attribute("data-asset-id") for e in page.locator(".cam-sheet-entry").all()] == ids.split(",")
-    page.goto(site_url + "cy/find/?q=cerdded")
+    page.goto(welsh_url + "cy/find/?q=cerdded")
     page.locator("nav.cam-languages a[hreflang=en]").click()
-    page.wait_for_url(site_url + "find/?q=cerdded")
+    page.wait_for_url(welsh_url + "find/?q=cerdded")
 
 
 # Pages of every type, as a person reaches them, with what to wait for.
@@ -128,10 +128,10 @@ def english_only_strings() -> list[str]:
 
 
 @pytest.mark.parametrize("kind", list(WELSH_PAGES))
-def test_no_english_interface_string_on_a_welsh_page(visit, site_url, kind):
+def test_no_english_interface_string_on_a_welsh_page(visit, welsh_url, kind):
     path, ready = WELSH_PAGES[kind]
     page = visit.page
-    page.goto(site_url + "cy/" + path)
+    page.goto(welsh_url + "cy/" + path)
     page.wait_for_selector(ready, state="attached", timeout=20000)
     text = page.evaluate(WELSH_TEXT)
     for name in ("Open Referral UK", "OpenStreetMap"):  # names, the same in every language
@@ -141,13 +141,13 @@ def test_no_english_interface_string_on_a_welsh_page(visit, site_url, kind):
     assert visit.errors == []
 
 
-def test_a_welsh_sheet_of_three_prints_on_one_a4_page_and_its_qr_opens_it(visit, site_url, tmp_path):
+def test_a_welsh_sheet_of_three_prints_on_one_a4_page_and_its_qr_opens_it(visit, welsh_url, tmp_path):
     ids = f"{TRANSLATED},gloucestershire-carers-line,lydney-health-walks"
     page = visit.page
-    page.goto(site_url + "cy/sheet/?ids=" + ids)
+    page.goto(welsh_url + "cy/sheet/?ids=" + ids)
     page.wait_for_selector(READY)
     assert page.get_attribute("html", "lang") == "cy"
-    url = site_url + "cy/sheet/?ids=" + ids
+    url = welsh_url + "cy/sheet/?ids=" + ids
     page.add_style_tag(content=BIG_QR)
     assert decode_qr(page.locator("#sheet-qr"), tmp_path / "qr.png") == url
     page.reload()
