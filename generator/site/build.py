@@ -189,6 +189,17 @@ class _DirtyBuildNotice(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
+def site_outputs(site: Site, env, checked: Checked) -> list:
+    """Every output of one language's site (its open data files only in the default language's)."""
+    return [
+        *render_pages(site, env),
+        *render_sheets(site, env, site.config.site_url + site.language_folder),
+        *render_find_page(site, env),
+        *render_map_page(site, env),
+        *render_open_data(site, checked, env),
+    ]
+
+
 def render_site(
     site: Site, env, checked: Checked, plan: Plan, out: Path, staged: Path, compiled: Path
 ) -> tuple[dict[str, Content], dict[str, str | None]]:
@@ -200,13 +211,7 @@ def render_site(
     and the build's state (compiled) hold what may be reused. Returns the other files, for MkDocs,
     and the hash of every file (None for a file left KEEP: the previous build's stands).
     """
-    outputs = [
-        *render_pages(site, env),
-        *render_sheets(site, env, checked.config.site_url + site.language_folder),
-        *render_find_page(site, env),
-        *render_map_page(site, env),
-        *render_open_data(site, checked, env),
-    ]
+    outputs = site_outputs(site, env, checked)
     previous_data = plan.previous.data if plan.previous else {}
     read = previous_reader(out, previous_data)
     tasks = plan_tasks(outputs, checked.assets, site.groups(), plan, read, compiled)
@@ -251,13 +256,7 @@ def build_language(
     )
     site = Site(config, t, assets, categories, areas, today, repository=config.repository, records_path=config.records_path)
     into = staged / language
-    outputs = [
-        *render_pages(site, env),
-        *render_sheets(site, env, config.site_url + site.language_folder),
-        *render_find_page(site, env),
-        *render_map_page(site, env),
-        *render_open_data(site, checked, env),
-    ]
+    outputs = site_outputs(site, env, checked)
     plan = Plan(reason="every page of another language is built each time")
     tasks = plan_tasks(outputs, assets, site.groups(), plan, previous_reader(out / language, {}), compiled)
     try:
