@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.authoring.cleaning import clean_line, clean_text, repair_email, repair_phone, repair_website
-from generator.authoring.importer import json_files
-from generator.authoring.importsafe import MAX_TOTAL_BYTES, parse_json, read_limited
+from generator.authoring.importer import json_files, too_many
+from generator.authoring.importsafe import MAX_SERVICES, MAX_TOTAL_BYTES, parse_json, read_limited
 from generator.authoring.oruk_tabular import is_tabular, read_tabular
 from generator.data.loader import display_path
 from generator.opendata.oruk_export import TAXONOMY
@@ -119,6 +119,9 @@ def read_feed(path: Path) -> Feed:
             continue
         for i, service in enumerate(services):
             _add(feed, seen, service, shown if len(services) == 1 else f"{shown} #{i + 1}")
+        if len(feed.services) > MAX_SERVICES:
+            feed.problems.append(too_many(display_path(path), "services"))
+            break
     return feed
 
 

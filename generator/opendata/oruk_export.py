@@ -128,7 +128,8 @@ def _attributes(asset: Asset, service_id: str, t: Catalogue, categories: dict[st
     for kind, name in TEXT_KINDS.items():
         if text := getattr(asset, name):
             out.append(_attribute(service_id, kind, kind, text, text, own=True))
-    out.append(_attribute(service_id, "checked-by", "checked-by", asset.checked_by, t("opendata.oruk_checked_by"), True))
+    checked_by = t("opendata.oruk_checked_by")
+    out.append(_attribute(service_id, "checked-by", "checked-by", asset.checked_by, checked_by, own=True))
     out.append(_attribute(service_id, "record-id", asset.id, asset.id, t("opendata.oruk_record_id")))
     for language, texts in sorted(asset.translations.items()):
         for column, text in texts.items():
