@@ -235,6 +235,7 @@ def v3_service(rnd: random.Random, i: int) -> dict:
         "url": f"https://v3-{i}.example.com/",
         "email": f"team{i}@example.com",
         "status": "active",
+        "assured_date": "2026-09-01",
         "phones": [{"id": _id("phone", i), "number": _phone(rnd), "description": "Weekdays 9 to 5"}],
         "organization": {"id": _id("v3org", i), "name": f"{adjective} Partnership", "website": "https://example.org/"},
         "schedules": [

@@ -148,6 +148,11 @@ def unknown_not_guessed(mapped: Mapped, vocab: Vocabulary, areas_stated: bool) -
                 record["attending"] = ["unknown"]
             if field_name == "locations":
                 keep.append(item.split(";")[0] + "; add the venue by hand if there is one")
+        elif field_name == "last_checked":  # no check is claimed that did not happen: a draft until one is made
+            confirm.append(
+                "last_checked: the feed does not say when these details were last checked; check them with the "
+                f"organisation, then set the date ({record['last_checked']}, the day of the import, is a placeholder)"
+            )
         elif field_name != "areas":
             keep.append(item)
     if not areas_stated and not _town_area(record, vocab):

@@ -1,13 +1,11 @@
-"""Import records from Open Referral UK JSON or a spreadsheet (CSV): map, validate, then write new YAML records."""
+"""Import records from a spreadsheet (CSV), and write imported records of any source: map, validate, then write YAML."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
 import datetime as dt
-import hashlib
 import io
-import json
 import os
 import re
 import tempfile
@@ -22,13 +20,11 @@ from generator.authoring.importsafe import (
     MAX_CELL,
     MAX_COLUMNS,
     MAX_SERVICES,
-    MAX_TOTAL_BYTES,
     clean_record,
     one_line,
-    parse_json,
     read_limited,
 )
-from generator.authoring.oruk_import import Mapped, Vocabulary, from_service, slug, unique
+from generator.authoring.oruk_import import Mapped, Vocabulary, slug, unique
 from generator.data.check import check
 from generator.data.config import load_config
 from generator.data.loader import display_path, list_records, load_document
@@ -376,17 +372,6 @@ def _undo(done: list[tuple[Path, str | None]]) -> list[Problem]:
 # --- Open Referral UK -----------------------------------------------------------------------------
 
 
-def _services(document: object) -> list[dict] | None:
-    """The services in one ORUK document: a service, a list of services, or a paginated /services response."""
-    if isinstance(document, dict) and isinstance(document.get("contents"), list):
-        document = document["contents"]
-    if isinstance(document, dict) and ("name" in document or "id" in document):
-        return [document]
-    if isinstance(document, list) and all(isinstance(s, dict) for s in document):
-        return document
-    return None
-
-
 def json_files(path: Path) -> tuple[list[Path], list[Problem]]:
     """The .json files to read: path itself, or those in the folder (links not followed, other files reported)."""
     if not path.is_dir():
@@ -412,7 +397,7 @@ def json_files(path: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def _too_many(shown: str, what: str) -> Problem:
+def too_many(shown: str, what: str) -> Problem:
     return Problem(
         shown,
         0,
@@ -421,86 +406,6 @@ def _too_many(shown: str, what: str) -> Problem:
         f"there are more than {MAX_SERVICES:,} {what}; an import takes at most {MAX_SERVICES:,}.",
         "Split the file and import the parts one after another.",
     )
-
-
-def read_oruk(path: Path) -> tuple[list[tuple[dict, str, str]], list[Problem]]:
-    """Every service in a JSON file, or in the .json files of a folder, with where each came from."""
-    files, problems = json_files(path)
-    found: list[tuple[dict, str, str]] = []
-    seen: set[bytes] = set()
-    total = 0
-    for file in files:
-        shown = display_path(file)
-        raw, problem = read_limited(file)
-        total += len(raw or b"")
-        if total > MAX_TOTAL_BYTES:
-            message = f"the .json files here hold over {MAX_TOTAL_BYTES // 1_048_576} MB, the most an import reads."
-            problems.append(Problem(display_path(path), 0, "", "too-large", message, "Import the folder in parts."))
-            break
-        document, problem = parse_json(raw, shown) if raw is not None else (None, problem)
-        if problem:
-            problems.append(problem)
-            continue
-        services = _services(document)
-        if services is None:
-            problems.append(
-                Problem(
-                    shown,
-                    1,
-                    "",
-                    "not-a-service",
-                    "this is not an Open Referral UK service, list of services or /services response.",
-                    "Export services from the directory as ORUK JSON.",
-                )
-            )
-            continue
-        again = 0
-        for i, service in enumerate(services):
-            where = shown if len(services) == 1 else f"{shown} #{i + 1}"
-            if not isinstance(service.get("name"), str) or not service["name"].strip():
-                problems.append(Problem(where, 0, "name", "required", "the service has no name.", "Give it a name."))
-                continue
-            key = hashlib.sha256(json.dumps(service, sort_keys=True, default=str).encode()).digest()
-            if key in seen:
-                again += 1
-                continue
-            seen.add(key)
-            found.append((service, where, shown))
-        if again:
-            message = f"{again} services here are the same as ones read from another file; each was read once."
-            problems.append(Problem(shown, 0, "", "same-service", message, "", WARNING))
-        if len(found) > MAX_SERVICES:
-            problems.append(_too_many(display_path(path), "services"))
-            break
-    return found, problems
-
-
-def import_oruk(data_dir: Path, path: Path, update: bool, templates: Path, today: dt.date) -> ImportReport:
-    """Import ORUK services from a file or folder into data_dir/assets: all of them, or none."""
-    vocab = vocabulary(data_dir, templates, today)
-    empty = [name for name in ("categories", "areas") if not getattr(vocab, name)]
-    if empty:
-        where = display_path(data_dir / vocab.schema.table(empty[0]).source)
-        message = f"the data folder has no {' and no '.join(empty)} to map services onto."
-        return ImportReport(problems=[Problem(where, 0, "", "no-vocabulary", message, "Run assetmap validate.")])
-    services, problems = read_oruk(path)
-    taken: set[str] = set()
-    mapped = []
-    for service, source, file in services:
-        try:
-            item = from_service(service, vocab, source, taken)
-        except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
-            message = f"{source}: a value has a shape this import cannot read ({type(exc).__name__})."
-            problems.append(Problem(file, 0, "", "unreadable-service", message, "Check it against the ORUK schema."))
-            continue
-        item.file = file
-        mapped.append(item)
-    if any(p.is_error for p in problems):
-        report = ImportReport(mapped=mapped, problems=problems)
-        return report
-    report = write_records(data_dir, mapped, update, today)
-    report.problems = problems + report.problems
-    return report
 
 
 # --- spreadsheets ---------------------------------------------------------------------------------
@@ -636,7 +541,7 @@ def _read_rows(reader: csv.DictReader, schema: Schema, shown: str) -> tuple[list
     taken: set[str] = set()
     for count, (line, values) in enumerate(_rows(reader)):
         if count >= MAX_SERVICES:
-            return mapped, problems + [_too_many(shown, "rows")]
+            return mapped, problems + [too_many(shown, "rows")]
         big = [h for h, v in values.items() if isinstance(v, str) and len(v) > MAX_CELL]
         if big:
             message = f"the cell is over {MAX_CELL // 1024} KB; the longest text a record holds is 4,000 characters."

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.authoring.cleaning import clean_line, clean_text, repair_email, repair_phone, repair_website
-from generator.authoring.importer import json_files
-from generator.authoring.importsafe import MAX_TOTAL_BYTES, parse_json, read_limited
+from generator.authoring.importer import json_files, too_many
+from generator.authoring.importsafe import MAX_SERVICES, MAX_TOTAL_BYTES, parse_json, read_limited
 from generator.authoring.oruk_tabular import is_tabular, read_tabular
 from generator.data.loader import display_path
 from generator.opendata.oruk_export import TAXONOMY
@@ -119,6 +119,9 @@ def read_feed(path: Path) -> Feed:
             continue
         for i, service in enumerate(services):
             _add(feed, seen, service, shown if len(services) == 1 else f"{shown} #{i + 1}")
+        if len(feed.services) > MAX_SERVICES:
+            feed.problems.append(too_many(display_path(path), "services"))
+            break
     return feed
 
 
@@ -273,6 +276,20 @@ def _terms(service: dict) -> list[str]:
     return list(dict.fromkeys(t.strip() for t in found if t.strip()))
 
 
+TEXT_TERMS = {f"{TAXONOMY}/{kind}" for kind in ("summary", "eligibility", "application-process", "translation")}
+ONE_LINE_TEXTS = ("summary", "name", "status_notes")  # of a translation: its code ends /<column>
+
+
+def _clean_attribute(attribute: dict) -> dict:
+    """An attribute whose term's name is a record's text (this tool's own export) with that text cleaned."""
+    term = attribute.get("taxonomy_term")
+    if not isinstance(term, dict) or term.get("taxonomy") not in TEXT_TERMS or not isinstance(term.get("name"), str):
+        return attribute
+    kind = str(term.get("term") or "").rsplit("/", 1)[-1]
+    cleaned = clean_line(term["name"]) if kind in ONE_LINE_TEXTS else clean_text(term["name"])
+    return {**attribute, "taxonomy_term": {**term, "name": cleaned}}
+
+
 def _attribute(kind: str, code: str) -> dict:
     return {"taxonomy_term": {"taxonomy": f"{TAXONOMY}/{kind}", "term": code, "name": code}}
 
@@ -374,7 +391,7 @@ def shape(service: dict, where: str, mapping: dict[str, dict[str, str]], today: 
             {"name": lang["language"]} if isinstance(lang, dict) and "language" in lang and "name" not in lang else lang
             for lang in languages
         ]
-    out["attributes"] = [a for a in out.get("attributes") or [] if isinstance(a, dict)]
+    out["attributes"] = [_clean_attribute(a) for a in out.get("attributes") or [] if isinstance(a, dict)]
     out["attributes"] += _mapped_attributes(service, mapping, notes)
     for key in ("service_taxonomys", "deliverable_type", "pc_targetAudience", "eligibilitys", "attending_type"):
         out.pop(key, None)  # read as terms above

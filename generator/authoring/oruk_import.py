@@ -16,6 +16,7 @@ SLUG_PART = re.compile(r"[^a-z0-9]+")
 DAY_CODES = {code: day for day, code in BYDAY.items()}
 BYDAY_TOKEN = re.compile(r"^(-?\d)?(MO|TU|WE|TH|FR|SA|SU)$")
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+NAMED_KINDS = ("checked-by", "summary", "eligibility", "application-process")  # the term's name is the value
 UK_COUNTRIES = {"gb", "uk", "united kingdom", "great britain", "england", "scotland", "wales", "northern ireland"}
 
 
@@ -178,7 +179,9 @@ def _attributes_by_kind(service: dict, r: Reader, vocab: Vocabulary) -> dict[str
         code = str(term.get("term") or term.get("name") or "")
         if taxonomy.startswith(TAXONOMY + "/"):
             kind = taxonomy.removeprefix(TAXONOMY + "/")
-            value = str(term.get("name") or "") if kind == "checked-by" else code
+            value = str(term.get("name") or "") if kind in NAMED_KINDS else code
+            if kind == "translation":
+                value = f"{code}\n{term.get('name') or ''}"  # 'cy/name' and the text
             found.setdefault(kind, []).append(value)
             r.used.add(path)
             continue
@@ -485,9 +488,11 @@ def _contact(service: dict, r: Reader, vocab: Vocabulary) -> dict:
     return contact
 
 
-def _languages(service: dict, r: Reader, vocab: Vocabulary) -> list[str]:
+def _languages(service: dict, r: Reader, vocab: Vocabulary, kinds: dict[str, list[str]]) -> list[str]:
     names = {v.casefold(): k for k, v in vocab.t.section("languages").items()}
-    out = []
+    out = [code for code in kinds.get("language", []) if re.fullmatch(r"[a-z]{2,3}", code)]
+    if out:  # this tool's export: the profile's language items carry only ids, their codes are attributes
+        return list(dict.fromkeys(out))
     for i, language in enumerate(_items(service, "languages")):
         path = f"languages[{i}]"
         code = (r.text(language, "code", path) or "").lower()
@@ -500,6 +505,23 @@ def _languages(service: dict, r: Reader, vocab: Vocabulary) -> list[str]:
                 path, f"the language '{name}' has no two- or three-letter code" if name else "no language code or name"
             )
     return list(dict.fromkeys(out))
+
+
+def _translations(found: list[str], r: Reader, vocab: Vocabulary) -> dict:
+    """The record's translations from this tool's translation attributes ('cy/name' and the text)."""
+    keys = {f.name: f.key for f in vocab.schema.table("translations").fields if f.name not in ("asset_id", "language")}
+    out: dict = {}
+    for item in found:
+        code, _, text = item.partition("\n")
+        language, _, column = code.partition("/")
+        if not re.fullmatch(r"[a-z]{2,3}", language) or column not in keys or not text:
+            r.notes.append(f"attributes: the translation '{code[:40]}' is not one a record holds; left out")
+            continue
+        if problem := vocab.fits("translations", column, text):
+            r.notes.append(f"attributes: the translation {code}: {problem}; left out")
+            continue
+        _put(out.setdefault(language, {}), keys[column], text)
+    return out
 
 
 def _areas(service: dict, r: Reader, vocab: Vocabulary) -> list[str]:
@@ -547,7 +569,7 @@ def from_service(service: dict, vocab: Vocabulary, source: str, taken: set[str])
     name = r.text(service, "name") or ""
     record: dict = {"id": _record_id(service, kinds, name, vocab, taken), "name": name}
     description = r.text(service, "description") or ""
-    summary = r.text(service, "summary")
+    summary = r.text(service, "summary") or (kinds.get("summary") or [None])[0]
     if not summary and description:
         summary = _first_sentence(description, 200)
         attention.append("summary: made from the first sentence of the description; please check")
@@ -600,14 +622,14 @@ def from_service(service: dict, vocab: Vocabulary, source: str, taken: set[str])
     groups = [g for g in kinds.get("group", []) if g in vocab.t.section("groups")]
     if groups:
         _put(record, "who_for.groups", groups)
-    if eligibility := r.text(service, "eligibility_description"):
+    if eligibility := r.text(service, "eligibility_description") or (kinds.get("eligibility") or [None])[0]:
         _put(record, "who_for.notes", eligibility)
     access = (kinds.get("access") or [""])[0]
     if access not in ("drop-in", "self-referral", "referral"):
         access = "self-referral"
         attention.append("access.type: not given; set to self-referral; please check")
     _put(record, "access.type", access)
-    if process := r.text(service, "application_process"):
+    if process := r.text(service, "application_process") or (kinds.get("application-process") or [None])[0]:
         _put(record, "access.notes", process)
     record["cost"] = _cost(service, r, kinds, attention)
     contact = _contact(service, r, vocab)
@@ -622,7 +644,7 @@ def from_service(service: dict, vocab: Vocabulary, source: str, taken: set[str])
         attending = [m for m in attending if m != "in-person"] or ["phone" if "phone" in contact else "online"]
         attention.append(f"locations: none could be used; attending set to {', '.join(attending)}; add a venue")
     record["attending"] = attending
-    record["languages"] = _languages(service, r, vocab)
+    record["languages"] = _languages(service, r, vocab, kinds)
     if not record["languages"]:
         record["languages"] = ["en"]
         attention.append("languages: none given; set to en; please check")
@@ -652,6 +674,8 @@ def from_service(service: dict, vocab: Vocabulary, source: str, taken: set[str])
     if not record["checked_by"]:
         record["checked_by"] = vocab.t("opendata.import_checked_by")
         attention.append("checked_by: not given; please name the organisation that checked the details")
+    if translations := _translations(kinds.get("translation", []), r, vocab):
+        record["translations"] = translations
     for key in ("name", "summary", "description", "status_notes"):
         if key in record and (problem := vocab.fits("assets", key, record[key])):
             attention.append(f"{key}: {problem}; please shorten it")

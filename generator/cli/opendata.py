@@ -101,7 +101,8 @@ def import_oruk_command(
 
     HTML is cleaned to plain text, safe repairs are made and reported, and what the feed does not say is
     shown as unknown ('Ask about cost'), never guessed. A record missing a fact the site needs (a category,
-    an area) is written as a draft (to_confirm:), kept off the site until a person confirms it. The feed's
+    an area, the date its details were checked) is written as a draft (to_confirm:), kept off the site
+    until a person confirms it. The feed's
     terms are mapped to the area's categories, groups and areas by import-mapping.yaml in the data folder.
     Each record remembers its source (in .imported/), so --update changes only what changed at the source
     and keeps what was edited here (a field changed on both sides is reported as a conflict).

@@ -131,7 +131,10 @@ def session_event(asset: Asset, session: Session, t: Catalogue) -> list[str]:
         f"UID:{oruk_id(asset.id, 'schedule', str(session.index))}@community-asset-map",
         f"RRULE:{rrule(session)}",
     ]
-    notes = [asset.summary, session.notes, asset.access_notes]
+    # An event has one SUMMARY (RFC 5545 3.6.1), in the calendar's language: other languages' name and summary
+    # follow the summary in the DESCRIPTION.
+    other = [texts.get(key) for _lang, texts in sorted(asset.translations.items()) for key in ("name", "summary")]
+    notes = [asset.summary, *other, session.notes, asset.access_notes]
     if asset.phone:
         notes.append(f"{t('asset.phone')}: {asset.phone}")
     lines.append(f"DESCRIPTION:{text(chr(10) * 2).join(text(n) for n in notes if n)}")
@@ -161,6 +164,10 @@ def asset_calendar(asset: Asset, t: Catalogue) -> bytes:
         f"X-WR-CALNAME:{text(t('calendar.name', name=asset.name))}",
         f"X-WR-TIMEZONE:{ZONE}",
     ]
+    names = [(lang, texts["name"]) for lang, texts in sorted(asset.translations.items()) if texts.get("name")]
+    if names:  # the calendar's name in each language (RFC 7986 NAME, one per LANGUAGE)
+        lines.append(f"NAME;LANGUAGE=en:{text(t('calendar.name', name=asset.name))}")
+        lines += [f"NAME;LANGUAGE={lang}:{text(name)}" for lang, name in names]
     for session in asset.sessions:
         lines += session_event(asset, session, t)
     body = "".join(fold(line) for line in lines)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import uuid
+from zoneinfo import ZoneInfo
 
 from generator.data.model import Asset, Location, Session
 from generator.render.pages import safe_url
@@ -19,6 +21,18 @@ STATUS_FROM_ORUK = {"active": "active", "temporarily closed": "paused", "inactiv
 BYDAY = {day: day[:2].upper() for day in DAY_ORDER}
 WEEK_NAME = {number: name for name, number in WEEK_NUMBER.items()}
 PAGE_SIZE = 1000
+ZONE = ZoneInfo("Europe/London")  # sessions are written in local time; the profile wants an offset on each time
+# The discovery document ORUK tools read at the root of a feed (the validator takes the version from it).
+DISCOVERY = {
+    "version": "HSDS-UK-3.0",
+    "profile": "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md",
+    "openapi_url": "https://docs.openreferraluk.org/en/latest/openapi30.json",
+}
+# The UK profile removes summary, eligibility_description and application_process: these record texts, and the
+# record's translations, travel as attributes whose taxonomy term's name is the text (see docs/open-data.md).
+TEXT_KINDS = {"summary": "summary", "eligibility": "who_for_notes", "application-process": "access_notes"}
+LINK_TYPE = {"group": "eligibility", "eligibility": "eligibility", "access": "application_process"}
+LINK_TYPE |= {"application-process": "application_process", "language": "language"}
 
 
 def web_url(url: str | None) -> str | None:
@@ -72,9 +86,9 @@ def _term_id(kind: str, code: str) -> str:
     return oruk_id("taxonomy", kind, code)  # a handful of terms, repeated across every service
 
 
-def _term(kind: str, code: str, name: str, description: str) -> dict:
+def _term(kind: str, code: str, name: str, description: str, term_id: str = "") -> dict:
     return {
-        "id": _term_id(kind, code),
+        "id": term_id or _term_id(kind, code),
         "name": name,
         "description": description,
         "taxonomy": f"{TAXONOMY}/{kind}",
@@ -82,19 +96,22 @@ def _term(kind: str, code: str, name: str, description: str) -> dict:
     }
 
 
-def _attribute(service_id: str, kind: str, code: str, name: str, description: str) -> dict:
-    term = _term(kind, code, name, description)
+def _attribute(
+    service_id: str, kind: str, code: str, name: str, description: str, own: bool = False, link_id: str = ""
+) -> dict:
+    """An attribute; own gives the term an id of this service's own (its name is a text of this record)."""
+    term = _term(kind, code, name, description, oruk_id(service_id, "term", kind, code) if own else "")
     return {
-        "id": oruk_id(service_id, "attribute", kind, code),
-        "link_id": service_id,
-        "link_type": "service",
+        "id": oruk_id(service_id, "attribute", kind, code, *([link_id] if link_id else [])),
+        "link_id": link_id or service_id,
+        "link_type": LINK_TYPE.get(kind, "service"),
         "taxonomy_term_id": term["id"],
         "taxonomy_term": term,
     }
 
 
 def _attributes(asset: Asset, service_id: str, t: Catalogue, categories: dict[str, tuple[str, str]]) -> list[dict]:
-    """Facts ORUK has no field for, as attributes whose taxonomy terms name this project's codes."""
+    """Facts the profile has no field for, as attributes whose taxonomy terms name this project's codes."""
     out = [_attribute(service_id, "category", c, *categories.get(c, (c, c))) for c in asset.categories]
     for g in asset.groups:
         out.append(_attribute(service_id, "group", g, t.label("groups", g), t.label("groups", g)))
@@ -104,8 +121,21 @@ def _attributes(asset: Asset, service_id: str, t: Catalogue, categories: dict[st
     out.append(_attribute(service_id, "cost", asset.cost, cost, cost))
     for m in asset.attending:
         out.append(_attribute(service_id, "attending", m, t.label("attending", m), t.label("attending", m)))
-    out.append(_attribute(service_id, "checked-by", "checked-by", asset.checked_by, t("opendata.oruk_checked_by")))
+    for code in asset.languages:
+        label = t.label("languages", code)
+        link = oruk_id(asset.id, "language", code)
+        out.append(_attribute(service_id, "language", code, label, label, link_id=link))
+    for kind, name in TEXT_KINDS.items():
+        if text := getattr(asset, name):
+            out.append(_attribute(service_id, kind, kind, text, text, own=True))
+    checked_by = t("opendata.oruk_checked_by")
+    out.append(_attribute(service_id, "checked-by", "checked-by", asset.checked_by, checked_by, own=True))
     out.append(_attribute(service_id, "record-id", asset.id, asset.id, t("opendata.oruk_record_id")))
+    for language, texts in sorted(asset.translations.items()):
+        for column, text in texts.items():
+            if text:
+                code = f"{language}/{column}"
+                out.append(_attribute(service_id, "translation", code, text, text, own=True))
     return out
 
 
@@ -187,7 +217,20 @@ def byday(session: Session) -> str:
     return ",".join(prefix + BYDAY[d] for d in days)
 
 
-def _schedule(asset: Asset, service_id: str, session: Session, t: Catalogue) -> dict:
+def offset(session: Session, today: dt.date) -> str:
+    """The UTC offset of London time at the session's next occurrence from today (+00:00, or +01:00 in summer)."""
+    from generator.opendata.calendars import next_date
+
+    day = next_date(session, today) or today
+    hours, minutes = (int(n) for n in session.start.split(":"))
+    delta = dt.datetime(day.year, day.month, day.day, hours, minutes, tzinfo=ZONE).utcoffset() or dt.timedelta()
+    total = int(delta.total_seconds()) // 60
+    sign = "-" if total < 0 else "+"
+    return f"{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
+
+
+def _schedule(asset: Asset, service_id: str, session: Session, t: Catalogue, today: dt.date) -> dict:
+    zone = offset(session, today)
     return {
         "id": oruk_id(asset.id, "schedule", str(session.index)),
         "service_id": service_id,
@@ -198,8 +241,8 @@ def _schedule(asset: Asset, service_id: str, session: Session, t: Catalogue) -> 
         "freq": "MONTHLY" if session.frequency == "monthly" else "WEEKLY",
         "interval": 2 if session.frequency == "fortnightly" else 1,
         "byday": byday(session),
-        "opens_at": session.start,
-        "closes_at": session.end,
+        "opens_at": session.start + zone,
+        "closes_at": session.end + zone,
         "description": session_label(session, t),
         "notes": session.notes,
     }
@@ -217,28 +260,40 @@ def _cost_option(asset: Asset, service_id: str) -> dict:
 
 
 def to_service(
-    asset: Asset, t: Catalogue, categories: dict[str, tuple[str, str]], areas: dict[str, str], region: str
+    asset: Asset,
+    t: Catalogue,
+    categories: dict[str, tuple[str, str]],
+    areas: dict[str, str],
+    region: str,
+    today: dt.date,
 ) -> dict:
-    """One asset as an ORUK service; empty optional fields are left out."""
+    """One asset as a service of the ORUK (HSDS 3 UK profile) shape; empty optional fields are left out.
+
+    Only the profile's fields are written, with one exception: the phone, under contacts[].phones[] with the
+    profile's phone fields, since the profile's phone table links a phone to a contact (phone.contact_id).
+    """
     service_id = oruk_id(asset.id)
     organisation_id = oruk_id("organisation", asset.organisation.casefold())
     contacts = []
     if asset.phone:
-        phone = {"id": oruk_id(asset.id, "phone"), "number": asset.phone, "description": asset.contact_notes}
-        contacts.append({"id": oruk_id(asset.id, "contact"), "service_id": service_id, "phones": [phone]})
+        contact_id = oruk_id(asset.id, "contact")
+        phone = {
+            "id": oruk_id(asset.id, "phone"),
+            "contact_id": contact_id,
+            "number": asset.phone,
+            "description": asset.contact_notes,
+        }
+        contacts.append({"id": contact_id, "service_id": service_id, "phones": [phone]})
     service = {
         "id": service_id,
         "organization_id": organisation_id,
         "name": asset.name,
-        "summary": asset.summary,
         "description": asset.description,
         "url": web_url(asset.website),
         "email": asset.email,
         "status": STATUS_TO_ORUK[asset.status],
         "minimum_age": asset.min_age,
         "maximum_age": asset.max_age,
-        "eligibility_description": asset.who_for_notes,
-        "application_process": asset.access_notes,
         "assured_date": asset.last_checked.isoformat(),
         "alert": asset.status_notes,
         "organization": {
@@ -247,19 +302,13 @@ def to_service(
             "description": asset.organisation,
             "website": web_url(asset.organisation_website),
         },
-        "schedules": [_schedule(asset, service_id, s, t) for s in asset.sessions],
+        "schedules": [_schedule(asset, service_id, s, t, today) for s in asset.sessions],
         "service_areas": [
             {"id": oruk_id(asset.id, "area", a), "service_id": service_id, "name": areas.get(a, a)} for a in asset.areas
         ],
         "service_at_locations": [_service_at_location(asset, service_id, loc, t, region) for loc in asset.locations],
         "languages": [
-            {
-                "id": oruk_id(asset.id, "language", code),
-                "service_id": service_id,
-                "code": code,
-                "name": t.label("languages", code),
-            }
-            for code in asset.languages
+            {"id": oruk_id(asset.id, "language", code), "service_id": service_id} for code in asset.languages
         ],
         "cost_options": [_cost_option(asset, service_id)] if asset.cost != "unknown" else [],
         "contacts": contacts,

@@ -21,7 +21,7 @@ from generator.data.check import Checked
 from generator.data.model import Area, Asset, Category
 from generator.data.schema import FieldSpec, Schema, TableSpec, frictionless_descriptor
 from generator.opendata.calendars import asset_calendar
-from generator.opendata.oruk_export import PAGE_SIZE, oruk_id, to_service, web_url
+from generator.opendata.oruk_export import DISCOVERY, PAGE_SIZE, oruk_id, to_service, web_url
 from generator.opendata.spreadsheet import csv_columns
 from generator.render.contract import Assembled, Output, PerSubject, SiteWide, every_file
 from generator.render.pages import Site
@@ -241,6 +241,9 @@ def geojson(site: Site) -> dict:
                 "page": f"support/{asset.id}/",
                 "last_checked": asset.last_checked.isoformat(),
             }
+            for language, texts in sorted(asset.translations.items()):  # name_cy, summary_cy: where a record has them
+                for key in ("name", "summary"):
+                    properties[f"{key}_{language}"] = texts.get(key)
             features.append(
                 {
                     "type": "Feature",
@@ -286,33 +289,41 @@ def format_outputs(site: Site, schema: Schema, fmt: str, folder: str = "") -> li
     raise ValueError(f"unknown format {fmt}")
 
 
+def discovery_document() -> str:
+    """The document ORUK tools read at the root of a feed (index.json): the version and profile it follows."""
+    return _json(DISCOVERY)
+
+
 def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
-    """services.json shaped like ORUK's paginated /services response (its first page), and one file per service."""
+    """The ORUK feed: the discovery document, services.json shaped like the paginated /services response (its
+    first page; later pages as services-page-N.json), and one file per service (services/<uuid>.json)."""
     categories = {c.id: (c.name, c.description) for c in site.categories}
     areas = {a.id: a.name for a in site.areas}
     region = site.config.area_name
 
     def service(asset: Asset) -> dict:
-        return to_service(asset, site.t, categories, areas, region)
+        return to_service(asset, site.t, categories, areas, region, site.today)
 
     def listing() -> dict[str, str]:
         ordered = sorted(site.assets, key=lambda a: a.id)
-        first = [service(asset) for asset in ordered[:PAGE_SIZE]]
         pages = max(1, -(-len(ordered) // PAGE_SIZE))
-        return {
-            folder + "services.json": _compact(
+        files = {}
+        for number in range(1, pages + 1):
+            contents = [service(asset) for asset in ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]]
+            name = "services.json" if number == 1 else f"services-page-{number}.json"
+            files[folder + name] = _compact(
                 {
                     "total_items": len(ordered),
                     "total_pages": pages,
-                    "page_number": 1,
-                    "size": len(first),
-                    "first_page": True,
-                    "last_page": pages == 1,
-                    "empty": not ordered,
-                    "contents": first,
+                    "page_number": number,
+                    "size": len(contents),
+                    "first_page": number == 1,
+                    "last_page": number == pages,
+                    "empty": not contents,
+                    "contents": contents,
                 }
             )
-        }
+        return files | {folder + "index.json": discovery_document()}
 
     return [
         PerSubject(
