@@ -218,9 +218,7 @@ def _changes(tables: dict[str, Table]) -> dict[str, tuple[Change, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _with_exceptions(
-    session: Session, changes: tuple[Change, ...], holidays: tuple[dt.date, ...]
-) -> Session:
+def _with_exceptions(session: Session, changes: tuple[Change, ...], holidays: tuple[dt.date, ...]) -> Session:
     """The session with the closures, cancellations, moves and new times of the record's changes (and bank holidays)."""
     closed = [(c.begins, c.ends) for c in changes if c.kind in ("closed", "cancelled")]
     if session.bank_holidays == "closed":
@@ -232,9 +230,7 @@ def _with_exceptions(
     return dataclasses.replace(session, closed=tuple(sorted(set(closed))), moves=moves, retimes=retimes)
 
 
-def build_assets(
-    tables: dict[str, Table], holidays: tuple[dt.date, ...] = ()
-) -> list[Asset]:
+def build_assets(tables: dict[str, Table], holidays: tuple[dt.date, ...] = ()) -> list[Asset]:
     """Typed assets, sorted by name, assembled from the validated tables.
 
     holidays: the area's bank holidays, which sessions marked bank_holidays: closed do not run on.
