@@ -77,6 +77,7 @@ class Session:
         return self.type == "opening-hours"
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 OPEN_ENDED = dt.date(9999, 12, 31)  # the last day of a change with no end date (it has review_by instead)
 
 
@@ -222,7 +223,8 @@ def _with_exceptions(session: Session, changes: tuple[Change, ...], holidays: tu
     """The session with the closures, cancellations, moves and new times of the record's changes (and bank holidays)."""
     closed = [(c.begins, c.ends) for c in changes if c.kind in ("closed", "cancelled")]
     if session.bank_holidays == "closed":
-        closed += [(day, day) for day in holidays]
+        weekdays = {_WEEKDAYS.index(d) for d in session.days}
+        closed += [(day, day) for day in holidays if day.weekday() in weekdays]
     moves = tuple((c.begins, c.ends, c.location) for c in changes if c.kind == "moved" and c.location)
     retimes = tuple((c.begins, c.ends, c.start, c.end) for c in changes if c.kind == "changed-time" and c.start)
     if not (closed or moves or retimes):
