@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import uuid
@@ -187,8 +188,8 @@ def byday(session: Session) -> str:
     return ",".join(prefix + BYDAY[d] for d in days)
 
 
-def _schedule(asset: Asset, service_id: str, session: Session, t: Catalogue) -> dict:
-    return {
+def _schedule(asset: Asset, service_id: str, session: Session, t: Catalogue, today: dt.date | None = None) -> dict:
+    schedule = {
         "id": oruk_id(asset.id, "schedule", str(session.index)),
         "service_id": service_id,
         "service_at_location_id": oruk_id(asset.id, "service-at-location", session.location)
@@ -203,6 +204,23 @@ def _schedule(asset: Asset, service_id: str, session: Session, t: Catalogue) -> 
         "description": session_label(session, t),
         "notes": session.notes,
     }
+    if today and (resumes := _resumes(asset, today)):
+        schedule["valid_from"] = resumes.isoformat()  # after a current closure, move or change of times
+    return schedule
+
+
+def _resumes(asset: Asset, today: dt.date) -> dt.date | None:
+    """The day the usual schedule applies again after the changes in force today (None: none, or open-ended)."""
+    ends = [c.ends for c in asset.changes if c.kind in ("closed", "moved", "changed-time") and c.current(today)]
+    if not ends or any(c.open_ended for c in asset.changes if c.current(today) and c.ends in ends):
+        return None
+    return max(ends) + dt.timedelta(1)
+
+
+def current_status(asset: Asset, today: dt.date | None) -> str:
+    """The ORUK status: temporarily closed while an active asset has a closure in force today."""
+    closed = today and any(c.kind == "closed" and c.current(today) for c in asset.changes)
+    return "temporarily closed" if asset.status == "active" and closed else STATUS_TO_ORUK[asset.status]
 
 
 def _cost_option(asset: Asset, service_id: str) -> dict:
@@ -217,9 +235,19 @@ def _cost_option(asset: Asset, service_id: str) -> dict:
 
 
 def to_service(
-    asset: Asset, t: Catalogue, categories: dict[str, tuple[str, str]], areas: dict[str, str], region: str
+    asset: Asset,
+    t: Catalogue,
+    categories: dict[str, tuple[str, str]],
+    areas: dict[str, str],
+    region: str,
+    today: dt.date | None = None,
+    notices: tuple[str, ...] = (),
 ) -> dict:
-    """One asset as an ORUK service; empty optional fields are left out."""
+    """One asset as an ORUK service; empty optional fields are left out.
+
+    With today, its dated changes in force then set the status and the schedules' valid_from, and the
+    notices (the current and coming changes in words) join the alert.
+    """
     service_id = oruk_id(asset.id)
     organisation_id = oruk_id("organisation", asset.organisation.casefold())
     contacts = []
@@ -234,20 +262,20 @@ def to_service(
         "description": asset.description,
         "url": web_url(asset.website),
         "email": asset.email,
-        "status": STATUS_TO_ORUK[asset.status],
+        "status": current_status(asset, today),
         "minimum_age": asset.min_age,
         "maximum_age": asset.max_age,
         "eligibility_description": asset.who_for_notes,
         "application_process": asset.access_notes,
         "assured_date": asset.last_checked.isoformat(),
-        "alert": asset.status_notes,
+        "alert": " ".join(n for n in (asset.status_notes, *notices) if n) or None,
         "organization": {
             "id": organisation_id,
             "name": asset.organisation,
             "description": asset.organisation,
             "website": web_url(asset.organisation_website),
         },
-        "schedules": [_schedule(asset, service_id, s, t) for s in asset.sessions],
+        "schedules": [_schedule(asset, service_id, s, t, today) for s in asset.sessions],
         "service_areas": [
             {"id": oruk_id(asset.id, "area", a), "service_id": service_id, "name": areas.get(a, a)} for a in asset.areas
         ],

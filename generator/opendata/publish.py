@@ -233,6 +233,7 @@ def geojson(site: Site) -> dict:
                 "page": f"support/{asset.id}/",
                 "last_checked": asset.last_checked.isoformat(),
             }
+            properties |= _geojson_changes(site, asset, loc.id)
             features.append(
                 {
                     "type": "Feature",
@@ -242,6 +243,28 @@ def geojson(site: Site) -> dict:
                 }
             )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _geojson_changes(site: Site, asset: Asset, location: str) -> dict:
+    """A venue's capacity and the asset's current and coming changes (moves say where), when it has any."""
+    extra: dict = {}
+    if asset.capacity:
+        extra["capacity"] = asset.capacity if site.capacity_fresh(asset) else "ask-first"
+        extra["capacity_text"] = site.capacity_text(asset)
+        extra["capacity_as_of"] = asset.capacity_as_of.isoformat() if asset.capacity_as_of else None
+    changes = [
+        {
+            "kind": c.kind,
+            "from": c.begins.isoformat() if c.begins != dt.date.min else None,
+            "to": None if c.open_ended else c.ends.isoformat(),
+            "location_id": c.location,
+            "text": site.change_text(asset, c),
+        }
+        for c in site.current_changes(asset)
+    ]
+    if changes:
+        extra["changes"] = [{k: v for k, v in c.items() if v is not None} for c in changes]
+    return extra
 
 
 # --- Open Referral UK -----------------------------------------------------------------------------
@@ -285,7 +308,7 @@ def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
     region = site.config.area_name
 
     def service(asset: Asset) -> dict:
-        return to_service(asset, site.t, categories, areas, region)
+        return to_service(asset, site.t, categories, areas, region, site.today, tuple(site.change_notices(asset)))
 
     def listing() -> dict[str, str]:
         ordered = sorted(site.assets, key=lambda a: a.id)

@@ -69,6 +69,12 @@ def asset_card(site: Site, asset) -> dict:
         "last_checked": f"{asset.last_checked.day} {asset.last_checked:%B %Y}",
         "checked_by": asset.checked_by,
     }
+    if asset.capacity:
+        card["capacity"] = site.capacity_text(asset)
+    if asset.first_visit:
+        card["first_visit"] = asset.first_visit
+    if notices := site.change_notices(asset):
+        card["changes"] = notices
     if not asset.locations:
         card["online"] = ", ".join(t("attending." + mode) for mode in asset.attending)
     for key in ("phone", "email", "website"):

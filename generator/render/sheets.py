@@ -42,6 +42,7 @@ def list_strings(site: Site) -> str:
     strings |= {f"sheet.{k}": v for k, v in t.section("sheet").items()}
     for key in ("phone", "email", "website", "status_paused", "status_closed", "online_phone_only"):
         strings[f"asset.{key}"] = t(f"asset.{key}")
+    strings |= {"changes.heading": t("changes.heading"), "capacity.heading": t("capacity.heading")}
     return json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
 
 
