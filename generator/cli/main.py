@@ -13,7 +13,15 @@ from generator.authoring.areainit import InitError, init_project, parse_bbox
 from generator.authoring.editorschema import SCHEMA_NAME, schema_text
 from generator.authoring.fieldref import field_reference, replace_reference
 from generator.authoring.newrecord import is_slug, new_record
-from generator.authoring.review import AgeError, format_drafts, format_review, review, with_drafts
+from generator.authoring.review import (
+    AgeError,
+    format_changes,
+    format_drafts,
+    format_review,
+    review,
+    with_changes,
+    with_drafts,
+)
 from generator.cli.opendata import export_command, import_group
 from generator.cli.options import (
     CONFIG_OPTION,
@@ -180,7 +188,8 @@ def schema_command(data_dir: Path, write: bool) -> None:
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 def review_command(data_dir: Path, older_than: str | None, fmt: str) -> None:
-    """List drafts and what each needs, then records that are stale or soon will be, grouped by organisation."""
+    """List drafts and what each needs, dated changes to remove or review, then records that are stale or soon
+    will be, grouped by organisation."""
     result = run_validation(data_dir)
     if not result.ok:
         click.echo(report(result.problems, result.checked, "text"))
@@ -192,8 +201,12 @@ def review_command(data_dir: Path, older_than: str | None, fmt: str) -> None:
         raise click.BadParameter(str(exc), param_hint="--older-than") from exc
     if result.drafts and fmt != "json":
         click.echo(format_drafts(result.drafts, fmt, data_dir.as_posix()))
+    if (changes := format_changes(result.problems, fmt)) and fmt != "json":
+        click.echo(changes)
     text = format_review(groups, fmt, older_than, data_dir.as_posix())
-    click.echo(with_drafts(text, result.drafts) if fmt == "json" else text)
+    if fmt == "json":
+        text = with_changes(with_drafts(text, result.drafts), result.problems)
+    click.echo(text)
 
 
 @main.command("fields")
