@@ -242,7 +242,7 @@ def test_review_lists_changes_to_remove(data_factory):
                 "Old Change Club",
                 '  - frequency: weekly\n    days: [monday]\n    start: "10:00"\n    end: "11:00"\n',
                 old,
-            )
+            ).replace("last_checked: 2026-12-01", "last_checked: 2026-11-01")
         }
     )
     out = CliRunner().invoke(main, ["review", "--data", str(data)])
