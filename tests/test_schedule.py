@@ -12,7 +12,7 @@ import pytest
 import recurring_ical_events
 
 from generator.data.check import check
-from generator.data.model import Session
+from generator.data.model import OPEN_ENDED, Session
 from generator.opendata.calendars import asset_calendar, first_date, next_date, occurs, times_on
 from generator.render.schedule import compact
 from generator.render.strings import load_catalogue
@@ -49,6 +49,32 @@ EDGE_CASES = {
         "weekly", tuple(dt.date(2026, 1, 5 + n).strftime("%A").lower() for n in range(7)), "00:00", "23:59"
     ),
     "sunday-night-at-the-clock-change": session("weekly", ("sunday",), "01:00", "01:30"),
+    # Dated changes (issue 19): closures across both clock changes, a cancelled day, other times (ending later
+    # or earlier, so "Next:" at noon differs), a move, and a closure with no end date.
+    "closed-across-the-clock-changes": session(
+        "weekly",
+        ("tuesday", "sunday"),
+        closed=((dt.date(2026, 3, 24), dt.date(2026, 4, 2)), (dt.date(2026, 10, 25), dt.date(2026, 10, 25))),
+    ),
+    "cancelled-and-other-times": session(
+        "fortnightly",
+        ("thursday",),
+        "11:00",
+        "11:30",
+        starts_on=dt.date(2026, 1, 8),
+        closed=((dt.date(2026, 2, 19), dt.date(2026, 2, 19)),),
+        retimes=((dt.date(2026, 6, 1), dt.date(2026, 7, 31), "11:00", "14:00"),),
+    ),
+    "moved-and-earlier": session(
+        "monthly",
+        ("monday",),
+        "13:00",
+        "15:00",
+        week_of_month="first",
+        moves=((dt.date(2026, 5, 1), dt.date(2026, 8, 31), "hall"),),
+        retimes=((dt.date(2026, 9, 1), dt.date(2026, 12, 31), "09:00", "11:00"),),
+    ),
+    "closed-until-further-notice": session("weekly", ("wednesday",), closed=((dt.date(2026, 9, 2), OPEN_ENDED),)),
 }
 # The schema has no end date for a session (only starts_on), so there is no end-date case to compare.
 
