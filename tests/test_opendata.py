@@ -19,7 +19,7 @@ from generator.authoring.importer import import_csv, import_oruk
 from generator.cli.opendata import export_command, import_group
 from generator.data.check import check
 from generator.opendata.calendars import asset_calendar
-from generator.opendata.oruk_export import NAMESPACE, oruk_id
+from generator.opendata.oruk_export import NAMESPACE, STATUS_FROM_ORUK, current_status, oruk_id
 from generator.opendata.publish import (
     catalogue_site,
     data_package,
@@ -264,7 +264,7 @@ def test_every_calendar_parses_with_icalendar_and_has_recurring_events(exported,
         cal = icalendar.Calendar.from_ical(path.read_bytes())
         assert cal.walk("VTIMEZONE"), path.name
         asset = _asset(sample, path.stem)
-        events = cal.walk("VEVENT")
+        events = [e for e in cal.walk("VEVENT") if "RECURRENCE-ID" not in e]  # not a moved day's own instance
         assert len(events) == len(asset.sessions)
         for event, session in zip(events, asset.sessions, strict=True):
             start = event.decoded("dtstart")
@@ -329,8 +329,24 @@ def test_render_open_data_publishes_every_format_and_the_page(site, sample):
 # --- import -------------------------------------------------------------------------------------
 
 
-def _facts(asset):
-    return dataclasses.replace(asset, translations={})
+def _facts(asset, today: dt.date | None = None):
+    """The facts ORUK carries: not translations, dated changes, bank holidays or capacity, which it has no field
+    for; with today, the status as exported then (temporarily closed, read back as paused, during a closure)."""
+    sessions = tuple(
+        dataclasses.replace(s, bank_holidays=None, closed=(), moves=(), retimes=()) for s in asset.sessions
+    )
+    status = STATUS_FROM_ORUK[current_status(asset, today)] if today else asset.status
+    return dataclasses.replace(
+        asset,
+        translations={},
+        changes=(),
+        capacity=None,
+        wait_weeks=None,
+        capacity_as_of=None,
+        first_visit=None,
+        sessions=sessions,
+        status=status,
+    )
 
 
 def test_round_trip_sample_to_oruk_and_back_keeps_the_facts(exported, sample, tmp_path):
@@ -341,7 +357,7 @@ def test_round_trip_sample_to_oruk_and_back_keeps_the_facts(exported, sample, tm
     assert all(not m.unused and not m.attention for m in report.mapped), report.text()
     again = check(data, today=TODAY)
     assert again.ok
-    assert [_facts(a) for a in again.assets] == [_facts(a) for a in sample.assets]
+    assert [_facts(a) for a in again.assets] == [_facts(a, TODAY) for a in sample.assets]
 
 
 def test_round_trip_from_a_folder_of_service_files(exported, sample, tmp_path):

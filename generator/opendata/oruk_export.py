@@ -241,12 +241,11 @@ def to_service(
     areas: dict[str, str],
     region: str,
     today: dt.date | None = None,
-    notices: tuple[str, ...] = (),
 ) -> dict:
     """One asset as an ORUK service; empty optional fields are left out.
 
-    With today, its dated changes in force then set the status and the schedules' valid_from, and the
-    notices (the current and coming changes in words) join the alert.
+    With today, its dated changes in force then set the status and the schedules' valid_from (ORUK 3.0
+    has no field for the changes themselves: the GeoJSON and the data package carry them).
     """
     service_id = oruk_id(asset.id)
     organisation_id = oruk_id("organisation", asset.organisation.casefold())
@@ -268,7 +267,7 @@ def to_service(
         "eligibility_description": asset.who_for_notes,
         "application_process": asset.access_notes,
         "assured_date": asset.last_checked.isoformat(),
-        "alert": " ".join(n for n in (asset.status_notes, *notices) if n) or None,
+        "alert": asset.status_notes,
         "organization": {
             "id": organisation_id,
             "name": asset.organisation,

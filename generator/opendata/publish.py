@@ -308,7 +308,7 @@ def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
     region = site.config.area_name
 
     def service(asset: Asset) -> dict:
-        return to_service(asset, site.t, categories, areas, region, site.today, tuple(site.change_notices(asset)))
+        return to_service(asset, site.t, categories, areas, region, site.today)
 
     def listing() -> dict[str, str]:
         ordered = sorted(site.assets, key=lambda a: a.id)
