@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
@@ -26,7 +25,7 @@ from generator.opendata.publish import catalogue_site, write_export
 from generator.render.strings import load_catalogue
 
 from . import feeds
-from .conftest import ROOT, SAMPLE, build_into, make_data_dir
+from .conftest import ROOT, SAMPLE, build_into, make_data_dir, oruk_facts
 
 TODAY = dt.date(2026, 11, 30)
 TEMPLATES = ROOT / "templates"
@@ -226,8 +225,7 @@ def test_own_export_round_trip_restores_every_record(tmp_path):
     assert s["written"] == len(sample.assets) and s["skipped"] == 0 and s["drafts"] == 0, as_text(outcome)
     again = check(data, today=TODAY)
     assert again.ok
-    facts = [dataclasses.replace(a, translations={}) for a in again.assets]
-    assert facts == [dataclasses.replace(a, translations={}) for a in sample.assets]
+    assert [oruk_facts(a) for a in again.assets] == [oruk_facts(a, TODAY) for a in sample.assets]
 
 
 # --- re-import ------------------------------------------------------------------------------------

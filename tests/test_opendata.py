@@ -19,7 +19,7 @@ from generator.authoring.importer import import_csv, import_oruk
 from generator.cli.opendata import export_command, import_group
 from generator.data.check import check
 from generator.opendata.calendars import asset_calendar
-from generator.opendata.oruk_export import NAMESPACE, STATUS_FROM_ORUK, current_status, oruk_id
+from generator.opendata.oruk_export import NAMESPACE, oruk_id
 from generator.opendata.publish import (
     catalogue_site,
     data_package,
@@ -36,7 +36,7 @@ from generator.render.strings import load_catalogue
 from generator.speed import outputs
 from generator.speed.buildstate import Plan
 
-from .conftest import CASES, ROOT, SAMPLE, make_data_dir
+from .conftest import CASES, ROOT, SAMPLE, make_data_dir, oruk_facts
 
 ORUK = ROOT / "standards" / "oruk"  # Open Referral UK schemas, copied unchanged (CC BY-SA 4.0; see README there)
 BIN = Path(sys.executable).parent
@@ -329,24 +329,7 @@ def test_render_open_data_publishes_every_format_and_the_page(site, sample):
 # --- import -------------------------------------------------------------------------------------
 
 
-def _facts(asset, today: dt.date | None = None):
-    """The facts ORUK carries: not translations, dated changes, bank holidays or capacity, which it has no field
-    for; with today, the status as exported then (temporarily closed, read back as paused, during a closure)."""
-    sessions = tuple(
-        dataclasses.replace(s, bank_holidays=None, closed=(), moves=(), retimes=()) for s in asset.sessions
-    )
-    status = STATUS_FROM_ORUK[current_status(asset, today)] if today else asset.status
-    return dataclasses.replace(
-        asset,
-        translations={},
-        changes=(),
-        capacity=None,
-        wait_weeks=None,
-        capacity_as_of=None,
-        first_visit=None,
-        sessions=sessions,
-        status=status,
-    )
+_facts = oruk_facts
 
 
 def test_round_trip_sample_to_oruk_and_back_keeps_the_facts(exported, sample, tmp_path):
