@@ -191,6 +191,11 @@ BAD_CHANGES = """changes:
   - kind: note
     note: Parking is closed.
     review_by: 2026-12-01
+  - kind: changed-time
+    from: 2026-12-20
+    to: 2026-12-24
+    start: "15:00"
+    end: "13:00"
 capacity:
   status: full
   wait_weeks: 4
@@ -223,6 +228,7 @@ def test_bad_changes_name_file_line_and_field(data_factory):
     assert at("unknown-location") == [(line_of("location: town-hall"), "changes[4].location", "error")]
     assert at("change-ended") == [(line_of("to: 2026-10-31"), "changes[5].to", "warning")]
     assert at("review-due") == [(line_of("review_by: 2026-12-01"), "changes[6].review_by", "warning")]
+    assert at("end-before-start") == [(line_of('end: "13:00"'), "changes[7].end", "error")]
     assert (line_of("wait_weeks: 4"), "capacity.wait_weeks", "error") in at("not-for-kind")
     assert any(field == "capacity.as_of" for _line, field, _s in at("required"))
     listed = format_changes(result.problems, "text")

@@ -419,6 +419,16 @@ def check_changes(changes: Table, locations: Table, today: dt.date) -> Iterator[
                 "Add to: with its last day, or, when nobody knows yet, review_by: with a date to check it again.",
                 path=_sibling(changes, row, "to"),
             )
+        start, end = _time(v["start"]), _time(v["end"])
+        if start and end and end <= start:
+            yield _problem(
+                changes,
+                row,
+                "end",
+                "end-before-start",
+                f"the end time {v['end']} is not after the start time {v['start']}.",
+                "Use the 24-hour clock: 2pm is 14:00.",
+            )
         ended = on or last
         if ended and ended < month_ago:
             yield _problem(
