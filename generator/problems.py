@@ -67,6 +67,11 @@ CODES: dict[str, str] = {
     "outside-area": "A location lies outside the bounding box.",
     "not-monthly": "A week of the month is given for a session that is not monthly.",
     "wrong-weekday": "A fortnightly session's start date is not on one of its days.",
+    "not-for-kind": "A field is given that does not apply to this kind of change or capacity.",
+    "dates-reversed": "A change's end (or review) date is before its start.",
+    "open-ended": "A change has neither an end date (to) nor a review_by date.",
+    "change-ended": "A change ended over a month ago and should be removed.",
+    "review-due": "An open-ended change has passed its review_by date.",
     "draft": "A record is a draft (something awaits a person's confirmation) and is kept off the site.",
     # settings and the project
     "bad-box": "The bounding box is not south < north and west < east.",

@@ -31,6 +31,30 @@ def make_data_dir(base: Path, records: dict[str, bytes | str], with_sample: bool
     return data
 
 
+def oruk_facts(asset, today=None):
+    """The facts an ORUK round trip keeps: not dated changes, bank holidays, capacity or the first visit, which
+    the export does not carry; with today, the status as exported then (temporarily closed, read back as paused,
+    during a closure)."""
+    import dataclasses
+
+    from generator.opendata.oruk_export import STATUS_FROM_ORUK, current_status
+
+    sessions = tuple(
+        dataclasses.replace(s, bank_holidays=None, closed=(), moves=(), retimes=()) for s in asset.sessions
+    )
+    status = STATUS_FROM_ORUK[current_status(asset, today)] if today else asset.status
+    return dataclasses.replace(
+        asset,
+        changes=(),
+        capacity=None,
+        wait_weeks=None,
+        capacity_as_of=None,
+        first_visit=None,
+        sessions=sessions,
+        status=status,
+    )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory):
     """Builds keep their state in a folder of this test session, never in the user's own cache."""

@@ -38,7 +38,7 @@ from generator.render.strings import load_catalogue
 from generator.speed import outputs
 from generator.speed.buildstate import Plan
 
-from .conftest import CASES, ROOT, SAMPLE, make_data_dir
+from .conftest import CASES, ROOT, SAMPLE, make_data_dir, oruk_facts
 
 ORUK = ROOT / "standards" / "oruk"  # Open Referral UK schemas, copied unchanged (CC BY-SA 4.0; see README there)
 BIN = Path(sys.executable).parent
@@ -268,7 +268,7 @@ def test_every_calendar_parses_with_icalendar_and_has_recurring_events(exported,
         cal = icalendar.Calendar.from_ical(path.read_bytes())
         assert cal.walk("VTIMEZONE"), path.name
         asset = _asset(sample, path.stem)
-        events = cal.walk("VEVENT")
+        events = [e for e in cal.walk("VEVENT") if "RECURRENCE-ID" not in e]  # not a moved day's own instance
         assert len(events) == len(asset.sessions)
         for event, session in zip(events, asset.sessions, strict=True):
             start = event.decoded("dtstart")
@@ -345,7 +345,7 @@ def test_round_trip_sample_to_oruk_and_back_keeps_the_facts(exported, sample, tm
     assert not outcome.drafts and not outcome.reasons.get("not-mapped"), as_text(outcome)
     again = check(data, today=TODAY)
     assert again.ok
-    assert again.assets == sample.assets  # every field, translations included
+    assert [oruk_facts(a) for a in again.assets] == [oruk_facts(a, TODAY) for a in sample.assets]
 
 
 def test_round_trip_from_a_folder_of_service_files(exported, sample, tmp_path):

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from dateutil.rrule import rrulestr
+import recurring_ical_events
 
 from generator.data.check import check
-from generator.data.model import Session
-from generator.opendata.calendars import asset_calendar, next_date, occurs
+from generator.data.model import OPEN_ENDED, Session
+from generator.opendata.calendars import asset_calendar, first_date, next_date, occurs, times_on
 from generator.render.schedule import compact
 from generator.render.strings import load_catalogue
 
@@ -49,6 +49,32 @@ EDGE_CASES = {
         "weekly", tuple(dt.date(2026, 1, 5 + n).strftime("%A").lower() for n in range(7)), "00:00", "23:59"
     ),
     "sunday-night-at-the-clock-change": session("weekly", ("sunday",), "01:00", "01:30"),
+    # Dated changes (issue 19): closures across both clock changes, a cancelled day, other times (ending later
+    # or earlier, so "Next:" at noon differs), a move, and a closure with no end date.
+    "closed-across-the-clock-changes": session(
+        "weekly",
+        ("tuesday", "sunday"),
+        closed=((dt.date(2026, 3, 24), dt.date(2026, 4, 2)), (dt.date(2026, 10, 25), dt.date(2026, 10, 25))),
+    ),
+    "cancelled-and-other-times": session(
+        "fortnightly",
+        ("thursday",),
+        "11:00",
+        "11:30",
+        starts_on=dt.date(2026, 1, 8),
+        closed=((dt.date(2026, 2, 19), dt.date(2026, 2, 19)),),
+        retimes=((dt.date(2026, 6, 1), dt.date(2026, 7, 31), "11:00", "14:00"),),
+    ),
+    "moved-and-earlier": session(
+        "monthly",
+        ("monday",),
+        "13:00",
+        "15:00",
+        week_of_month="first",
+        moves=((dt.date(2026, 5, 1), dt.date(2026, 8, 31), "hall"),),
+        retimes=((dt.date(2026, 9, 1), dt.date(2026, 12, 31), "09:00", "11:00"),),
+    ),
+    "closed-until-further-notice": session("weekly", ("wednesday",), closed=((dt.date(2026, 9, 2), OPEN_ENDED),)),
 }
 # The schema has no end date for a session (only starts_on), so there is no end-date case to compare.
 
@@ -130,13 +156,9 @@ def test_fortnightly_on_two_days_includes_both_days_of_its_weeks():
     )  # ended at noon: the next is a fortnight on
 
 
-def _events(calendar: bytes) -> list[tuple[dt.datetime, str]]:
-    parsed = icalendar.Calendar.from_ical(calendar)
-    return [(e.decoded("DTSTART"), e["RRULE"].to_ical().decode()) for e in parsed.walk("VEVENT")]
-
-
-def test_calendar_rrule_expands_to_the_same_dates(sample_assets):
-    """dateutil's own expansion of each RRULE the calendar writes gives exactly the days occurs() says."""
+def test_calendar_expands_to_the_same_dates(sample_assets):
+    """An independent expansion (recurring-ical-events: RRULE, EXDATE, RECURRENCE-ID) of each calendar gives
+    exactly the days occurs() says, at the times times_on() says, in local time across BST."""
     t = load_catalogue(ROOT / "templates")
     base = dataclasses.replace(sample_assets[0], last_checked=dt.date(2025, 12, 1))
     cases = [(a.id, dataclasses.replace(a, last_checked=base.last_checked)) for a in sample_assets if a.sessions]
@@ -150,18 +172,15 @@ def test_calendar_rrule_expands_to_the_same_dates(sample_assets):
     )
     compared = 0
     for name, asset in cases:
-        events = _events(asset_calendar(asset, t))
-        assert len(events) == len(asset.sessions), name
-        for s, (start, rule) in zip(asset.sessions, events, strict=True):
-            expanded = rrulestr(rule, dtstart=start)
-            window = expanded.between(
-                start.replace(year=2026, month=1, day=1) if start.year < 2026 else start,
-                start.replace(year=2027, month=1, day=1),
-                inc=True,
-            )
-            from_rrule = [d.date() for d in window if d.date().year == 2026]
-            expected = [d for d in YEAR if d >= start.date() and occurs(s, d)]
-            assert from_rrule == expected, f"{name} session {s.index}: {rule}"
-            assert all(d.strftime("%H:%M") == s.start for d in window), f"{name}: local start time kept across BST"
+        parsed = icalendar.Calendar.from_ical(asset_calendar(asset, t))
+        assert len({str(e["UID"]) for e in parsed.walk("VEVENT")}) == len(asset.sessions), name
+        uids = [str(e["UID"]) for e in parsed.walk("VEVENT") if "RECURRENCE-ID" not in e]
+        events = recurring_ical_events.of(parsed).between(dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+        for s, uid in zip(asset.sessions, uids, strict=True):
+            starts = sorted(e.decoded("DTSTART") for e in events if str(e["UID"]) == uid)
+            first = first_date(s, asset.last_checked)
+            expected = [d for d in YEAR if d >= first and occurs(s, d)]
+            assert [d.date() for d in starts] == expected, f"{name} session {s.index}"
+            assert all(d.strftime("%H:%M") == times_on(s, d.date())[0] for d in starts), f"{name}: local start kept"
             compared += len(expected)
     assert compared > 4000

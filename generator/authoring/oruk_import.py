@@ -249,6 +249,9 @@ def _session(schedule: dict, r: Reader, path: str, vocab: Vocabulary) -> list[di
             base["name"] = name
         elif name:
             schedule = {**schedule, "notes": " ".join(filter(None, [name, schedule.get("notes")]))}
+    # valid_from: when the usual schedule applies again after a closure or move (this map's export writes it
+    # from a record's dated changes, which ORUK has no field for); the schedule itself is what a record keeps.
+    r.text(schedule, "valid_from", path)
     dtstart = r.text(schedule, "dtstart", path)
     if dtstart and vocab.fits("sessions", "starts_on", dtstart) == "" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", dtstart):
         base["starts_on"] = dtstart

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from generator.data.model import Asset
 from generator.data.rules import months_before
+from generator.problems import Problem
 
 SOON_MONTHS = 2  # records that become stale within this many months are "soon stale"
 
@@ -145,4 +146,36 @@ def with_drafts(review_json: str, drafts: list[Asset]) -> str:
     """The JSON review with a drafts list added: id, file and what each needs."""
     document = json.loads(review_json)
     document["drafts"] = [{"id": a.id, "source": a.source, "to_confirm": list(a.to_confirm)} for a in drafts]
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+CHANGE_CODES = {"change-ended": "REMOVE", "review-due": "REVIEW"}  # the warnings about dated changes
+
+
+def change_problems(problems: list[Problem]) -> list[Problem]:
+    """The warnings about dated changes: ended over a month ago (remove), or open-ended and due for review."""
+    return [p for p in problems if p.code in CHANGE_CODES]
+
+
+def format_changes(problems: list[Problem], fmt: str) -> str:
+    """Dated changes to remove or review, as text or markdown (empty when there are none)."""
+    due = change_problems(problems)
+    if not due:
+        return ""
+    if fmt == "markdown":
+        lines = [f"{len(due)} dated changes to remove or review:", ""]
+        lines += [f"- [ ] {md_code(f'{p.file}:{p.line}')}: {md_code(p.message)}" for p in due]
+        return "\n".join(lines) + "\n"
+    lines = [f"{len(due)} dated changes to remove or review:"]
+    lines += [f"  {CHANGE_CODES[p.code]}  {p.file}:{p.line}  {p.message}" for p in due]
+    return "\n".join(lines) + "\n"
+
+
+def with_changes(review_json: str, problems: list[Problem]) -> str:
+    """The JSON review with a list of the dated changes to remove or review."""
+    document = json.loads(review_json)
+    document["changes"] = [
+        {"action": CHANGE_CODES[p.code].lower(), "file": p.file, "line": p.line, "field": p.field, "message": p.message}
+        for p in change_problems(problems)
+    ]
     return json.dumps(document, indent=2, ensure_ascii=False)

@@ -14,7 +14,15 @@ from generator.authoring.areainit import InitError, init_project, parse_bbox
 from generator.authoring.editorschema import SCHEMA_NAME, schema_text
 from generator.authoring.fieldref import field_reference, replace_reference
 from generator.authoring.newrecord import is_slug, new_record
-from generator.authoring.review import AgeError, format_drafts, format_review, review, with_drafts
+from generator.authoring.review import (
+    AgeError,
+    format_changes,
+    format_drafts,
+    format_review,
+    review,
+    with_changes,
+    with_drafts,
+)
 from generator.authoring.translations import counts, format_translations, missing_translations
 from generator.cli.opendata import export_command, import_group
 from generator.cli.options import (
@@ -200,7 +208,8 @@ def schema_command(data_dir: Path, write: bool) -> None:
 def review_command(
     data_dir: Path, older_than: str | None, fmt: str, translations: bool, languages: tuple[str, ...]
 ) -> None:
-    """List drafts and what each needs, then records that are stale or soon will be, grouped by organisation.
+    """List drafts and what each needs, dated changes to remove or review, then records that are stale or soon
+    will be, grouped by organisation.
 
     With --translations, list instead what is missing in each other language: exit status 0 when
     nothing is, 3 when something is, 1 when the data is invalid, 2 on a usage error.
@@ -220,8 +229,12 @@ def review_command(
         raise click.BadParameter(str(exc), param_hint="--older-than") from exc
     if result.drafts and fmt != "json":
         click.echo(format_drafts(result.drafts, fmt, data_dir.as_posix()))
+    if (changes := format_changes(result.problems, fmt)) and fmt != "json":
+        click.echo(changes)
     text = format_review(groups, fmt, older_than, data_dir.as_posix())
-    click.echo(with_drafts(text, result.drafts) if fmt == "json" else text)
+    if fmt == "json":
+        text = with_changes(with_drafts(text, result.drafts), result.problems)
+    click.echo(text)
 
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")

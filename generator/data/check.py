@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from generator.data.bankholidays import bank_holidays
 from generator.data.config import Config
 from generator.data.loader import display_path, list_records, load_dataset
 from generator.data.model import Area, Asset, Category, build_assets, build_vocabulary
@@ -76,7 +77,7 @@ def _check_chunk(
         chunk = _ChunkResult(result.problems, ids, [], [], [], result.config, hashes, {})
     else:
         categories, areas = build_vocabulary(result.tables)
-        assets = build_assets(result.tables)
+        assets = build_assets(result.tables, bank_holidays(result.config.nation, today))
         chunk = _ChunkResult(result.problems, ids, assets, categories, areas, result.config, hashes, {})
         chunk.cached = _cache_entries(chunk, paths, hashes)
     if shard:

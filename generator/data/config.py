@@ -241,6 +241,24 @@ class Config:
     data_licence_url: str = setting(
         "data_licence_url", URL, "Where the licence text is.", "https://creativecommons.org/licenses/by/4.0/"
     )
+    nation: str = setting(
+        "nation",
+        CHOICE,
+        "The UK nation whose bank holidays apply (sessions marked bank_holidays: closed skip them): "
+        "england, wales, scotland or northern-ireland.",
+        "england",
+        "england",
+        choices=("england", "wales", "scotland", "northern-ireland"),
+    )
+    capacity_valid_days: int = setting(
+        "capacity_valid_days",
+        INTEGER,
+        "Days a record's capacity (taking new people, waiting list, full) is shown after its as_of date; "
+        'after that the site says "Ask first".',
+        "60",
+        60,
+        range=(1, 730),
+    )
     # Not settings: where they were read, for problems found later (see check_in_project).
     source: str = CONFIG_NAME
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -66,11 +67,55 @@ class Session:
     starts_on: dt.date | None = None
     location: str | None = None
     notes: str | None = None
+    bank_holidays: str | None = None  # "closed": not on the area's bank holidays
+    # Dated exceptions, from the record's changes (and bank holidays): see calendars.occurs.
+    closed: tuple[tuple[dt.date, dt.date], ...] = ()  # inclusive ranges on which it does not happen
+    moves: tuple[tuple[dt.date, dt.date, str], ...] = ()  # (first, last, location id): held elsewhere
+    retimes: tuple[tuple[dt.date, dt.date, str, str], ...] = ()  # (first, last, start, end): other times
 
     @property
     def is_opening_hours(self) -> bool:
         """True for opening hours of a drop-in or phone line, rather than a session."""
         return self.type == "opening-hours"
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+OPEN_ENDED = dt.date(9999, 12, 31)  # the last day of a change with no end date (it has review_by instead)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A dated change to the usual times or place: closed, cancelled, moved, changed-time or note."""
+
+    index: int
+    kind: str
+    first: dt.date | None = None  # written from:
+    last: dt.date | None = None  # written to: (included)
+    on: dt.date | None = None  # for cancelled
+    review_by: dt.date | None = None
+    location: str | None = None
+    start: str | None = None
+    end: str | None = None
+    note: str | None = None
+
+    @property
+    def begins(self) -> dt.date:
+        """The first day it applies (a cancellation's day; a note without from: always)."""
+        return self.on or self.first or dt.date.min
+
+    @property
+    def ends(self) -> dt.date:
+        """The last day it applies (OPEN_ENDED when it has no end date)."""
+        return self.on or self.last or OPEN_ENDED
+
+    @property
+    def open_ended(self) -> bool:
+        """True when it has no end date."""
+        return self.ends == OPEN_ENDED
+
+    def current(self, today: dt.date, ahead_days: int = 0) -> bool:
+        """True while it applies on today, or begins within ahead_days after it."""
+        return self.begins <= today + dt.timedelta(ahead_days) and self.ends >= today
 
 
 @dataclass(frozen=True)
@@ -110,6 +155,11 @@ class Asset:
     sessions: tuple[Session, ...] = ()
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     to_confirm: tuple[str, ...] = ()  # a draft: what a person must confirm before it is published
+    changes: tuple[Change, ...] = ()
+    capacity: str | None = None  # open | waiting-list | full
+    wait_weeks: int | None = None
+    capacity_as_of: dt.date | None = None
+    first_visit: str | None = None
     # in a page of another language: the fields shown in the default language, having no translation
     untranslated: frozenset[str] = frozenset()
 
@@ -177,8 +227,36 @@ def build_vocabulary(tables: dict[str, Table]) -> tuple[list[Category], list[Are
     return categories, areas
 
 
-def build_assets(tables: dict[str, Table]) -> list[Asset]:
-    """Typed assets, sorted by name, assembled from the validated tables."""
+def _changes(tables: dict[str, Table]) -> dict[str, tuple[Change, ...]]:
+    out: dict[str, list[Change]] = defaultdict(list)
+    if "changes" not in tables:  # a data package from before dated changes has no such table
+        return {}
+    for row in rows(tables["changes"]):
+        asset_id = row.pop("asset_id")
+        row["first"], row["last"] = row.pop("from"), row.pop("to")
+        out[asset_id].append(Change(**_without_none(row)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _with_exceptions(session: Session, changes: tuple[Change, ...], holidays: tuple[dt.date, ...]) -> Session:
+    """The session with the closures, cancellations, moves and new times of the record's changes (and bank holidays)."""
+    closed = [(c.begins, c.ends) for c in changes if c.kind in ("closed", "cancelled")]
+    if session.bank_holidays == "closed":
+        weekdays = {_WEEKDAYS.index(d) for d in session.days}
+        closed += [(day, day) for day in holidays if day.weekday() in weekdays]
+    moves = tuple((c.begins, c.ends, c.location) for c in changes if c.kind == "moved" and c.location)
+    retimes = tuple((c.begins, c.ends, c.start, c.end) for c in changes if c.kind == "changed-time" and c.start)
+    if not (closed or moves or retimes):
+        return session
+    return dataclasses.replace(session, closed=tuple(sorted(set(closed))), moves=moves, retimes=retimes)
+
+
+def build_assets(tables: dict[str, Table], holidays: tuple[dt.date, ...] = ()) -> list[Asset]:
+    """Typed assets, sorted by name, assembled from the validated tables.
+
+    holidays: the area's bank holidays, which sessions marked bank_holidays: closed do not run on.
+    """
+    changes = _changes(tables)
     singles = {
         "categories": _grouped(tables["asset_categories"], "category", "asset_id"),
         "areas": _grouped(tables["asset_areas"], "area", "asset_id"),
@@ -199,7 +277,8 @@ def build_assets(tables: dict[str, Table]) -> list[Asset]:
     for row in rows(tables["sessions"]):
         asset_id = row.pop("asset_id")
         row["days"] = days.get((asset_id, row["index"]), ())
-        sessions[asset_id].append(Session(**_without_none(row)))
+        session = Session(**_without_none(row))
+        sessions[asset_id].append(_with_exceptions(session, changes.get(asset_id, ()), holidays))
     translations: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
     for row in rows(tables["translations"]):
         asset_id, language = row.pop("asset_id"), row.pop("language")
@@ -217,6 +296,7 @@ def build_assets(tables: dict[str, Table]) -> list[Asset]:
                 locations=tuple(locations.get(asset_id, ())),
                 sessions=tuple(sessions.get(asset_id, ())),
                 translations=translations.get(asset_id, {}),
+                changes=changes.get(asset_id, ()),
             )
         )
     return sorted(assets, key=lambda a: (a.name.casefold(), a.id))

@@ -327,3 +327,190 @@ def check_assets(
                 "Add in-person to attending, or remove the locations.",
                 path="attending",
             )
+
+
+CHANGE_NEEDS = {  # what each kind of change needs besides kind (to or review_by: see check_changes)
+    "closed": ("from",),
+    "cancelled": ("on",),
+    "moved": ("from", "location"),
+    "changed-time": ("from", "start", "end"),
+    "note": ("note",),
+}
+CHANGE_ONLY = {"on": "cancelled", "location": "moved", "start": "changed-time", "end": "changed-time"}
+CHANGE_EXAMPLE = {
+    "from": "from: 2026-12-24",
+    "on": "on: 2026-12-08",
+    "location": "location: church-hall (the id of one of this record's locations)",
+    "start": 'start: "13:00"',
+    "end": 'end: "15:00"',
+    "note": "note: Closed over Christmas; the phone line stays open.",
+}
+
+
+def check_changes(changes: Table, locations: Table, today: dt.date) -> Iterator[Problem]:
+    """Each dated change has what its kind needs, its dates in order, and is removed once it has passed."""
+    location_ids: dict[str, set[str]] = defaultdict(set)
+    for values in locations.rows:
+        location_ids[values[0]].add(values[1])
+    month_ago = months_before(today, 1)
+    for row in range(len(changes.rows)):
+        v = _values(changes, row)
+        kind = v["kind"]
+        if kind not in CHANGE_NEEDS:
+            continue  # reported by Frictionless (not one of the allowed values)
+        for column in CHANGE_NEEDS[kind]:
+            if not v[column]:
+                yield _problem(
+                    changes,
+                    row,
+                    "kind",
+                    "required",
+                    f"a change of kind {kind} needs {column}.",
+                    f"Add {CHANGE_EXAMPLE[column]}.",
+                    path=_sibling(changes, row, column),
+                )
+        for column, only in CHANGE_ONLY.items():
+            if v[column] and kind != only:
+                yield _problem(
+                    changes,
+                    row,
+                    column,
+                    "not-for-kind",
+                    f"{column} only applies to a change of kind {only}, and this one is {kind}.",
+                    f"Set kind: {only}, or remove {column}.",
+                )
+        if kind == "cancelled" and (v["from"] or v["to"]):
+            column = "from" if v["from"] else "to"
+            yield _problem(
+                changes,
+                row,
+                column,
+                "not-for-kind",
+                "a cancellation is for one day, given with on:, not from and to.",
+                "Write on: with the day; for several days use kind: closed with from and to.",
+            )
+        first, last = _date(v["from"], changes, "from"), _date(v["to"], changes, "to")
+        on, review_by = _date(v["on"], changes, "on"), _date(v["review_by"], changes, "review_by")
+        if first and last and last < first:
+            yield _problem(
+                changes,
+                row,
+                "to",
+                "dates-reversed",
+                f"to {v['to']} is before from {v['from']}.",
+                "Check the dates: to is the last day of the change, included.",
+            )
+        if first and review_by and review_by < first:
+            yield _problem(
+                changes,
+                row,
+                "review_by",
+                "dates-reversed",
+                f"review_by {v['review_by']} is before from {v['from']}.",
+                "Give a date after the change begins on which to check it again.",
+            )
+        if kind != "cancelled" and not v["to"] and not v["review_by"]:
+            yield _problem(
+                changes,
+                row,
+                "kind",
+                "open-ended",
+                f"this {kind} change has no end date (to) and no review_by date.",
+                "Add to: with its last day, or, when nobody knows yet, review_by: with a date to check it again.",
+                path=_sibling(changes, row, "to"),
+            )
+        start, end = _time(v["start"]), _time(v["end"])
+        if start and end and end <= start:
+            yield _problem(
+                changes,
+                row,
+                "end",
+                "end-before-start",
+                f"the end time {v['end']} is not after the start time {v['start']}.",
+                "Use the 24-hour clock: 2pm is 14:00.",
+            )
+        ended = on or last
+        if ended and ended < month_ago:
+            yield _problem(
+                changes,
+                row,
+                "on" if on else "to",
+                "change-ended",
+                f"this change ended on {ended.isoformat()}, over a month ago; remove it.",
+                "Delete the change from the record (its - kind: line and the lines under it).",
+                WARNING,
+            )
+        elif review_by and not last and review_by < today:
+            yield _problem(
+                changes,
+                row,
+                "review_by",
+                "review-due",
+                f"this open-ended change was due for review on {v['review_by']}.",
+                "Ask the organisation whether it still applies; then give it an end date (to), "
+                "a later review_by, or remove it.",
+                WARNING,
+            )
+        known = location_ids.get(v["asset_id"], set())
+        if v["location"] and v["location"] not in known:
+            choices = ", ".join(sorted(known)) or "none: this record has no locations"
+            yield _problem(
+                changes,
+                row,
+                "location",
+                "unknown-location",
+                f"'{v['location']}' is not one of this record's locations ({choices}).",
+                "Add the new place under locations: with its own id, and give that id here.",
+            )
+
+
+def _sibling(table: Table, row: int, column: str) -> str:
+    """The record path of column in the row's part of the record (where a missing value belongs)."""
+    return f"{table.origins[row].path}.{column}"
+
+
+def check_capacity(assets: Table, today: dt.date) -> Iterator[Problem]:
+    """A capacity says which (open, waiting-list, full) and as of when; wait_weeks only with a waiting list."""
+    for row in range(len(assets.rows)):
+        v = _values(assets, row)
+        status = v["capacity"]
+        if not status and (v["wait_weeks"] or v["capacity_as_of"]):
+            yield _problem(
+                assets,
+                row,
+                "capacity",
+                "required",
+                "capacity needs status: open, waiting-list or full.",
+                "Add status: under capacity:, for example status: waiting-list.",
+                path="capacity.status",
+            )
+            continue
+        if status and not v["capacity_as_of"]:
+            yield _problem(
+                assets,
+                row,
+                "capacity",
+                "required",
+                "capacity needs as_of, the date it was last confirmed.",
+                f"Add as_of: {today.isoformat()} under capacity: (the day the organisation told you).",
+                path="capacity.as_of",
+            )
+        if v["wait_weeks"] and status != "waiting-list":
+            yield _problem(
+                assets,
+                row,
+                "wait_weeks",
+                "not-for-kind",
+                "wait_weeks only applies to status: waiting-list.",
+                "Set status: waiting-list, or remove wait_weeks.",
+            )
+        as_of = _date(v["capacity_as_of"], assets, "capacity_as_of")
+        if as_of and as_of > today:
+            yield _problem(
+                assets,
+                row,
+                "capacity_as_of",
+                "future-date",
+                f"the date {v['capacity_as_of']} is in the future.",
+                "Use the date the organisation confirmed it (YYYY-MM-DD).",
+            )

@@ -16,6 +16,8 @@ from generator.data.flatten import Table, flatten, locate
 from generator.data.loader import Document, RawDataset
 from generator.data.rules import (
     check_assets,
+    check_capacity,
+    check_changes,
     check_id_matches_file,
     check_reserved_ids,
     check_sessions,
@@ -272,6 +274,10 @@ def validate(raw: RawDataset, today: dt.date | None = None, check_all_ids: bool 
     problems += check_sessions(tables["sessions"], tables["locations"], tables["session_days"])
     months = config.review_after_months if config else None  # (None: no stale warnings until it is valid)
     problems += check_assets(tables["assets"], tables["locations"], tables["asset_attending"], today, months)
+    if "changes" in tables:  # a data package from before dated changes has no such table
+        problems += check_changes(tables["changes"], tables["locations"], today)
+    if "capacity" in {f.name for f in schema.table("assets").fields}:
+        problems += check_capacity(tables["assets"], today)
     return Validated(
         sort_problems(problems),
         config,

@@ -20,7 +20,37 @@ EVENT_STATUS = {"active": "CONFIRMED", "paused": "TENTATIVE", "closed": "CANCELL
 
 
 def occurs(session: Session, day: dt.date) -> bool:
-    """True when the session happens on day.
+    """True when the session happens on day: on its regular pattern (see regular) and not closed or cancelled then.
+
+    The one place, with schedule.js's occursOn, that knows a session's dated exceptions (the record's
+    changes and, for bank_holidays: closed, the area's bank holidays): Session.closed holds them.
+    """
+    return regular(session, day) and not closed_on(session, day)
+
+
+def closed_on(session: Session, day: dt.date) -> bool:
+    """True when a closure, cancellation or bank holiday of the session falls on day."""
+    return any(first <= day <= last for first, last in session.closed)
+
+
+def times_on(session: Session, day: dt.date) -> tuple[str, str]:
+    """The session's start and end on day: its usual times, or those of a changed-time change then."""
+    for first, last, start, end in session.retimes:
+        if first <= day <= last:
+            return start, end
+    return session.start, session.end
+
+
+def location_on(session: Session, day: dt.date) -> str | None:
+    """The id of the location the session is held at on day: a moved change's, or its usual one."""
+    for first, last, location in session.moves:
+        if first <= day <= last:
+            return location
+    return session.location
+
+
+def regular(session: Session, day: dt.date) -> bool:
+    """True when day is on the session's regular pattern, whatever its dated changes.
 
     Fortnightly: every other week, weeks running Monday to Sunday, counted from the week of starts_on (as
     the calendar's RRULE INTERVAL=2;WKST=MO); monthly: the nth (or last) of that weekday in the month.
@@ -46,10 +76,9 @@ def next_date(session: Session, day: dt.date, time: str = "00:00") -> dt.date | 
     What the site shows as "Next:" (schedule.js computes the same; tests/test_schedule.py holds them equal).
     None when it does not happen within 400 days.
     """
-    ended = _minutes(time) >= _minutes(session.end)
     for n in range(400):
         date = day + dt.timedelta(n)
-        if occurs(session, date) and not (n == 0 and ended):
+        if occurs(session, date) and not (n == 0 and _minutes(time) >= _minutes(times_on(session, date)[1])):
             return date
     return None
 
@@ -62,7 +91,7 @@ def _minutes(hhmm: str) -> int:
 def first_date(session: Session, anchor: dt.date) -> dt.date:
     """The first day on or after anchor (a fortnightly session's starts_on) when the session happens."""
     start = session.starts_on if session.frequency == "fortnightly" and session.starts_on else anchor
-    return next(start + dt.timedelta(n) for n in range(400) if occurs(session, start + dt.timedelta(n)))
+    return next(start + dt.timedelta(n) for n in range(400) if regular(session, start + dt.timedelta(n)))
 
 
 def rrule(session: Session) -> str:
@@ -103,14 +132,6 @@ def _local(day: dt.date, time: str) -> str:
     return f"{day:%Y%m%d}T{time.replace(':', '')}00"
 
 
-def _where(asset: Asset, session: Session, t: Catalogue) -> tuple[str, Location | None]:
-    by_id = {loc.id: loc for loc in asset.locations}
-    loc = by_id.get(session.location or "") or (asset.locations[0] if len(asset.locations) == 1 else None)
-    if loc:
-        return ", ".join([loc.name, loc.address, loc.town, loc.postcode]), loc
-    return ", ".join(t.label("attending", m) for m in asset.attending), None
-
-
 def _title(asset: Asset, session: Session, t: Catalogue) -> str:
     if session.is_opening_hours:
         return t("calendar.opening_hours", name=asset.name)
@@ -119,35 +140,94 @@ def _title(asset: Asset, session: Session, t: Catalogue) -> str:
     return asset.name
 
 
+def _changed_days(session: Session, since: dt.date, ranges: list[tuple[dt.date, dt.date]]) -> list[dt.date]:
+    """The days from since on, within ranges, on the session's regular pattern (an open-ended range: 400 days)."""
+    days: set[dt.date] = set()
+    for first, last in ranges:
+        day = max(first, since)
+        last = min(last, day + dt.timedelta(400))
+        while day <= last:
+            if regular(session, day):
+                days.add(day)
+            day += dt.timedelta(1)
+    return sorted(days)
+
+
+def _place(asset: Asset, location: str | None, t: Catalogue) -> tuple[str, Location | None]:
+    by_id = {loc.id: loc for loc in asset.locations}
+    loc = by_id.get(location or "") or (asset.locations[0] if len(asset.locations) == 1 else None)
+    if loc:
+        return ", ".join([loc.name, loc.address, loc.town, loc.postcode]), loc
+    return ", ".join(t.label("attending", m) for m in asset.attending), None
+
+
+def _where(asset: Asset, session: Session, t: Catalogue) -> tuple[str, Location | None]:
+    return _place(asset, session.location, t)
+
+
 def session_event(asset: Asset, session: Session, t: Catalogue) -> list[str]:
-    """One session as a recurring event in local (Europe/London) time, as content lines."""
+    """One session as a recurring event in local (Europe/London) time, as content lines.
+
+    Its dated changes: closed and cancelled days (and bank holidays) as EXDATE; a day moved or at other
+    times as an instance of its own (RECURRENCE-ID), at the new place and times.
+    """
     day = first_date(session, asset.last_checked)
+    uid = f"UID:{oruk_id(asset.id, 'schedule', str(session.index))}@community-asset-map"
     lines = [
         "BEGIN:VEVENT",
         f"SUMMARY:{text(_title(asset, session, t))}",
         f"DTSTART;TZID={ZONE}:{_local(day, session.start)}",
         f"DTEND;TZID={ZONE}:{_local(day, session.end)}",
         f"DTSTAMP:{asset.last_checked:%Y%m%d}T000000Z",
-        f"UID:{oruk_id(asset.id, 'schedule', str(session.index))}@community-asset-map",
+        uid,
         f"RRULE:{rrule(session)}",
     ]
+    closed = _changed_days(session, day, list(session.closed))
+    if closed:
+        lines.append(f"EXDATE;TZID={ZONE}:" + ",".join(_local(d, session.start) for d in closed))
     # An event has one SUMMARY (RFC 5545 3.6.1), in the calendar's language: other languages' name and summary
     # follow the summary in the DESCRIPTION.
     other = [texts.get(key) for _lang, texts in sorted(asset.translations.items()) for key in ("name", "summary")]
     notes = [asset.summary, *other, session.notes, asset.access_notes]
     if asset.phone:
         notes.append(f"{t('asset.phone')}: {asset.phone}")
-    lines.append(f"DESCRIPTION:{text(chr(10) * 2).join(text(n) for n in notes if n)}")
+    description = f"DESCRIPTION:{text(chr(10) * 2).join(text(n) for n in notes if n)}"
+    lines.append(description)
     where, loc = _where(asset, session, t)
-    if loc:
-        lines.append(f"GEO:{loc.latitude!r};{loc.longitude!r}")
-    if where:
-        lines.append(f"LOCATION:{text(where)}")
-    lines.append(f"STATUS:{EVENT_STATUS[asset.status]}")
-    if url := web_url(asset.website):
-        lines.append(f"URL:{_CONTROL.sub('', url).replace(chr(10), '')}")
+    lines += _where_lines(where, loc)
+    status = f"STATUS:{EVENT_STATUS[asset.status]}"
+    lines.append(status)
+    url = web_url(asset.website)
+    url_line = f"URL:{_CONTROL.sub('', url).replace(chr(10), '')}" if url else ""
+    if url_line:
+        lines.append(url_line)
     lines.append("END:VEVENT")
+    changed = [(m[0], m[1]) for m in session.moves] + [(r[0], r[1]) for r in session.retimes]
+    for moved in _changed_days(session, day, changed):
+        if moved in closed:
+            continue
+        start, end = times_on(session, moved)
+        where, loc = _place(asset, location_on(session, moved), t)
+        lines += [
+            "BEGIN:VEVENT",
+            f"SUMMARY:{text(_title(asset, session, t))}",
+            f"DTSTART;TZID={ZONE}:{_local(moved, start)}",
+            f"DTEND;TZID={ZONE}:{_local(moved, end)}",
+            f"DTSTAMP:{asset.last_checked:%Y%m%d}T000000Z",
+            uid,
+            f"RECURRENCE-ID;TZID={ZONE}:{_local(moved, session.start)}",
+            description,
+            *_where_lines(where, loc),
+            status,
+            *([url_line] if url_line else []),
+            "END:VEVENT",
+        ]
     return lines
+
+
+def _where_lines(where: str, loc: Location | None) -> list[str]:
+    lines = [f"GEO:{loc.latitude!r};{loc.longitude!r}"] if loc else []
+    return lines + ([f"LOCATION:{text(where)}"] if where else [])
 
 
 def asset_calendar(asset: Asset, t: Catalogue) -> bytes:

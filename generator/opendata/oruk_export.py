@@ -231,7 +231,7 @@ def offset(session: Session, today: dt.date) -> str:
 
 def _schedule(asset: Asset, service_id: str, session: Session, t: Catalogue, today: dt.date) -> dict:
     zone = offset(session, today)
-    return {
+    schedule = {
         "id": oruk_id(asset.id, "schedule", str(session.index)),
         "service_id": service_id,
         "service_at_location_id": oruk_id(asset.id, "service-at-location", session.location)
@@ -246,6 +246,23 @@ def _schedule(asset: Asset, service_id: str, session: Session, t: Catalogue, tod
         "description": session_label(session, t),
         "notes": session.notes,
     }
+    if resumes := _resumes(asset, today):
+        schedule["valid_from"] = resumes.isoformat()  # after a current closure, move or change of times
+    return schedule
+
+
+def _resumes(asset: Asset, today: dt.date) -> dt.date | None:
+    """The day the usual schedule applies again after the changes in force today (None: none, or open-ended)."""
+    ends = [c.ends for c in asset.changes if c.kind in ("closed", "moved", "changed-time") and c.current(today)]
+    if not ends or any(c.open_ended for c in asset.changes if c.current(today) and c.ends in ends):
+        return None
+    return max(ends) + dt.timedelta(1)
+
+
+def current_status(asset: Asset, today: dt.date) -> str:
+    """The ORUK status: temporarily closed while an active asset has a closure in force today."""
+    closed = any(c.kind == "closed" and c.current(today) for c in asset.changes)
+    return "temporarily closed" if asset.status == "active" and closed else STATUS_TO_ORUK[asset.status]
 
 
 def _cost_option(asset: Asset, service_id: str) -> dict:
@@ -269,6 +286,9 @@ def to_service(
 ) -> dict:
     """One asset as a service of the ORUK (HSDS 3 UK profile) shape; empty optional fields are left out.
 
+    Its dated changes in force today set the status and the schedules' valid_from (the profile has no field
+    for the changes themselves: the GeoJSON and the data package carry them).
+
     Only the profile's fields are written, with one exception: the phone, under contacts[].phones[] with the
     profile's phone fields, since the profile's phone table links a phone to a contact (phone.contact_id).
     """
@@ -291,7 +311,7 @@ def to_service(
         "description": asset.description,
         "url": web_url(asset.website),
         "email": asset.email,
-        "status": STATUS_TO_ORUK[asset.status],
+        "status": current_status(asset, today),
         "minimum_age": asset.min_age,
         "maximum_age": asset.max_age,
         "assured_date": asset.last_checked.isoformat(),

@@ -244,6 +244,7 @@ def geojson(site: Site) -> dict:
             for language, texts in sorted(asset.translations.items()):  # name_cy, summary_cy: where a record has them
                 for key in ("name", "summary"):
                     properties[f"{key}_{language}"] = texts.get(key)
+            properties |= _geojson_changes(site, asset, loc.id)
             features.append(
                 {
                     "type": "Feature",
@@ -253,6 +254,28 @@ def geojson(site: Site) -> dict:
                 }
             )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _geojson_changes(site: Site, asset: Asset, location: str) -> dict:
+    """A venue's capacity and the asset's current and coming changes (moves say where), when it has any."""
+    extra: dict = {}
+    if asset.capacity:
+        extra["capacity"] = asset.capacity if site.capacity_fresh(asset) else "ask-first"
+        extra["capacity_text"] = site.capacity_text(asset)
+        extra["capacity_as_of"] = asset.capacity_as_of.isoformat() if asset.capacity_as_of else None
+    changes = [
+        {
+            "kind": c.kind,
+            "from": c.begins.isoformat() if c.begins != dt.date.min else None,
+            "to": None if c.open_ended else c.ends.isoformat(),
+            "location_id": c.location,
+            "text": site.change_text(asset, c),
+        }
+        for c in site.current_changes(asset)
+    ]
+    if changes:
+        extra["changes"] = [{k: v for k, v in c.items() if v is not None} for c in changes]
+    return extra
 
 
 # --- Open Referral UK -----------------------------------------------------------------------------

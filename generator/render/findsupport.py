@@ -11,6 +11,7 @@ from generator.render.schedule import DAY_ORDER, compact
 
 COST_CODES = {"free": "f", "donation": "d", "fee": "p"}
 ACCESS_ORDER = ["drop-in", "self-referral", "referral"]
+CAPACITY_CODES = {"open": "o", "waiting-list": "w", "full": "f"}
 
 
 def district_centroids(site: Site) -> dict[str, list[int]]:
@@ -63,6 +64,12 @@ def find_data(site: Site) -> dict:
             item["l"] = [[round(loc.latitude * 1e5), round(loc.longitude * 1e5)] for loc in asset.locations]
         if asset.sessions:
             item["ss"] = [compact(s) for s in asset.sessions]
+        if asset.capacity:  # in words; its code only while confirmed within capacity_valid_days
+            item["cp"] = site.capacity_text(asset)
+            if site.capacity_fresh(asset):
+                item["k"] = CAPACITY_CODES[asset.capacity]
+        if notices := site.change_notices(asset):
+            item["ch"] = notices
         items.append(item)
     return {
         "categories": cats,
@@ -121,6 +128,7 @@ def find_page(site: Site, env) -> dict[str, str]:
         days=DAY_ORDER,
         access=ACCESS_ORDER,
         groups=t.section("groups"),
+        getting_in={"taking": t("capacity.filter_taking"), "turn-up": t("capacity.filter_turn_up")},
         features=t.section("accessibility"),
         options=json_script(options),
         root="../",

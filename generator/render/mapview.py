@@ -72,6 +72,12 @@ def asset_card(site: Site, asset) -> dict:
     shown = {name: site.config.languages[0] for name in ("name", "summary") if name in asset.untranslated}
     if shown:  # on a page of another language: these are in the default language, for their lang attribute
         card["lang"] = shown
+    if asset.capacity:
+        card["capacity"] = site.capacity_text(asset)
+    if asset.first_visit:
+        card["first_visit"] = asset.first_visit
+    if notices := site.change_notices(asset):
+        card["changes"] = notices
     if not asset.locations:
         card["online"] = ", ".join(t("attending." + mode) for mode in asset.attending)
     for key in ("phone", "email", "website"):

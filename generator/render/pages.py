@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from generator.data.config import Config
-from generator.data.model import Area, Asset, Category
+from generator.data.model import Area, Asset, Category, Change
 from generator.data.rules import months_before
 from generator.render.contract import Output, PerSubject, SiteWide
 from generator.render.languages import folder
@@ -184,6 +184,56 @@ class Site:
         """What search indexes for a need or area page: its description (its name is the entry's title)."""
         return search_html([subject.description or subject.name])
 
+    def current_changes(self, asset: Asset) -> list[Change]:
+        """The asset's changes in force today or beginning within CHANGES_AHEAD_DAYS, soonest first."""
+        due = [c for c in asset.changes if c.current(self.today, CHANGES_AHEAD_DAYS)]
+        return sorted(due, key=lambda c: (c.begins, c.index))
+
+    def change_text(self, asset: Asset, change: Change) -> str:
+        """One change in plain words, such as 'Closed from 24 December 2026 to 2 January 2027.' and its note."""
+        t = self.t
+        first = t.date(change.begins) if change.begins != dt.date.min else ""
+        last = "" if change.open_ended else t.date(change.ends)
+        suffix = "_open" if change.open_ended else ""
+        if change.kind in ("closed", "cancelled"):
+            key = "changes.cancelled" if change.kind == "cancelled" else "changes.closed" + suffix
+            if change.kind == "closed" and change.begins == change.ends:
+                key = "changes.closed_day"
+            words = t(key, first=first, last=last)
+        elif change.kind == "moved":
+            loc = next((loc for loc in asset.locations if loc.id == change.location), None)
+            place = f"{loc.name}, {loc.address}, {loc.town} {loc.postcode}" if loc else ""
+            words = t("changes.moved" + suffix, first=first, last=last, place=place)
+        elif change.kind == "changed-time":
+            words = t("changes.changed_time" + suffix, first=first, last=last, start=change.start, end=change.end)
+        else:
+            words = t("changes.note" + suffix, first=first, last=last) if first else ""
+        return " ".join(part for part in (words, change.note or "") if part)
+
+    def change_notices(self, asset: Asset) -> list[str]:
+        """The current and coming changes of an asset in words, for its page, sheets, cards and popups."""
+        return [self.change_text(asset, c) for c in self.current_changes(asset)]
+
+    def capacity_text(self, asset: Asset) -> str:
+        """Whether it takes new people, in words with the date ('Waiting list, about 6 weeks (as of ...)'),
+        "Ask first" once the date is older than capacity_valid_days; empty when the record does not say."""
+        if not asset.capacity or not asset.capacity_as_of:
+            return ""
+        t = self.t
+        as_of = t.date(asset.capacity_as_of)
+        if not self.capacity_fresh(asset):
+            return f"{t('capacity.ask_first')}. {t('capacity.ask_first_why', date=as_of)}"
+        if asset.capacity == "waiting-list" and asset.wait_weeks:
+            words = t("capacity.waiting-list_weeks", weeks=asset.wait_weeks)
+        else:
+            words = t("capacity." + asset.capacity)
+        return f"{words} ({t('capacity.as_of', date=as_of)})"
+
+    def capacity_fresh(self, asset: Asset) -> bool:
+        """True when the asset's capacity was confirmed within the area's capacity_valid_days."""
+        days = self.config.capacity_valid_days
+        return bool(asset.capacity_as_of) and (self.today - asset.capacity_as_of).days <= days
+
     def ages_text(self, asset: Asset) -> str:
         """The age range in words, or empty when there is none."""
         if asset.min_age is not None and asset.max_age is not None:
@@ -258,6 +308,9 @@ class RenderedOnce:
         if key not in self._html:
             self._html[key] = self._macro(asset, *args)
         return self._html[key]
+
+
+CHANGES_AHEAD_DAYS = 28  # a change is shown from four weeks before it begins
 
 
 def render_pages(site: Site, env: Environment) -> list[Output]:

@@ -65,4 +65,10 @@ def compact(session: Session) -> dict:
         data["w"] = WEEK_NUMBER[session.week_of_month]
     if session.starts_on:
         data["a"] = session.starts_on.isoformat()
+    if session.closed:  # inclusive ranges of closed days: closures, cancellations, bank holidays
+        data["x"] = [[first.isoformat(), last.isoformat()] for first, last in session.closed]
+    if session.moves:  # held at another of the record's locations (its id) from one day to another
+        data["p"] = [[first.isoformat(), last.isoformat(), place] for first, last, place in session.moves]
+    if session.retimes:  # other start and end times from one day to another
+        data["t"] = [[first.isoformat(), last.isoformat(), start, end] for first, last, start, end in session.retimes]
     return data

@@ -45,6 +45,7 @@ def list_strings(site: Site) -> str:
     # dates written the catalogue's way, where the browser does not know the language (see core.js formatDate)
     for group in ("days", "months", "dates"):
         strings |= {f"{group}.{k}": v for k, v in t.section(group).items()}
+    strings |= {"changes.heading": t("changes.heading"), "capacity.heading": t("capacity.heading")}
     return json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
 
 

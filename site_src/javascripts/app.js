@@ -12,12 +12,21 @@
   function showNext(item) {
     var holder = item.querySelector(".cam-next");
     if (!holder) return;
-    var date = CAM.schedule.next(JSON.parse(item.getAttribute("data-schedule")));
+    var session = JSON.parse(item.getAttribute("data-schedule"));
+    var date = CAM.schedule.next(session);
     if (!date) return;
     // The <time> is made here, once its date is known: an empty <time> in the page is not valid HTML.
     var time = holder.querySelector("time") || holder.appendChild(document.createElement("time"));
     time.setAttribute("datetime", CAM.schedule.isoDate(date));
     time.textContent = CAM.formatDate(date, true);
+    var times = CAM.schedule.timesOn(session, date);
+    var place = CAM.schedule.placeOn(session, date);
+    var venue = place && document.querySelector("#location-" + CSS.escape(place) + " strong");
+    if (times[0] !== session.s || times[1] !== session.e || venue) {
+      var where = holder.querySelector(".cam-next__changed") || holder.appendChild(document.createElement("span"));
+      where.className = "cam-next__changed";
+      where.textContent = ", " + times[0] + "–" + times[1] + (venue ? ", " + venue.textContent : "");
+    }
     holder.hidden = false;
   }
 
@@ -39,7 +48,7 @@
       status.textContent = "";
       items.forEach(function (item) {
         var todays = item.ss.filter(function (s) { return CAM.schedule.occursOn(s, now); });
-        var times = todays.map(function (s) { return s.s + "–" + s.e; }).join(", ") + (item.t ? " · " + item.t : "");
+        var times = todays.map(function (s) { return CAM.schedule.timesOn(s, now).join("–"); }).join(", ") + (item.t ? " · " + item.t : "");
         list.appendChild(CAM.card({ href: data.pages + encodeURIComponent(item.i) + "/", name: item.n, nameLang: item.un, lines: [[null, times]] }));
       });
       list.hidden = false;

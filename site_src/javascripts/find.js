@@ -109,7 +109,11 @@
       var features = [];
       var boxes = form.querySelectorAll('input[type="checkbox"][name="feature"]');
       for (var i = 0; i < boxes.length; i++) if (boxes[i].checked) features.push(boxes[i].value);
+      var getin = [];
+      var ins = form.querySelectorAll('input[type="checkbox"][name="getin"]');
+      for (var j = 0; j < ins.length; j++) if (ins[j].checked) getin.push(ins[j].value);
       return {
+        getin: getin,
         q: form.elements.q.value.trim(),
         cat: form.elements.cat.value,
         area: form.elements.area.value,
@@ -138,6 +142,9 @@
       var wanted = params.getAll("feature");
       var boxes = form.querySelectorAll('input[type="checkbox"][name="feature"]');
       for (var i = 0; i < boxes.length; i++) boxes[i].checked = wanted.indexOf(boxes[i].value) >= 0;
+      var getin = params.getAll("getin");
+      var ins = form.querySelectorAll('input[type="checkbox"][name="getin"]');
+      for (var j = 0; j < ins.length; j++) ins[j].checked = getin.indexOf(ins[j].value) >= 0;
       setRadio("sort", params.get("sort") === "distance" ? "distance" : "name");
       nearInput.value = params.get("near") || "";
     }
@@ -148,6 +155,7 @@
         if (state[name]) params.set(name, state[name]);
       });
       state.feature.forEach(function (f) { params.append("feature", f); });
+      state.getin.forEach(function (g) { params.append("getin", g); });
       if (state.sort && state.sort !== "name") params.set("sort", state.sort);
       if (state.near) params.set("near", state.near);
       var text = params.toString();
@@ -192,6 +200,10 @@
       var who = state.who ? indexIn(data.groups, state.who) : null;
       var access = state.access ? ACCESS.indexOf(state.access) : null;
       var feats = state.feature.map(function (f) { return indexIn(data.features, f); });
+      // Taking new people: confirmed open lately (k: "o"). Can just turn up: a drop-in not known to be full or to
+      // have a waiting list.
+      var taking = state.getin.indexOf("taking") >= 0;
+      var turnUp = state.getin.indexOf("turn-up") >= 0;
       var costOk = state.cost === "free" ? { f: 1 } : state.cost === "free-or-donation" ? { f: 1, d: 1 } : null;
       var out = [];
       for (var i = 0; i < byName.length; i++) {
@@ -202,6 +214,8 @@
         if (costOk && !costOk[a.$]) continue;
         if (who !== null && (!a.g || a.g.indexOf(who) < 0)) continue;
         if (access !== null && a.x !== access) continue;
+        if (taking && a.k !== "o") continue;
+        if (turnUp && (a.x !== 0 || a.k === "w" || a.k === "f")) continue;
         if (feats.length) {
           var ok = true;
           for (var f = 0; f < feats.length; f++) {
@@ -288,6 +302,8 @@
       if (ACCESS[a.x]) facts.push(str("access_" + ACCESS[a.x], ""));
       var lines = a.s ? [["cam-find-card__summary", a.s, a.us]] : [];
       lines.push(["cam-find-card__facts", facts.filter(Boolean).join(" · ")]);
+      if (a.cp) lines.push(["cam-find-card__capacity", a.cp]);
+      (a.ch || []).forEach(function (notice) { lines.push(["cam-find-card__change", notice]); });
       return CAM.card({
         className: "cam-find-card" + (a.st ? " cam-find-card--" + a.st : ""),
         href: opts.pages + encodeURIComponent(a.i) + "/",
@@ -336,7 +352,7 @@
       if (!data) return;
       var from = state.sort === "distance" ? origin(state) : null;
       var key = JSON.stringify([state.q, state.cat, state.area, state.day, state.cost, state.who, state.access,
-        state.feature, from ? from.key : ""]);
+        state.feature, state.getin, from ? from.key : ""]);
       if (!force && key === lastKey) return;
       lastKey = key;
       var found = filter(state);

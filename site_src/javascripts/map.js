@@ -26,6 +26,8 @@
       box.appendChild(list);
     }
     box.appendChild(el("p", "cam-popup__facts", data.cost + " · " + data.access));
+    if (data.capacity) box.appendChild(el("p", "cam-popup__capacity", data.capacity));
+    (data.changes || []).forEach(function (notice) { box.appendChild(el("p", "cam-popup__change", notice)); });
     var more = el("a", "cam-popup__more", CAM.t("map.details"));
     more.href = link.href;
     box.appendChild(more);

@@ -4,7 +4,11 @@
    A compact session is {f: "w"|"f"|"m", d: [ISO weekdays, Monday = 1], s: "HH:MM", e: "HH:MM",
    w: week of month (1-4, or -1 for last), a: "YYYY-MM-DD" (a date it happens on, for fortnightly)}.
    Fortnightly means every other week, weeks running Monday to Sunday and counted from the week of a,
-   as the calendar files' RRULE says (FREQ=WEEKLY;INTERVAL=2;WKST=MO). */
+   as the calendar files' RRULE says (FREQ=WEEKLY;INTERVAL=2;WKST=MO).
+   Dated exceptions (the record's changes, and bank holidays for a session closed on them), when there are any:
+   x: [["YYYY-MM-DD", "YYYY-MM-DD"], ...] inclusive ranges of days it does not happen;
+   p: [[first, last, location id], ...] held elsewhere; t: [[first, last, "HH:MM", "HH:MM"], ...] other times.
+   occursOn and next are the one place here that knows about them (calendars.occurs in Python). */
 (function () {
   "use strict";
 
@@ -18,7 +22,33 @@
   /* The day number of the Monday of date's week. */
   function mondayOf(date) { return dayNumber(date) - isoWeekday(date) + 1; }
 
+  /* The entry of ranges ([first, last, ...], ISO dates) covering date, or null. */
+  function during(ranges, date) {
+    if (!ranges) return null;
+    var iso = isoDate(date);
+    for (var i = 0; i < ranges.length; i++) {
+      if (ranges[i][0] <= iso && iso <= ranges[i][1]) return ranges[i];
+    }
+    return null;
+  }
+
   function occursOn(session, date) {
+    return regular(session, date) && !during(session.x, date);
+  }
+
+  /* The session's start and end on date: ["HH:MM", "HH:MM"], changed times included. */
+  function timesOn(session, date) {
+    var changed = during(session.t, date);
+    return changed ? [changed[2], changed[3]] : [session.s, session.e];
+  }
+
+  /* The id of the location a moved session is held at on date, or null when it is at its usual place. */
+  function placeOn(session, date) {
+    var moved = during(session.p, date);
+    return moved ? moved[2] : null;
+  }
+
+  function regular(session, date) {
     if (session.d.indexOf(isoWeekday(date)) < 0) return false;
     if (session.f === "w") return true;
     if (session.f === "f") {
@@ -48,7 +78,7 @@
     for (var i = 0; i < 400; i++) {
       var day = new Date(start.getFullYear(), start.getMonth(), start.getDate() + i);
       if (!occursOn(session, day)) continue;
-      if (i === 0 && now.getHours() * 60 + now.getMinutes() >= minutes(session.e)) continue;
+      if (i === 0 && now.getHours() * 60 + now.getMinutes() >= minutes(timesOn(session, day)[1])) continue;
       return day;
     }
     return null;
@@ -65,5 +95,8 @@
   }
 
   var CAM = window.CAM = window.CAM || {};
-  CAM.schedule = { occursOn: occursOn, next: next, format: format, isoDate: isoDate, isoWeekday: isoWeekday };
+  CAM.schedule = {
+    occursOn: occursOn, next: next, format: format, isoDate: isoDate, isoWeekday: isoWeekday,
+    timesOn: timesOn, placeOn: placeOn
+  };
 })();

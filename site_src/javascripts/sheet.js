@@ -46,7 +46,9 @@
       fact(t("sheet.where"), online === "asset.online_phone_only" ? card.online || "" : online);
     }
     if (card.cost) fact(t("sheet.cost"), card.cost);
-    if (card.access) fact(t("sheet.how_to_access"), card.access);
+    if (card.access) fact(t("sheet.how_to_access"), card.access + (card.first_visit ? " " + card.first_visit : ""));
+    if (card.capacity) fact(t("capacity.heading"), card.capacity);
+    if (card.changes && card.changes.length) fact(t("changes.heading"), card.changes.join(" "));
     if (card.accessibility && card.accessibility.length) fact(t("sheet.accessibility"), card.accessibility.join(", "));
     var contact = [];
     function link(label, href, text) {
