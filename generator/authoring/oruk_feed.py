@@ -169,9 +169,15 @@ def _count_end(schedule: dict, start: dt.date | None) -> dt.date | None:
     return start + dt.timedelta(days=days)
 
 
-def _schedule(schedule: dict, where: str, today: dt.date, notes: Notes) -> dict | None:
-    """A schedule in HSDS 3 shape, or None (noted) when it has ended or its limits cannot be kept."""
+def _schedule(schedule: dict, where: str, today: dt.date, notes: Notes, own: bool) -> dict | None:
+    """A schedule in HSDS 3 shape, or None (noted) when it has ended or its limits cannot be kept.
+
+    own: the service comes from this tool's export, whose valid_from is the day the usual times resume after a
+    closure or move (the record keeps the schedule itself); elsewhere, with no dtstart, it is the first day.
+    """
     out = dict(schedule)
+    if own:
+        out.pop("valid_from", None)
     if not out.get("byday") and str(out.get("weekday") or "").casefold() in WEEKDAYS:
         out["byday"] = WEEKDAYS[str(out.pop("weekday")).casefold()]
     start = _date(out.get("dtstart")) or _date(out.get("valid_from"))
@@ -290,6 +296,12 @@ def _clean_attribute(attribute: dict) -> dict:
     return {**attribute, "taxonomy_term": {**term, "name": cleaned}}
 
 
+def _own_attribute(attribute: object) -> bool:
+    """True for an attribute of this tool's own export (taxonomy community-asset-map/...)."""
+    term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
+    return isinstance(term, dict) and str(term.get("taxonomy") or "").startswith(TAXONOMY + "/")
+
+
 def _attribute(kind: str, code: str) -> dict:
     return {"taxonomy_term": {"taxonomy": f"{TAXONOMY}/{kind}", "term": code, "name": code}}
 
@@ -380,8 +392,9 @@ def shape(service: dict, where: str, mapping: dict[str, dict[str, str]], today: 
         out["cost_options"] = _cost_options(out["cost_options"], notes)
     schedules = out.pop("regular_schedules", None) or out.get("schedules") or []
     kept = []
+    own = any(_own_attribute(a) for a in out.get("attributes") or [])
     for i, schedule in enumerate(schedules if isinstance(schedules, list) else []):
-        if isinstance(schedule, dict) and (shaped := _schedule(schedule, f"schedules[{i}]", today, notes)):
+        if isinstance(schedule, dict) and (shaped := _schedule(schedule, f"schedules[{i}]", today, notes, own)):
             kept.append(shaped)
     out["schedules"] = kept
     out["service_at_locations"] = [_location(s) for s in out.get("service_at_locations") or []]
