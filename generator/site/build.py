@@ -45,7 +45,7 @@ from generator.problems import DataError
 from generator.render.pages import Site, environment, render_pages
 from generator.render.sheets import render_sheets
 from generator.site.project import Project, vendor_files
-from generator.site.settings import MkDocsConfigError, check_settings, load_mkdocs, site_settings
+from generator.site.settings import MkDocsConfigError, check_settings, load_mkdocs, quick_exit, site_settings
 from generator.site.write import (
     WriteError,
     copy_hand_written,
@@ -279,6 +279,8 @@ def _build_site(
     defaults = project.default_pages(docs_dir)
     t = load_catalogue(project.templates, checked.config.languages[0])
     footer = footer_text(checked.config, t, today)
+    if exit_words := quick_exit(checked.config, t):
+        mk["extra"]["quick_exit"] = exit_words
     key = build_key(project, data_dir, checked, mk, site_settings(checked.config), footer, today)
     groups_of = {a.id: asset_groups(a.categories, a.areas) for a in checked.assets}
     if not incremental:

@@ -20,6 +20,7 @@ from mkdocs.exceptions import MkDocsException
 from generator.data.config import Config
 from generator.data.settingkinds import ProjectPaths
 from generator.problems import Problem
+from generator.render.strings import Catalogue
 from generator.speed.pageworkers import WarningCollector
 
 
@@ -39,7 +40,16 @@ def site_settings(config: Config) -> dict:
         "theme.logo": config.logo,
         "extra.repository": config.repository,
         "extra.records_path": config.records_path,
+        "extra.quick_exit": config.quick_exit,
+        "extra.quick_exit_url": config.quick_exit_url,
     }
+
+
+def quick_exit(config: Config, t: Catalogue) -> dict | None:
+    """What partials/cam-quick-exit.html needs (the neutral page and the words), or None when quick exit is off."""
+    if not config.quick_exit:
+        return None
+    return {"url": config.quick_exit_url, **t.section("quick_exit")}
 
 
 def _apply(mk: MkDocsConfig, config: Config) -> None:
