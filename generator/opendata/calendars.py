@@ -195,13 +195,22 @@ def wall_clock(moment: dt.datetime) -> dt.datetime:
 def open_at(session: Session, moment: dt.datetime) -> bool:
     """True while the session is on at moment: on the London date, from its start up to (not at) its end."""
     local = wall_clock(moment)
-    minute = local.hour * 60 + local.minute
-    return occurs(session, local.date()) and _minutes(session.start) <= minute < _minutes(session.end)
+    minute, day = local.hour * 60 + local.minute, local.date()
+    if not occurs(session, day):
+        return False
+    start, end = _times_of(session, day)
+    return _minutes(start) <= minute < _minutes(end)
 
 
 def on_in_week(session: Session, moment: dt.datetime) -> bool:
     """True when the session happens from moment on within the week: today before its end, or the next six days."""
     local = wall_clock(moment)
-    ended = local.hour * 60 + local.minute >= _minutes(session.end)
     day = local.date()
+    ended = local.hour * 60 + local.minute >= _minutes(_times_of(session, day)[1])
     return any(occurs(session, day + dt.timedelta(n)) and not (n == 0 and ended) for n in range(WEEK_DAYS))
+
+
+def _times_of(session: Session, day: dt.date) -> tuple[str, str]:
+    """The session's start and end on day (other times on the days of a dated change, where times_on knows them)."""
+    times_on = globals().get("times_on")
+    return times_on(session, day) if times_on else (session.start, session.end)

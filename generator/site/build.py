@@ -35,6 +35,7 @@ from generator.speed.buildstate import (
 )
 from generator.render.strings import Catalogue, load_catalogue
 from generator.data.config import Config
+from generator.render.changed import render_changed
 from generator.render.findsupport import render_find_page
 from generator.render.mapview import render_map_page
 from generator.opendata.publish import render_open_data
@@ -185,7 +186,14 @@ class _DirtyBuildNotice(logging.Filter):
 
 
 def render_site(
-    site: Site, env, checked: Checked, plan: Plan, out: Path, staged: Path, compiled: Path
+    site: Site,
+    env,
+    checked: Checked,
+    plan: Plan,
+    out: Path,
+    staged: Path,
+    compiled: Path,
+    records: Path | None = None,
 ) -> tuple[dict[str, Content], dict[str, str | None]]:
     """Render every generated file but the browser libraries, in two processes when the site is large.
 
@@ -193,7 +201,8 @@ def render_site(
     plan makes again and shares the work. Each process writes the per-asset data files it rendered
     straight into the new site (staged), when they changed (see write.settle). The previous site (out)
     and the build's state (compiled) hold what may be reused. Returns the other files, for MkDocs,
-    and the hash of every file (None for a file left KEEP: the previous build's stands).
+    and the hash of every file (None for a file left KEEP: the previous build's stands). records is
+    the records folder, whose git history makes the What's changed page.
     """
     outputs = [
         *render_pages(site, env),
@@ -201,6 +210,7 @@ def render_site(
         *render_find_page(site, env),
         *render_map_page(site, env),
         *render_open_data(site, checked, env),
+        *render_changed(site, env, records),
     ]
     previous_data = plan.previous.data if plan.previous else {}
     read = previous_reader(out, previous_data)
@@ -308,7 +318,7 @@ def _build_site(
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
         try:
-            files, hashes = render_site(site, env, checked, plan, out, staged, compiled)
+            files, hashes = render_site(site, env, checked, plan, out, staged, compiled, Path(data_dir) / "assets")
         except (forked.ChildError, WriteError) as exc:
             raise BuildError(f"rendering failed: {exc}") from exc
         except Exception as exc:  # a template error is a bug in a template, reported without a traceback

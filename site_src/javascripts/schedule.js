@@ -91,14 +91,21 @@
     return { date: new Date(+parts.year, +parts.month - 1, +parts.day), minute: +parts.hour * 60 + +parts.minute };
   }
 
+  /* The start and end on date: other times on the days of a dated change, where timesOn knows them. */
+  function times(session, date) {
+    return CAM.schedule.timesOn ? CAM.schedule.timesOn(session, date) : [session.s, session.e];
+  }
+
   function openAt(session, instant) {
     var now = wallClock(instant);
-    return CAM.schedule.occursOn(session, now.date) && minutes(session.s) <= now.minute && now.minute < minutes(session.e);
+    if (!CAM.schedule.occursOn(session, now.date)) return false;
+    var t = times(session, now.date);
+    return minutes(t[0]) <= now.minute && now.minute < minutes(t[1]);
   }
 
   function onInWeek(session, instant) {
     var now = wallClock(instant);
-    var ended = now.minute >= minutes(session.e);
+    var ended = now.minute >= minutes(times(session, now.date)[1]);
     for (var i = 0; i < 7; i++) {
       var day = new Date(now.date.getFullYear(), now.date.getMonth(), now.date.getDate() + i);
       if (CAM.schedule.occursOn(session, day) && !(i === 0 && ended)) return true;
