@@ -177,3 +177,19 @@ def test_outside_git_the_page_says_so(tmp_path):
     assert stale is not None and "built without the records' history" in stale.get_text()
     assert page_items(site) == ["2 November 2026 : Stroud Valleys Walkers , checked"]  # (the other: 30 September)
     feed(site)
+
+
+def test_untrusted_names_from_history_are_escaped_on_the_page_and_in_the_feed(repo, tmp_path):
+    git(repo.parent, "reset", "-q", "--hard", "HEAD~1")  # (without the December commit)
+    hostile = '</li><script>alert("x")</script> & ]]> <![CDATA['
+    (repo / "assets" / "hostile.yaml").write_text(f"name: '{hostile}'\n", encoding="utf-8")
+    commit(repo.parent, "2026-11-26T10:00:00+00:00", "a hostile record, not valid")
+    (repo / "assets" / "hostile.yaml").unlink()
+    commit(repo.parent, "2026-11-27T10:00:00+00:00", "and gone again")
+    build(repo, tmp_path / "out", incremental=False)
+    site = tmp_path / "out" / "site"
+    html = (site / "changed" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    assert page_items(site)[:2] == [f"27 November 2026 : {hostile}, removed", f"26 November 2026 : {hostile}, added"]
+    titles = [e.find(f"{ATOM}title").text for e in feed(site).findall(f"{ATOM}entry")]
+    assert titles[:2] == [f"{hostile}: removed", f"{hostile}: added"]
