@@ -103,7 +103,8 @@ def test_untrusted_file_names_are_only_data(repo):
     commit(repo.parent, "2026-11-28T10:00:00+00:00", "odd names")
     events = history(records, TODAY)
     added = {e.id: e.name for e in events if e.day == dt.date(2026, 11, 28)}
-    assert added == {'x";rm -rf ~;"\n<b>': "<script>alert(1)</script>", "-n": "dash"}
+    # (a name holding a line break is listed by its id: git cannot be asked for its text)
+    assert added == {'x";rm -rf ~;"\n<b>': "", "-n": "dash"}
 
 
 def test_no_git_means_no_history(tmp_path):

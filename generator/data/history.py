@@ -43,8 +43,8 @@ class Event:
     aspects: tuple[str, ...] = ()
 
 
-def _git(top: Path, *args: str) -> bytes | None:
-    """git's output for fixed arguments, run in top; None when it fails."""
+def _git(top: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
+    """git's output for fixed arguments (and stdin), run in top; None when it fails."""
     git = shutil.which("git")
     if git is None:
         return None
@@ -56,6 +56,7 @@ def _git(top: Path, *args: str) -> bytes | None:
     try:
         done = subprocess.run(
             [git, "-C", str(top), "-c", "core.quotePath=false", *args],
+            input=stdin,
             capture_output=True,
             timeout=_TIMEOUT,
             env=env,
@@ -81,9 +82,51 @@ def repository(records: Path) -> tuple[Path, str] | None:
     return top, inside
 
 
-def _record(top: Path, commit: str, path: str) -> dict | None:
-    """The record at path in commit, as a mapping (None when it is missing, too large or not valid YAML)."""
-    raw = _git(top, "cat-file", "blob", f"{commit}:{path}")
+def state(records: Path) -> list[str] | None:
+    """What the history depends on: the repository, the folder in it and its HEAD commit (None outside git)."""
+    found = repository(Path(records))
+    head = _git(found[0], "rev-parse", "--verify", "-q", "HEAD") if found else None
+    return [str(found[0]), found[1], head.decode("ascii", "replace").strip()] if found and head else None
+
+
+def to_json(events: list[Event] | None) -> list | None:
+    """Events as JSON values (for the build's memo)."""
+    return None if events is None else [[e.day.isoformat(), e.id, e.name, e.kind, list(e.aspects)] for e in events]
+
+
+def from_json(value: list | None) -> list[Event] | None:
+    """Events back from to_json's values."""
+    if value is None:
+        return None
+    return [Event(dt.date.fromisoformat(d), i, n, k, tuple(a)) for d, i, n, k, a in value]
+
+
+def _blobs(top: Path, wanted: list[str]) -> dict[str, bytes]:
+    """The contents of the objects named "commit:path", read by one git cat-file --batch (missing ones left out).
+
+    A path holding a line break cannot be asked for this way; it is left out too.
+    """
+    asks = [w for w in dict.fromkeys(wanted) if "\n" not in w and "\r" not in w]
+    out = _git(top, "cat-file", "--batch", stdin="".join(f"{a}\n" for a in asks).encode("utf-8")) if asks else None
+    found: dict[str, bytes] = {}
+    pos = 0
+    for ask in asks if out else ():
+        end = out.find(b"\n", pos)
+        if end < 0:
+            break
+        parts = out[pos:end].split(b" ")
+        pos = end + 1
+        if len(parts) == 3 and len(parts[0]) == 40 and parts[1] == b"blob" and parts[2].isdigit():
+            size = int(parts[2])
+            found[ask] = out[pos : pos + size]
+            pos += size + 1
+        elif len(parts) == 3 and len(parts[0]) == 40 and parts[2].isdigit():  # another kind of object: skip it
+            pos += int(parts[2]) + 1
+    return found
+
+
+def _record(raw: bytes | None, path: str) -> dict | None:
+    """A record's text as a mapping (None when it is missing, too large or not valid YAML)."""
     if raw is None or len(raw) > MAX_BYTES:
         return None
     data, problems = parse_yaml(raw, path)
@@ -123,8 +166,8 @@ def history(records: Path, today: dt.date, days: int = WINDOW_DAYS) -> list[Even
     )
     if log is None:
         return None
-    events: dict[tuple[dt.date, str], Event] = {}
     prefix = f"{inside}/" if inside else ""
+    touched: list[tuple[dt.date, str, str | None, str, str]] = []  # day, commit, parent, status, path
     for line in log.decode("ascii", "replace").splitlines():
         ids, _, stamp = line.partition("\x00")
         hashes = ids.split()
@@ -143,25 +186,30 @@ def history(records: Path, today: dt.date, days: int = WINDOW_DAYS) -> list[Even
         for status, raw_path in zip(fields[0::2], fields[1::2], strict=False):
             path = raw_path.decode("utf-8", "replace")
             name = path.removeprefix(prefix)
-            if not path.startswith(prefix) or "/" in name or not name.endswith(".yaml"):
+            if path.startswith(prefix) and "/" not in name and name.endswith(".yaml"):
+                touched.append((day, commit, parent, status[:1].decode("ascii", "replace"), path))
+    wanted = [f"{parent}:{path}" for _d, _c, parent, kind, path in touched if parent and kind != "A"]
+    wanted += [f"{commit}:{path}" for _d, commit, _p, kind, path in touched if kind != "D"]
+    blobs = _blobs(top, wanted)
+    events: dict[tuple[dt.date, str], Event] = {}
+    for day, commit, parent, kind, path in touched:
+        record_id = path.removeprefix(prefix).removesuffix(".yaml")
+        old = _record(blobs.get(f"{parent}:{path}"), path) if parent and kind != "A" else None
+        new = _record(blobs.get(f"{commit}:{path}"), path) if kind != "D" else None
+        if kind == "A":
+            event = Event(day, record_id, _name(new), "added")
+        elif kind == "D":
+            event = Event(day, record_id, _name(old), "removed")
+        else:
+            aspects = _aspects(old, new)
+            if not aspects:
                 continue
-            record_id, kind = name.removesuffix(".yaml"), status[:1].decode("ascii", "replace")
-            old = _record(top, parent, path) if parent and kind != "A" else None
-            new = _record(top, commit, path) if kind != "D" else None
-            if kind == "A":
-                event = Event(day, record_id, _name(new), "added")
-            elif kind == "D":
-                event = Event(day, record_id, _name(old), "removed")
-            else:
-                aspects = _aspects(old, new)
-                if not aspects:
-                    continue
-                event = Event(day, record_id, _name(new, old), "changed", aspects)
-            before = events.get((day, record_id))
-            if before and before.kind == "changed" and event.kind == "changed":
-                merged = tuple(a for a in ASPECTS if a in before.aspects or a in event.aspects)
-                event = Event(day, record_id, event.name, "changed", merged)
-            elif before and before.kind == "added" and event.kind == "changed":
-                event = Event(day, record_id, event.name, "added")
-            events[(day, record_id)] = event
+            event = Event(day, record_id, _name(new, old), "changed", aspects)
+        before = events.get((day, record_id))
+        if before and before.kind == "changed" and event.kind == "changed":
+            merged = tuple(a for a in ASPECTS if a in before.aspects or a in event.aspects)
+            event = Event(day, record_id, event.name, "changed", merged)
+        elif before and before.kind == "added" and event.kind == "changed":
+            event = Event(day, record_id, event.name, "added")
+        events[(day, record_id)] = event
     return sorted(events.values(), key=lambda e: (-e.day.toordinal(), e.name.casefold(), e.id))

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from generator.data.history import ASPECTS, LONDON, WINDOW_DAYS, Event, history
-from generator.render.contract import Output, SiteWide
+from generator.data.history import ASPECTS, LONDON, WINDOW_DAYS, Event, from_json, history, state, to_json
+from generator.render.contract import Memo, Output, SiteWide
 from generator.render.pages import Site, _date
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -87,9 +86,8 @@ def atom_feed(site: Site, events: list[Event], page_url: str) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def changed_files(site: Site, env, records: Path | None, find: Callable = history) -> dict[str, str | bytes]:
-    """The What's changed page and its feed, as {path in the docs folder: content}."""
-    events = find(records, site.today) if records is not None else None
+def changed_files(site: Site, env, events: list[Event] | None) -> dict[str, str | bytes]:
+    """The What's changed page and its feed, as {path in the docs folder: content} (events None: no history)."""
     from_git = events is not None
     if events is None:
         events = checked_events(site)
@@ -111,5 +109,25 @@ def changed_files(site: Site, env, records: Path | None, find: Callable = histor
 
 
 def render_changed(site: Site, env, records: Path | None) -> list[Output]:
-    """The What's changed page and feed: one site-wide output."""
-    return [SiteWide("what's changed page and feed", lambda: changed_files(site, env, records), cost=0.2)]
+    """The What's changed page and feed: one site-wide output, rendered on every build.
+
+    The history is a memo keyed by the repository's HEAD and the build date, so a build after no new
+    commit reads it back instead of asking git again.
+    """
+    made_from = state(records) if records is not None else None
+    if made_from is None:
+        return [SiteWide("what's changed page and feed", lambda: changed_files(site, env, None), cost=0.2)]
+    memo = Memo(
+        "changed",
+        [*made_from, site.today.isoformat(), WINDOW_DAYS],
+        lambda: to_json(history(records, site.today)),
+        check=lambda value: value is None or isinstance(value, list),
+    )
+    return [
+        SiteWide(
+            "what's changed page and feed",
+            lambda value: changed_files(site, env, from_json(value)),
+            memo=memo,
+            cost=0.2,
+        )
+    ]
