@@ -42,7 +42,8 @@ def exit_site(tmp_path_factory):
     neutral_url, neutral_server = serve_folder(neutral)
     data = make_data_dir(tmp / "data", {}, with_sample=True)
     config = data / "config.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + f"\nquick_exit_url: {neutral_url}\n", encoding="utf-8")
+    text = config.read_text(encoding="utf-8").replace("quick_exit_url: https://www.bbc.co.uk/weather", "")
+    config.write_text(text + f"\nquick_exit_url: {neutral_url}\n", encoding="utf-8")
     site = build_into(tmp, data)
     url, server = serve_folder(site)
     yield url, neutral_url
@@ -136,7 +137,9 @@ def test_every_page_has_it_and_none_when_off(tmp_path, built_site: Path):
     assert pages and all("cam-quick-exit__link" in p.read_text(encoding="utf-8") for p in pages)
     data = make_data_dir(tmp_path / "data", {}, with_sample=True)
     config = data / "config.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "\nquick_exit: false\n", encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('quick_exit: "true"', "quick_exit: false"), encoding="utf-8"
+    )
     site = build_into(tmp_path, data)
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -150,6 +153,8 @@ def test_a_bad_setting_is_reported(tmp_path):
 
     data = make_data_dir(tmp_path, {}, with_sample=False)
     config = data / "config.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "\nquick_exit: maybe\n", encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('quick_exit: "true"', "quick_exit: maybe"), encoding="utf-8"
+    )
     problems = [p for p in check(data).problems if p.field == "quick_exit"]
     assert problems and "true or false" in problems[0].message
