@@ -52,6 +52,7 @@ PAGES = {
     "my-list": ("list/", "#mylist-items"),
     "open-data": ("open-data/", "h1"),
     "about": ("about/", "h1"),
+    "changed": ("changed/", "h1"),
 }
 
 

@@ -72,6 +72,7 @@ def test_init_creates_a_project_of_the_areas_own_files_only(initialised):
         "requirements.txt",
         ".github/workflows/deploy.yml",
         ".github/workflows/freshness.yml",
+        ".github/workflows/change-report.yml",
         ".github/pull_request_template.md",
         ".github/ISSUE_TEMPLATE/config.yml",
         ".github/workflows/pull-request.yml",

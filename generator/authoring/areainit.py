@@ -28,7 +28,7 @@ COPIED = (  # from the package's bundled files (generator/defaults.py), as they 
     ".github/ISSUE_TEMPLATE",
     ".github/pull_request_template.md",
 )
-WORKFLOWS = ("deploy.yml", "pull-request.yml", "freshness.yml")
+WORKFLOWS = ("deploy.yml", "pull-request.yml", "freshness.yml", "change-report.yml")
 DISTRIBUTION = "community-asset-map"
 EXAMPLES = ("stroud-valleys-walkers.yaml", "gloucestershire-carers-line.yaml")
 # Gloucestershire: the bundled sample's box, kept when no --bbox is given (the examples lie in it).

@@ -29,6 +29,7 @@ from generator.data.settingkinds import (
     TEXT,
     TILES,
     URL,
+    YES_NO,
     Kind,
     KindError,
     ProjectPaths,
@@ -259,6 +260,21 @@ class Config:
         60,
         range=(1, 730),
     )
+    quick_exit: bool = setting(
+        "quick_exit",
+        YES_NO,
+        'A "Leave this site" button on every page (and pressing Shift three times) that blanks the page, clears '
+        "what the site keeps in the browser (My list included) and goes to a neutral page. Set false to leave it out.",
+        "true",
+        True,
+    )
+    quick_exit_url: str = setting(
+        "quick_exit_url",
+        URL,
+        "The neutral page quick exit goes to: somewhere unremarkable, such as a weather or search page.",
+        "https://www.bbc.co.uk/weather",
+        "https://www.bbc.co.uk/weather",
+    )
     # Not settings: where they were read, for problems found later (see check_in_project).
     source: str = CONFIG_NAME
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
@@ -469,6 +485,8 @@ def _number(n: float) -> str:
 
 
 def _default_text(default: object) -> str:
+    if isinstance(default, bool):
+        return "true" if default else "false"
     if isinstance(default, tuple):
         return "[" + ", ".join(default) + "]"
     return str(default)

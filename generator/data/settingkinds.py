@@ -211,6 +211,16 @@ class _Markup(html.parser.HTMLParser):
         self.refused.append("a declaration")
 
 
+_YES, _NO = ("true", "yes", "on"), ("false", "no", "off")
+
+
+def _yes_no(text: str, choices: tuple[str, ...]) -> bool:
+    word = text.strip().lower()
+    if word not in _YES + _NO:
+        raise KindError
+    return word in _YES
+
+
 def _attribution(text: str, choices: tuple[str, ...]) -> str:
     """Text and https links only: checked (to say what is refused), and sanitised with nh3 all the same."""
     _one_line(text)
@@ -239,3 +249,4 @@ LOGO = Kind(
 )
 CONTACT = Kind("an email address or a web address starting with https://", _contact)
 LANGUAGES = Kind("a list of language codes", _language, in_project=_catalogues)
+YES_NO = Kind("true or false", _yes_no)

@@ -6,6 +6,7 @@ import calendar as monthcal
 import datetime as dt
 import functools
 import re
+from zoneinfo import ZoneInfo
 
 from icalendar import Timezone
 
@@ -265,3 +266,38 @@ def calendars(assets: list[Asset], t: Catalogue) -> dict[str, bytes]:
     """One .ics per asset with regular sessions, keyed by '<asset id>.ics'."""
     ordered = sorted(assets, key=lambda a: a.id)
     return {f"{a.id}.ics": asset_calendar(a, t) for a in ordered if a.sessions}
+
+
+# --- open now and on this week (find support's filters; find.js computes the same on the device) -------
+
+LONDON = ZoneInfo(ZONE)
+WEEK_DAYS = 7  # "on this week": today (while a session has not ended) and the six days after
+
+
+def wall_clock(moment: dt.datetime) -> dt.datetime:
+    """The moment as a clock in Europe/London shows it (a naive moment is taken as that clock already)."""
+    return moment.astimezone(LONDON) if moment.tzinfo else moment
+
+
+def open_at(session: Session, moment: dt.datetime) -> bool:
+    """True while the session is on at moment: on the London date, from its start up to (not at) its end."""
+    local = wall_clock(moment)
+    minute, day = local.hour * 60 + local.minute, local.date()
+    if not occurs(session, day):
+        return False
+    start, end = _times_of(session, day)
+    return _minutes(start) <= minute < _minutes(end)
+
+
+def on_in_week(session: Session, moment: dt.datetime) -> bool:
+    """True when the session happens from moment on within the week: today before its end, or the next six days."""
+    local = wall_clock(moment)
+    day = local.date()
+    ended = local.hour * 60 + local.minute >= _minutes(_times_of(session, day)[1])
+    return any(occurs(session, day + dt.timedelta(n)) and not (n == 0 and ended) for n in range(WEEK_DAYS))
+
+
+def _times_of(session: Session, day: dt.date) -> tuple[str, str]:
+    """The session's start and end on day (other times on the days of a dated change, where times_on knows them)."""
+    times_on = globals().get("times_on")
+    return times_on(session, day) if times_on else (session.start, session.end)

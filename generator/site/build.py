@@ -35,6 +35,7 @@ from generator.speed.buildstate import (
 )
 from generator.render.strings import Catalogue, catalogue_languages, load_catalogue
 from generator.data.config import Config
+from generator.render.changed import render_changed
 from generator.render.findsupport import render_find_page
 from generator.render.mapview import render_map_page
 from generator.opendata.publish import render_open_data
@@ -46,7 +47,15 @@ from generator.render.languages import localise, translatable
 from generator.render.pages import Site, environment, render_pages
 from generator.render.sheets import render_sheets
 from generator.site.project import Project, vendor_files
-from generator.site.settings import MkDocsConfigError, check_settings, language_links, language_settings, load_mkdocs, site_settings
+from generator.site.settings import (
+    MkDocsConfigError,
+    check_settings,
+    language_links,
+    language_settings,
+    load_mkdocs,
+    add_quick_exit,
+    site_settings,
+)
 from generator.site.write import (
     WriteError,
     copy_hand_written,
@@ -189,19 +198,28 @@ class _DirtyBuildNotice(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def site_outputs(site: Site, env, checked: Checked) -> list:
-    """Every output of one language's site (its open data files only in the default language's)."""
+def site_outputs(site: Site, env, checked: Checked, records: Path | None) -> list:
+    """Every output of one language's site (its open data files only in the default language's); records is
+    the records folder, whose git history makes the What's changed page."""
     return [
         *render_pages(site, env),
         *render_sheets(site, env, site.config.site_url + site.language_folder),
         *render_find_page(site, env),
         *render_map_page(site, env),
         *render_open_data(site, checked, env),
+        *render_changed(site, env, records),
     ]
 
 
 def render_site(
-    site: Site, env, checked: Checked, plan: Plan, out: Path, staged: Path, compiled: Path
+    site: Site,
+    env,
+    checked: Checked,
+    plan: Plan,
+    out: Path,
+    staged: Path,
+    compiled: Path,
+    records: Path | None = None,
 ) -> tuple[dict[str, Content], dict[str, str | None]]:
     """Render every generated file but the browser libraries, in two processes when the site is large.
 
@@ -209,9 +227,10 @@ def render_site(
     plan makes again and shares the work. Each process writes the per-asset data files it rendered
     straight into the new site (staged), when they changed (see write.settle). The previous site (out)
     and the build's state (compiled) hold what may be reused. Returns the other files, for MkDocs,
-    and the hash of every file (None for a file left KEEP: the previous build's stands).
+    and the hash of every file (None for a file left KEEP: the previous build's stands). records is
+    the records folder (see site_outputs).
     """
-    outputs = site_outputs(site, env, checked)
+    outputs = site_outputs(site, env, checked, records)
     previous_data = plan.previous.data if plan.previous else {}
     read = previous_reader(out, previous_data)
     tasks = plan_tasks(outputs, checked.assets, site.groups(), plan, read, compiled)
@@ -235,20 +254,20 @@ def build_language(
     checked: Checked,
     env,
     today: dt.date,
-    sources: tuple[Path, Path | None],
+    sources: tuple[Path, Path | None, Path | None],
     folders: tuple[Path, Path, Path],
     names: dict[str, str],
 ) -> list[str]:
     """Build the whole site in another language than the default into staged/<language>/.
 
-    sources are the docs folder and the package's default pages; folders the new site (staged), the
+    sources are the docs folder, the package's default pages and the records folder; folders the new site (staged), the
     previous one (out) and the build's state (compiled); names each language's name in its own.
 
     Always a full build of that language (its pages are cheap beside the default language's data files,
     which are not made again). Returns the files of the previous site in that folder that the new one
     no longer has (for write.merge_in).
     """
-    (docs_dir, defaults), (staged, out, compiled) = sources, folders
+    (docs_dir, defaults, records), (staged, out, compiled) = sources, folders
     config = checked.config.in_language(language)
     t = load_catalogue(project.templates, language)
     assets, categories, areas = localise(
@@ -256,7 +275,7 @@ def build_language(
     )
     site = Site(config, t, assets, categories, areas, today, repository=config.repository, records_path=config.records_path)
     into = staged / language
-    outputs = site_outputs(site, env, checked)
+    outputs = site_outputs(site, env, checked, records)
     plan = Plan(reason="every page of another language is built each time")
     tasks = plan_tasks(outputs, assets, site.groups(), plan, previous_reader(out / language, {}), compiled)
     try:
@@ -271,6 +290,7 @@ def build_language(
         raise BuildError(str(exc)) from exc
     language_settings(mk, config, t)
     language_links(mk, config, t, names)
+    add_quick_exit(mk, config, t)
     run_mkdocs(
         mk,
         docs_dir,
@@ -362,6 +382,7 @@ def _build_site(
     if languages:
         language_links(mk, checked.config, t, names)
     footer = footer_text(checked.config, t, today)
+    add_quick_exit(mk, checked.config, t)
     key = build_key(project, data_dir, checked, mk, site_settings(checked.config), footer, today)
     groups_of = {a.id: asset_groups(a.categories, a.areas) for a in checked.assets}
     if not incremental:
@@ -389,7 +410,7 @@ def _build_site(
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
         try:
-            files, hashes = render_site(site, env, checked, plan, out, staged, compiled)
+            files, hashes = render_site(site, env, checked, plan, out, staged, compiled, Path(data_dir) / "assets")
         except (forked.ChildError, WriteError) as exc:
             raise BuildError(f"rendering failed: {exc}") from exc
         except Exception as exc:  # a template error is a bug in a template, reported without a traceback
@@ -444,7 +465,14 @@ def _build_site(
         for language in languages[1:]:
             started_language = time.perf_counter()
             gone += build_language(
-                language, project, checked, env, today, (docs_dir.resolve(), defaults), (staged, out, compiled), names
+                language,
+                project,
+                checked,
+                env,
+                today,
+                (docs_dir.resolve(), defaults, Path(data_dir) / "assets"),
+                (staged, out, compiled),
+                names,
             )
             timings[f"language {language}"] = time.perf_counter() - started_language
             progress(f"Built the pages in {language} in {timings[f'language {language}']:.1f} s.")

@@ -22,6 +22,7 @@ from generator.render.languages import folder
 from generator.render.strings import Catalogue
 from generator.data.settingkinds import ProjectPaths
 from generator.problems import Problem
+from generator.render.strings import Catalogue
 from generator.speed.pageworkers import WarningCollector
 
 
@@ -41,7 +42,16 @@ def site_settings(config: Config) -> dict:
         "theme.logo": config.logo,
         "extra.repository": config.repository,
         "extra.records_path": config.records_path,
+        "extra.quick_exit": config.quick_exit,
+        "extra.quick_exit_url": config.quick_exit_url,
     }
+
+
+def add_quick_exit(mk: MkDocsConfig, config: Config, t: Catalogue) -> None:
+    """Give partials/cam-quick-exit.html what it needs (extra.quick_exit: the neutral page and t's words), unless
+    quick exit is off."""
+    if config.quick_exit:
+        mk["extra"]["quick_exit"] = {"url": config.quick_exit_url, **t.section("quick_exit")}
 
 
 def _apply(mk: MkDocsConfig, config: Config) -> None:

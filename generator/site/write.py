@@ -23,6 +23,8 @@ GENERATED = (
     "sheet.md",
     "list.md",
     "open-data.md",
+    "changed.md",
+    "changed.xml",
     "data",
     "support",
     "need",

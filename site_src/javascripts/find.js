@@ -118,6 +118,7 @@
         cat: form.elements.cat.value,
         area: form.elements.area.value,
         day: form.elements.day.value,
+        when: form.elements.when ? form.elements.when.value : "",
         cost: form.elements.cost.value,
         who: form.elements.who.value,
         access: form.elements.access.value,
@@ -136,8 +137,8 @@
 
     function formFromParams(params) {
       form.elements.q.value = params.get("q") || "";
-      ["cat", "area", "day", "cost", "who", "access"].forEach(function (name) {
-        setSelect(form.elements[name], params.get(name) || "");
+      ["cat", "area", "day", "when", "cost", "who", "access"].forEach(function (name) {
+        if (form.elements[name]) setSelect(form.elements[name], params.get(name) || "");
       });
       var wanted = params.getAll("feature");
       var boxes = form.querySelectorAll('input[type="checkbox"][name="feature"]');
@@ -151,7 +152,7 @@
 
     function queryString(state) {
       var params = new URLSearchParams();
-      ["q", "cat", "area", "day", "cost", "who", "access"].forEach(function (name) {
+      ["q", "cat", "area", "day", "when", "cost", "who", "access"].forEach(function (name) {
         if (state[name]) params.set(name, state[name]);
       });
       state.feature.forEach(function (f) { params.append("feature", f); });
@@ -204,6 +205,9 @@
       // have a waiting list.
       var taking = state.getin.indexOf("taking") >= 0;
       var turnUp = state.getin.indexOf("turn-up") >= 0;
+      // open now, or on this week: by the London clock now, from each session's dates and times
+      var when = state.when === "now" ? CAM.schedule.openAt : state.when === "week" ? CAM.schedule.onInWeek : null;
+      var instant = Date.now();
       var costOk = state.cost === "free" ? { f: 1 } : state.cost === "free-or-donation" ? { f: 1, d: 1 } : null;
       var out = [];
       for (var i = 0; i < byName.length; i++) {
@@ -212,6 +216,7 @@
         if (area !== null && (!a.a || a.a.indexOf(area) < 0)) continue;
         if (dayBit && !(a.d & dayBit)) continue;
         if (costOk && !costOk[a.$]) continue;
+        if (when && (a.st || !a.ss || !a.ss.some(function (s) { return when(s, instant); }))) continue;
         if (who !== null && (!a.g || a.g.indexOf(who) < 0)) continue;
         if (access !== null && a.x !== access) continue;
         if (taking && a.k !== "o") continue;
@@ -351,8 +356,10 @@
       writeAddress(state);
       if (!data) return;
       var from = state.sort === "distance" ? origin(state) : null;
-      var key = JSON.stringify([state.q, state.cat, state.area, state.day, state.cost, state.who, state.access,
-        state.feature, state.getin, from ? from.key : ""]);
+      // (with open now or on this week, the results hold for the minute only)
+      var minute = state.when ? Math.floor(Date.now() / 60000) : "";
+      var key = JSON.stringify([state.q, state.cat, state.area, state.day, state.when, minute, state.cost, state.who,
+        state.access, state.feature, state.getin, from ? from.key : ""]);
       if (!force && key === lastKey) return;
       lastKey = key;
       var found = filter(state);
@@ -420,6 +427,8 @@
     /* --- start --------------------------------------------------------------------------------------- */
 
     formFromParams(initialParams);
+    // open now and on this week change with the clock: look again each minute
+    setInterval(function () { if (data && form.elements.when && form.elements.when.value) update(); }, 60000);
 
     fetch(opts.data, { credentials: "same-origin" })
       .then(function (response) {

@@ -100,3 +100,53 @@
     timesOn: timesOn, placeOn: placeOn
   };
 })();
+
+/* Open now and on this week (find support's filters), by the clock in Europe/London whatever the
+   device's own time zone, as Python's calendars.open_at and on_in_week (tests/test_open_now.py holds
+   them equal). Dates are tested with CAM.schedule.occursOn, so whatever it skips is skipped here too. */
+(function () {
+  "use strict";
+
+  var CAM = window.CAM;
+  var london = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/London", year: "numeric", month: "numeric", day: "numeric",
+    hour: "numeric", minute: "numeric", hourCycle: "h23"
+  });
+
+  function minutes(hhmm) { var p = hhmm.split(":"); return +p[0] * 60 + +p[1]; }
+
+  /* The London date (as a local Date at midnight of that calendar day) and minutes past midnight there. */
+  function wallClock(instant) {
+    var parts = {};
+    london.formatToParts(new Date(instant === undefined ? Date.now() : instant)).forEach(function (p) {
+      parts[p.type] = p.value;
+    });
+    return { date: new Date(+parts.year, +parts.month - 1, +parts.day), minute: +parts.hour * 60 + +parts.minute };
+  }
+
+  /* The start and end on date: other times on the days of a dated change, where timesOn knows them. */
+  function times(session, date) {
+    return CAM.schedule.timesOn ? CAM.schedule.timesOn(session, date) : [session.s, session.e];
+  }
+
+  function openAt(session, instant) {
+    var now = wallClock(instant);
+    if (!CAM.schedule.occursOn(session, now.date)) return false;
+    var t = times(session, now.date);
+    return minutes(t[0]) <= now.minute && now.minute < minutes(t[1]);
+  }
+
+  function onInWeek(session, instant) {
+    var now = wallClock(instant);
+    var ended = now.minute >= minutes(times(session, now.date)[1]);
+    for (var i = 0; i < 7; i++) {
+      var day = new Date(now.date.getFullYear(), now.date.getMonth(), now.date.getDate() + i);
+      if (CAM.schedule.occursOn(session, day) && !(i === 0 && ended)) return true;
+    }
+    return false;
+  }
+
+  CAM.schedule.wallClock = wallClock;
+  CAM.schedule.openAt = openAt;
+  CAM.schedule.onInWeek = onInWeek;
+})();
