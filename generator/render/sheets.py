@@ -36,10 +36,11 @@ def short_url(url: str) -> str:
 
 
 def list_strings(site: Site) -> str:
-    """Interface strings the list and sheet scripts need, as JSON (one file, fetched once)."""
+    """Interface strings the list, sheet and offline-copy scripts need, as JSON (one file, fetched once)."""
     t = site.t
     strings = {f"mylist.{k}": v for k, v in t.section("mylist").items()}
     strings |= {f"sheet.{k}": v for k, v in t.section("sheet").items()}
+    strings |= {f"offline.{k}": v for k, v in t.section("offline").items()}
     for key in ("phone", "email", "website", "status_paused", "status_closed", "online_phone_only"):
         strings[f"asset.{key}"] = t(f"asset.{key}")
     return json.dumps(strings, ensure_ascii=False, separators=(",", ":"))

@@ -118,6 +118,7 @@ def run_mkdocs(
     parallel: set[str] | None = None,
     compiled: Path | None = None,
     defaults: Path | None = None,
+    build_id: str | None = None,
 ) -> dict[str, str]:
     """A strict MkDocs build (cfg, from load_mkdocs) of docs_dir and the generated files (in memory) into site_dir.
 
@@ -126,6 +127,7 @@ def run_mkdocs(
     and are not written again; the pages in parallel may be built by worker processes, one per core.
     The theme's compiled templates are kept in compiled, when given, for the next build. The files
     of defaults (the package's pages, styles and scripts) are added where docs_dir has none of its own.
+    build_id (see site_build_id) is written into the offline copy's service worker.
     Returns each page's output path in the site, by its source path.
     """
     collector = WarningCollector()
@@ -141,6 +143,7 @@ def run_mkdocs(
         plugin.parallel, plugin.workers = parallel or set(), min(os.cpu_count() or 1, 4)
         plugin.compiled = compiled
         plugin.defaults = defaults
+        plugin.build_id = build_id
         mkdocs_build(cfg, dirty=True)
         return dict(plugin.page_outputs)
     except (MkDocsException, OSError) as exc:
@@ -170,6 +173,14 @@ def build_key(
         footer,
         versions,
     )
+
+
+def site_build_id(key: str, page_hashes: dict[str, str], data_hashes: dict[str, str], *folders: Path | None) -> str:
+    """An id of the whole site as built: the build key, every generated file's hash and the hand-written
+    folders (pages, styles, scripts). It changes whenever the site does, on a rebuild too; the offline
+    copy's cache is named after it, so that a new build replaces the copies kept under the old one."""
+    listing = "\n".join(f"{path} {h}" for path, h in sorted((page_hashes | data_hashes).items()))
+    return digest(key, listing, tree_digest(*(f for f in folders if f is not None)))[:16]
 
 
 class _DirtyBuildNotice(logging.Filter):
@@ -356,6 +367,7 @@ def _build_site(
             parallel={path for path in files if path.startswith("support/") or not path.endswith(".md")},
             compiled=compiled / "theme",
             defaults=defaults,
+            build_id=site_build_id(key, page_hashes, data_hashes, Path(docs_dir), defaults),
         )
         forget_state(out)
         try:
