@@ -59,7 +59,9 @@ def render_sheets(site: Site, env, site_url: str) -> list[Output]:
         return {
             "sheet.md": env.get_template("sheet.md.j2").render(options=json_script(options), root="../", **common),
             "list.md": env.get_template("mylist.md.j2").render(
-                options=json_script({"data": "../assets/data/find.json"}), root="../", **common
+                options=json_script({"data": "../assets/data/find.json", "cards": "../assets/data/asset/"}),
+                root="../",
+                **common,
             ),
             "assets/data/strings.json": list_strings(site),
         }
