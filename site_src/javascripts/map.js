@@ -87,9 +87,10 @@
         // after the cluster group has finished its own bookkeeping for the last chunk
         window.setTimeout(function () {
           container.setAttribute("data-cam-ready", String(data.points.length));
-          showHash();
         }, 0);
       };
+      // the asset in the address first: its popup opens while the clusters are still being made
+      showHash();
       map.addLayer(cluster);
       cluster.addLayers(all);
       if (!all.length && loaded) { loaded(); }
