@@ -25,11 +25,16 @@
   }
 
   var controlled = !!navigator.serviceWorker.controller;
-  navigator.serviceWorker.register(base + "sw.js", { scope: base }).then(function () {
-    return navigator.serviceWorker.ready;
-  }).then(function (registration) {
-    if (!controlled) keepThisPage(registration);
-  }).catch(function () { /* no offline copy: the site works as before */ });
+  function register() {
+    navigator.serviceWorker.register(base + "sw.js", { scope: base }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (!controlled) keepThisPage(registration);
+    }).catch(function () { /* no offline copy: the site works as before */ });
+  }
+  // once the page has loaded: starting the worker does not compete with the page's own first load
+  if (document.readyState === "complete") register();
+  else window.addEventListener("load", register, { once: true });
 
   /* --- the banner ------------------------------------------------------------------------------------ */
 
