@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from generator.site.build import build_site
 
 from .conftest import ROOT, SAMPLE, serve_folder
+from .test_accessibility import run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -115,6 +116,9 @@ def test_asset_page_and_sheet_open_offline_with_the_banner(sample, tmp_path, con
         expect(banner).to_contain_text(f"Offline copy from {fetched}")
         # the page's own styles came from the kept copy
         assert page.evaluate("getComputedStyle(document.querySelector('.cam-keyfacts')).display") != "inline"
+        for scheme in ("light", "dark"):  # the banner meets WCAG 2.2 AA in both palettes
+            page.emulate_media(color_scheme=scheme)
+            assert run_axe(page) == [], scheme
 
         page.goto(sheet_url)
         page.wait_for_selector(".cam-sheet--dynamic[data-cam-ready]")
