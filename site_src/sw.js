@@ -1,12 +1,12 @@
 /* Community Asset Map: the offline copy (a service worker, served from the site's root so that it
    covers the whole site). It keeps only what the person opened: each page they visit, with the
    styles, scripts and data that page used. Nothing else is fetched or stored ahead of time (no
-   prefetch of the directory); search indexes and anything from another site (map tiles) are never
-   kept. Pages and everything else are network first: with a signal a page is always the live one,
-   and its copy is renewed; without one, the kept copy is served and the page shows "Offline copy
-   from <date>". The cache's name carries the build's id (written in by the build): a new build
-   installs a new worker, which renews every kept copy from the network (or keeps the old copy when
-   there is no signal) and removes the old build's cache. */
+   prefetch of the directory); search indexes, the open data downloads (data/) and anything from
+   another site (map tiles) are never kept. Pages and everything else are network first: with a
+   signal a page is always the live one, and its copy is renewed; without one, the kept copy is
+   served and the page shows "Offline copy from <date>". The cache's name carries the build's id
+   (written in by the build): a new build installs a new worker, which renews every kept copy from
+   the network (or keeps the old copy when there is no signal) and removes the old build's cache. */
 "use strict";
 
 var BUILD = "__CAM_BUILD__"; // the build writes its id here
@@ -14,7 +14,7 @@ var PREFIX = "cam-offline-";
 var CACHE = PREFIX + BUILD;
 var FETCHED = "X-Cam-Fetched"; // when a kept copy came from the network (ISO 8601)
 var SCOPE = new URL(self.registration.scope);
-var NEVER = ["search/", "pagefind/"]; // search data is never kept
+var NEVER = ["search/", "pagefind/", "data/"]; // never kept: search data, the open data downloads
 
 /* True for an address this worker may keep: this site's own, not its search data. */
 function keepable(url) {
