@@ -3,10 +3,11 @@
    styles, scripts and data that page used. Nothing else is fetched or stored ahead of time (no
    prefetch of the directory); search indexes, the open data downloads (data/) and anything from
    another site (map tiles) are never kept. Pages and everything else are network first: with a
-   signal a page is always the live one, and its copy is renewed; without one, the kept copy is
-   served and the page shows "Offline copy from <date>". The cache's name carries the build's id
-   (written in by the build): a new build installs a new worker, which renews every kept copy from
-   the network (or keeps the old copy when there is no signal) and removes the old build's cache. */
+   signal a page is always the live one, and its copy is renewed; without one (or when a page has
+   not come within five seconds), the kept copy is served and the page shows "Offline copy from
+   <date>". The cache's name carries the build's id (written in by the build): a new build
+   installs a new worker, which renews every kept copy from the network (or keeps the old copy when
+   there is no signal) and removes the old build's cache. */
 "use strict";
 
 var BUILD = "__CAM_BUILD__"; // the build writes its id here
@@ -14,6 +15,7 @@ var PREFIX = "cam-offline-";
 var CACHE = PREFIX + BUILD;
 var FETCHED = "X-Cam-Fetched"; // when a kept copy came from the network (ISO 8601)
 var SCOPE = new URL(self.registration.scope);
+var SLOW_PAGE = 5000; // ms: a page the network has not answered by then comes from its kept copy, if any
 var NEVER = ["search/", "pagefind/", "data/"]; // never kept: search data, the open data downloads
 
 /* True for an address this worker may keep: this site's own, not its search data. */
@@ -91,10 +93,25 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET" || !keepable(request.url)) return; // the browser's own handling
   event.respondWith(caches.open(CACHE).then(function (cache) {
-    return fetchAndKeep(request, cache, function (p) { event.waitUntil(p); }).catch(function (error) {
+    var fromCopy = function (error) {
       return cache.match(key(request.url)).then(function (kept) {
         if (!kept) throw error;
         return request.mode === "navigate" ? offlinePage(kept) : kept;
+      });
+    };
+    var network = fetchAndKeep(request, cache, function (p) { event.waitUntil(p); });
+    if (request.mode !== "navigate") return network.catch(fromCopy);
+    // A page on a poor signal: the kept copy after SLOW_PAGE ms; the live page, when it comes, renews the copy.
+    event.waitUntil(network.catch(function () {}));
+    return new Promise(function (resolve, reject) {
+      var settled = false;
+      var settle = function (value) { if (!settled) { settled = true; resolve(value); } };
+      var timer = setTimeout(function () {
+        fromCopy(null).then(settle, function () { /* no copy: wait for the network */ });
+      }, SLOW_PAGE);
+      network.then(function (response) { clearTimeout(timer); settle(response); }, function (error) {
+        clearTimeout(timer);
+        if (!settled) fromCopy(error).then(settle, function (e) { settled = true; reject(e); });
       });
     });
   }));

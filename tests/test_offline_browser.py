@@ -59,6 +59,21 @@ def build(data: Path, out: Path, docs: Path) -> str:
     return CACHE_NAME.search((out / "sw.js").read_text(encoding="utf-8")).group(1)
 
 
+def serve_on(folder: Path, port: int):
+    """Serve folder on the given localhost port again (a server that was stopped, back)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @pytest.fixture
 def sample(tmp_path) -> Path:
     """A copy of the sample data, free to change."""
@@ -154,14 +169,57 @@ def test_a_new_build_replaces_the_kept_copy(sample, tmp_path, context):
         renewed = "url => caches.match(url).then(r => r && r.text()).then(t => !!t && t.includes('Barton Wellbeing C'))"
         poll(page, renewed, asset_url)
         context.set_offline(True)
+        server.shutdown()  # (Playwright's offline mode does not always reach a service worker's fetches)
+        server.server_close()
         page.goto(asset_url)
         expect(page.locator("h1")).to_have_text("Barton Wellbeing Circle")
         expect(page.locator(BANNER)).to_be_visible()
 
         context.set_offline(False)  # a signal again: Refresh loads the live page
+        server = serve_on(out, int(url.rsplit(":", 1)[1].strip("/")))
         with page.expect_navigation():
             page.locator(BANNER).get_by_role("button", name="Refresh").click()
         expect(page.locator("h1")).to_have_text("Barton Wellbeing Circle")
         expect(page.locator(BANNER)).to_be_hidden()
     finally:
+        server.shutdown()
+
+
+def test_a_page_on_a_poor_signal_comes_from_the_copy(sample, tmp_path, context):
+    """A kept page whose live version has not come within five seconds is served from the copy."""
+    import functools
+    import http.server
+    import threading
+    import time
+
+    out = tmp_path / "site"
+    build(sample, out, tmp_path / "docs")
+
+    class Slow(http.server.SimpleHTTPRequestHandler):
+        delay = 0.0
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path.startswith("/support/"):
+                time.sleep(Slow.delay)
+            super().do_GET()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Slow, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        page = context.new_page()
+        asset_url = f"{url}support/{FIRST}/"
+        page.goto(asset_url)
+        wait_kept(page, [asset_url])
+        Slow.delay = 15.0  # a signal that barely works
+        started = time.monotonic()
+        page.goto(asset_url, timeout=14000)
+        expect(page.locator(BANNER)).to_be_visible()
+        assert time.monotonic() - started < 14
+        expect(page.locator("h1")).to_have_text("Barton Women's Wellbeing Circle")
+    finally:
+        Slow.delay = 0.0
         server.shutdown()
