@@ -239,7 +239,9 @@ class Visit:
 @pytest.fixture
 def visit(browser):
     """A fresh browser context (no storage) with request recording; closed after the test."""
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    # Service workers blocked: Playwright's routes (these tests' own data, the tiles) do not see what a
+    # worker fetches. The offline copy's tests (test_offline_browser.py) allow them.
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", service_workers="block")
     v = Visit(context)
     yield v
     context.close()

@@ -39,7 +39,7 @@ def test_scripts_add_one_global_name(browser):
         page.route("**/*", lambda route: route.fulfill(status=200, content_type="text/html", body="<!doctype html>"))
         page.goto("http://127.0.0.1:9/")
         before = set(page.evaluate("() => Object.keys(window)"))
-        for name in ("core", "schedule", "app", "list", "find", "sheet", "map"):
+        for name in ("core", "schedule", "app", "list", "find", "sheet", "map", "offline"):
             page.add_script_tag(path=str(SCRIPTS / f"{name}.js"))
         page.evaluate("() => new Promise(r => setTimeout(r, 0))")
         added = set(page.evaluate("() => Object.keys(window)")) - before

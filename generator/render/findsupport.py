@@ -26,6 +26,13 @@ def district_centroids(site: Site) -> dict[str, list[int]]:
     return {d: [round(lat / n * 1e5), round(lon / n * 1e5)] for d, (lat, lon, n) in sorted(sums.items())}
 
 
+# From this many assets, the find support page's data is split by area: the page loads the parts its
+# view needs (the area chosen, or the areas of the postcode district given or nearest the person),
+# instead of every asset before it shows anything.
+FIND_SPLIT_AT = 5000
+FIND_PARTS = "assets/data/find/"  # one file per area: {"assets": [...]}, as find.json's
+
+
 def find_data(site: Site) -> dict:
     """Everything the find support page filters on, with vocabularies as index lists to stay small."""
     cats = [c.id for c in site.categories]
@@ -81,8 +88,15 @@ def find_data(site: Site) -> dict:
     }
 
 
+# The home page's "on today" list shows at most TODAY_SHOWN sessions, the earliest, with a link to the
+# find support page for the rest; its file holds the TODAY_CANDIDATES earliest (some of which may not
+# be on this week: fortnightly and monthly sessions), so that the home page stays light at any size.
+TODAY_SHOWN = 30
+TODAY_CANDIDATES = 90
+
+
 def day_files(site: Site) -> dict[str, str]:
-    """For each weekday, the assets with a session on it, for the home page's "on today" list."""
+    """For each weekday, the assets with a session on it (the earliest, on a long day), for the home page's list."""
     files = {}
     for number, day in enumerate(DAY_ORDER, start=1):
         items = []
@@ -96,8 +110,42 @@ def day_files(site: Site) -> dict[str, str]:
                     item["t"] = asset.locations[0].town
                 items.append(item)
         doc = {"pages": "support/", "none": site.t("home.today_none"), "items": items}
+        if len(items) > TODAY_SHOWN:  # the home page shows the earliest; the rest are a link away
+            if len(items) > TODAY_CANDIDATES:
+                first = sorted(range(len(items)), key=lambda i: items[i]["ss"][0]["s"])[:TODAY_CANDIDATES]
+                doc["items"] = [items[i] for i in sorted(first)]
+            doc["shown"] = TODAY_SHOWN
+            doc["all"] = f"find/?day={day}"
+            doc["more"] = site.t("today.more", day=site.t("days." + day))
         files[f"assets/data/day-{number}.json"] = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     return files
+
+
+def split_find_data(site: Site, data: dict) -> dict[str, str]:
+    """find.json without its assets, which go to one file per area (an asset in two areas is in both),
+    with each area's count and the areas of each postcode district, so that the page loads only what
+    its view needs."""
+    areas = data["areas"]
+    parts: list[list[dict]] = [[] for _ in areas]
+    near: dict[str, set[int]] = defaultdict(set)
+    for item in data["assets"]:
+        for index in item["a"]:
+            parts[index].append(item)
+    index = {key: value for key, value in data.items() if key != "assets"}
+    index["parts"] = {"path": "find/", "counts": [len(part) for part in parts], "total": len(data["assets"])}
+    area_index = {area: i for i, area in enumerate(areas)}
+    for asset in site.assets:
+        for loc in asset.locations:
+            near[loc.district].update(area_index[a] for a in asset.areas)
+    index["districtAreas"] = {d: sorted(near[d]) for d in sorted(near)}
+    files = {"assets/data/find.json": _json(index)}
+    for area, part in zip(areas, parts, strict=True):
+        files[f"{FIND_PARTS}{area}.json"] = _json({"assets": part})
+    return files
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def render_find_page(site: Site, env) -> list[Output]:
@@ -115,6 +163,8 @@ def find_page(site: Site, env) -> dict[str, str]:
     strings |= {"cost_" + k: t("cost." + k) for k in ("free", "donation", "fee")}
     strings |= {"access_" + k: t("access." + k) for k in ACCESS_ORDER}
     strings |= {"status_" + k: t("asset.status_" + k) for k in ("paused", "closed")}
+    if len(site.assets) >= FIND_SPLIT_AT:
+        strings["choose_area"] = t("national.choose_area")
     options = {
         "data": "../assets/data/find.json",
         "pages": "../support/",
@@ -134,5 +184,6 @@ def find_page(site: Site, env) -> dict[str, str]:
         root="../",
         postcode_label=strings["postcode"],
     )
-    data = json.dumps(find_data(site), ensure_ascii=False, separators=(",", ":"))
-    return {"find.md": page, "assets/data/find.json": data, **day_files(site)}
+    data = find_data(site)
+    files = split_find_data(site, data) if len(site.assets) >= FIND_SPLIT_AT else {"assets/data/find.json": _json(data)}
+    return {"find.md": page, **files, **day_files(site)}

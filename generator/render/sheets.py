@@ -36,10 +36,11 @@ def short_url(url: str) -> str:
 
 
 def list_strings(site: Site) -> str:
-    """Interface strings the list and sheet scripts need, as JSON (one file, fetched once)."""
+    """Interface strings the list, sheet and offline-copy scripts need, as JSON (one file, fetched once)."""
     t = site.t
     strings = {f"mylist.{k}": v for k, v in t.section("mylist").items()}
     strings |= {f"sheet.{k}": v for k, v in t.section("sheet").items()}
+    strings |= {f"offline.{k}": v for k, v in t.section("offline").items()}
     for key in ("phone", "email", "website", "status_paused", "status_closed", "online_phone_only"):
         strings[f"asset.{key}"] = t(f"asset.{key}")
     # dates written the catalogue's way, where the browser does not know the language (see core.js formatDate)
@@ -62,7 +63,9 @@ def render_sheets(site: Site, env, site_url: str) -> list[Output]:
         return {
             "sheet.md": env.get_template("sheet.md.j2").render(options=json_script(options), root="../", **common),
             "list.md": env.get_template("mylist.md.j2").render(
-                options=json_script({"data": "../assets/data/find.json"}), root="../", **common
+                options=json_script({"data": "../assets/data/find.json", "cards": "../assets/data/asset/"}),
+                root="../",
+                **common,
             ),
             "assets/data/strings.json": list_strings(site),
         }

@@ -129,6 +129,7 @@ def run_mkdocs(
     compiled: Path | None = None,
     defaults: Path | None = None,
     languages: tuple[str, ...] = (),
+    build_id: str | None = None,
 ) -> dict[str, str]:
     """A strict MkDocs build (cfg, from load_mkdocs) of docs_dir and the generated files (in memory) into site_dir.
 
@@ -139,6 +140,7 @@ def run_mkdocs(
     of defaults (the package's pages, styles and scripts) are added where docs_dir has none of its own.
     languages are the codes a hand-written page's name may carry (about.cy.md): such a page stands in for
     its original in the build of cfg's theme language, and is left out of every other.
+    build_id (see site_build_id) is written into the offline copy's service worker.
     Returns each page's output path in the site, by its source path.
     """
     collector = WarningCollector()
@@ -155,6 +157,7 @@ def run_mkdocs(
         plugin.compiled = compiled
         plugin.defaults = defaults
         plugin.language, plugin.languages = cfg["theme"]["language"], languages
+        plugin.build_id = build_id
         mkdocs_build(cfg, dirty=True)
         return dict(plugin.page_outputs)
     except (MkDocsException, OSError) as exc:
@@ -184,6 +187,14 @@ def build_key(
         footer,
         versions,
     )
+
+
+def site_build_id(key: str, page_hashes: dict[str, str], data_hashes: dict[str, str], *folders: Path | None) -> str:
+    """An id of the whole site as built: the build key, every generated file's hash and the hand-written
+    folders (pages, styles, scripts). It changes whenever the site does, on a rebuild too; the offline
+    copy's cache is named after it, so that a new build replaces the copies kept under the old one."""
+    listing = "\n".join(f"{path} {h}" for path, h in sorted((page_hashes | data_hashes).items()))
+    return digest(key, listing, tree_digest(*(f for f in folders if f is not None)))[:16]
 
 
 class _DirtyBuildNotice(logging.Filter):
@@ -257,11 +268,13 @@ def build_language(
     sources: tuple[Path, Path | None, Path | None],
     folders: tuple[Path, Path, Path],
     names: dict[str, str],
+    build_id: str,
 ) -> list[str]:
     """Build the whole site in another language than the default into staged/<language>/.
 
-    sources are the docs folder, the package's default pages and the records folder; folders the new site (staged), the
-    previous one (out) and the build's state (compiled); names each language's name in its own.
+    sources are the docs folder, the package's default pages and the records folder; folders the new site
+    (staged), the previous one (out) and the build's state (compiled); names each language's name in its own;
+    build_id the site's (see site_build_id), for this language's copy of the offline service worker.
 
     Always a full build of that language (its pages are cheap beside the default language's data files,
     which are not made again). Returns the files of the previous site in that folder that the new one
@@ -301,6 +314,7 @@ def build_language(
         compiled=compiled / "theme",
         defaults=defaults,
         languages=catalogue_languages(project.templates),
+        build_id=build_id,
     )
     before = out / language
     if not before.is_dir() or os.path.islink(before):
@@ -448,6 +462,7 @@ def _build_site(
         progress(f"{written} generated files changed; running MkDocs (strict)…")
 
         started = time.perf_counter()
+        build_id = site_build_id(key, page_hashes, data_hashes, Path(docs_dir), defaults)
         outputs = run_mkdocs(
             mk,
             docs_dir.resolve(),
@@ -461,6 +476,7 @@ def _build_site(
             compiled=compiled / "theme",
             defaults=defaults,
             languages=catalogue_languages(project.templates),
+            build_id=build_id,
         )
         for language in languages[1:]:
             started_language = time.perf_counter()
@@ -473,6 +489,7 @@ def _build_site(
                 (docs_dir.resolve(), defaults, Path(data_dir) / "assets"),
                 (staged, out, compiled),
                 names,
+                build_id,
             )
             timings[f"language {language}"] = time.perf_counter() - started_language
             progress(f"Built the pages in {language} in {timings[f'language {language}']:.1f} s.")

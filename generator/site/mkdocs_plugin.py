@@ -132,6 +132,18 @@ def for_language(files: list[File], language: str, languages: tuple[str, ...], c
     return list(chosen.values())
 
 
+SERVICE_WORKER = "sw.js"  # the offline copy's service worker, at the site's root
+BUILD_PLACEHOLDER = "__CAM_BUILD__"
+
+
+def _stamp_worker(site_dir: Path, build_id: str | None) -> None:
+    """Write the build's id into the service worker, so that its cache (and so every kept copy) is this build's."""
+    worker = site_dir / SERVICE_WORKER
+    if build_id and worker.is_file():
+        text = worker.read_text(encoding="utf-8")
+        worker.write_text(text.replace(f'"{BUILD_PLACEHOLDER}"', json.dumps(build_id)), encoding="utf-8")
+
+
 def _page_url(file: File) -> str:
     """A page's URL as search entries give it (the home page's is empty, as in mkdocs.structure.pages.Page)."""
     return "" if file.url in (".", "./") else file.url
@@ -155,6 +167,7 @@ class PrerenderedPages(BasePlugin):
         self.defaults: Path | None = None  # the package's pages, styles and scripts, behind the docs folder
         self.language = ""  # the language of this build, one of languages (see for_language)
         self.languages: tuple[str, ...] = ()  # the codes a page's name may carry (about.cy.md): see for_language
+        self.build_id: str | None = None  # the site's id, written into the offline copy's service worker
         self._shares: list[list[File]] = []
         self._running: list[pageworkers.Worker] = []
         self._nav = None
@@ -259,6 +272,7 @@ class PrerenderedPages(BasePlugin):
 
     def on_post_build(self, config) -> None:
         """Wait for the page workers; complete the search index: our entries, the kept pages' entries, one order."""
+        _stamp_worker(Path(config["site_dir"]), self.build_id)
         running, self._running = self._running, []
         reports = [pageworkers.finish(worker) for worker in running]
         for report in reports:

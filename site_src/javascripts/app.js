@@ -46,12 +46,21 @@
       items.sort(function (a, b) { return a.ss[0].s < b.ss[0].s ? -1 : a.ss[0].s > b.ss[0].s ? 1 : 0; });
       if (!items.length) { status.textContent = CAM.t("home.today_none"); return; }
       status.textContent = "";
+      var more = data.shown && data.all && data.more && items.length > data.shown;
+      if (more) items = items.slice(0, data.shown);
       items.forEach(function (item) {
         var todays = item.ss.filter(function (s) { return CAM.schedule.occursOn(s, now); });
         var times = todays.map(function (s) { return CAM.schedule.timesOn(s, now).join("–"); }).join(", ") + (item.t ? " · " + item.t : "");
         list.appendChild(CAM.card({ href: data.pages + encodeURIComponent(item.i) + "/", name: item.n, nameLang: item.un, lines: [[null, times]] }));
       });
       list.hidden = false;
+      if (more) {
+        var link = CAM.el("a", null, data.more);
+        link.href = section.getAttribute("data-cam-today").replace(/assets\/data\/$/, "") + data.all;
+        var p = CAM.el("p", "cam-today__more");
+        p.appendChild(link);
+        list.parentNode.insertBefore(p, list.nextSibling);
+      }
     }).catch(function () { /* keep the plain-text fallback */ });
   }
 

@@ -49,7 +49,8 @@
     var locateButton = document.getElementById("f-locate");
 
     var data = null;        // find.json, with each asset prepared for filtering
-    var byName = [];        // every asset, sorted by name once
+    var byName = [];        // every asset (every loaded one, when the data is split by area), sorted by name once
+    var parts = null;       // a large directory's data, split by area: {base, loaded: Set, loading: Map, all: Map}
     var geo = null;         // {lat, lon} from "Use my location": kept in memory only
     var lastKey = null;     // what the list currently shows, to skip work when nothing changed
     var current = [];       // the filtered and sorted results
@@ -174,20 +175,75 @@
 
     /* --- filtering ---------------------------------------------------------------------------------- */
 
-    function prepare(json) {
+    function prepareItems(json, items) {
       var catNames = opts.categoryNames || {};
       var areaNames = opts.areaNames || {};
-      (json.assets || []).forEach(function (a) {
+      items.forEach(function (a) {
         var words = [a.n, a.s, a.o, a.t];
         (a.c || []).forEach(function (i) { words.push(catNames[json.categories[i]] || ""); });
         (a.a || []).forEach(function (i) { words.push(areaNames[json.areas[i]] || ""); });
         a._hay = fold(words.join(" "));
         a._dist = null;
       });
-      byName = (json.assets || []).slice().sort(function (x, y) {
+    }
+
+    function sortByName(items) {
+      return items.sort(function (x, y) {
         return collator ? collator.compare(x.n, y.n) : (x.n < y.n ? -1 : x.n > y.n ? 1 : 0);
       });
+    }
+
+    function prepare(json) {
+      prepareItems(json, json.assets || []);
+      byName = sortByName((json.assets || []).slice());
       return json;
+    }
+
+    /* --- a large directory: its data split by area ---------------------------------------------------- */
+
+    /* The areas (indexes) whose data the view needs: the area chosen, else those of the postcode district
+       given or nearest the person's location; null when nothing says where. */
+    function areasNeeded(state) {
+      if (state.area) {
+        var index = indexIn(data.areas, state.area);
+        return index >= 0 ? [index] : [];
+      }
+      var near = geo ? nearestDistrict(geo) : state.near ? district(state.near) : null;
+      if (!near) return null;
+      return (data.districtAreas && data.districtAreas[near.key]) || [];
+    }
+
+    function nearestDistrict(point) {
+      var best = null, bestKm = Infinity;
+      Object.keys(data.districts || {}).forEach(function (code) {
+        var p = data.districts[code];
+        var km = haversine(point.lat, point.lon, p[0] / 1e5, p[1] / 1e5);
+        if (km < bestKm) { bestKm = km; best = code; }
+      });
+      return best ? { key: best } : null;
+    }
+
+    /* Loads the parts of areas not loaded yet; resolves once all are in (a part that fails stays out). */
+    function loadParts(areas) {
+      return Promise.all(areas.map(function (index) {
+        if (parts.loaded.has(index)) return null;
+        if (!parts.loading.has(index)) {
+          var url = parts.base + encodeURIComponent(data.areas[index]) + ".json";
+          parts.loading.set(index, fetch(url, { credentials: "same-origin" })
+            .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+            .then(function (json) {
+              var fresh = (json.assets || []).filter(function (a) { return !parts.all.has(a.i); });
+              prepareItems(data, fresh);
+              fresh.forEach(function (a) { parts.all.set(a.i, a); });
+              parts.loaded.add(index);
+            })
+            .catch(function (error) {
+              if (window.console) console.warn("Find support: could not load an area's list", error);
+            })
+            .then(function () { parts.loading.delete(index); }));
+        }
+        return parts.loading.get(index);
+      })).then(function () { byName = sortByName(Array.from(parts.all.values())); });
     }
 
     function indexIn(listOfIds, id) { return listOfIds ? listOfIds.indexOf(id) : -1; }
@@ -209,9 +265,11 @@
       var when = state.when === "now" ? CAM.schedule.openAt : state.when === "week" ? CAM.schedule.onInWeek : null;
       var instant = Date.now();
       var costOk = state.cost === "free" ? { f: 1 } : state.cost === "free-or-donation" ? { f: 1, d: 1 } : null;
+      var within = state.areas ? state.areas : null;  // a split directory: only the areas the view needs
       var out = [];
       for (var i = 0; i < byName.length; i++) {
         var a = byName[i];
+        if (within && !(a.a || []).some(function (index) { return within.indexOf(index) >= 0; })) continue;
         if (cat !== null && (!a.c || a.c.indexOf(cat) < 0)) continue;
         if (area !== null && (!a.a || a.a.indexOf(area) < 0)) continue;
         if (dayBit && !(a.d & dayBit)) continue;
@@ -355,11 +413,32 @@
       var state = readForm();
       writeAddress(state);
       if (!data) return;
+      if (parts) {
+        var needed = areasNeeded(state);
+        if (needed === null) {
+          // nothing says where yet: a national directory asks, rather than loading every area
+          lastKey = null;
+          current = [];
+          shown = 0;
+          list.textContent = "";
+          if (moreButton) moreButton.hidden = true;
+          var ask = str("choose_area", "");
+          if (heading.textContent !== ask) heading.textContent = ask;
+          form.removeAttribute("data-cam-results");
+          return;
+        }
+        var missing = needed.filter(function (index) { return !parts.loaded.has(index); });
+        if (missing.length) {
+          loadParts(missing).then(function () { update(true); });
+          return;
+        }
+        state.areas = needed;
+      }
       var from = state.sort === "distance" ? origin(state) : null;
       // (with open now or on this week, the results hold for the minute only)
       var minute = state.when ? Math.floor(Date.now() / 60000) : "";
       var key = JSON.stringify([state.q, state.cat, state.area, state.day, state.when, minute, state.cost, state.who,
-        state.access, state.feature, state.getin, from ? from.key : ""]);
+        state.access, state.feature, state.getin, from ? from.key : "", state.areas || null]);
       if (!force && key === lastKey) return;
       lastKey = key;
       var found = filter(state);
@@ -436,6 +515,7 @@
         return response.json();
       })
       .then(function (json) {
+        if (json.parts) parts = { base: new URL(json.parts.path, new URL(opts.data, location.href)).href, loaded: new Set(), loading: new Map(), all: new Map() };
         data = prepare(json);
         checkNear(true);
         update(true);

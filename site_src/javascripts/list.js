@@ -143,7 +143,7 @@
 
   /* --- the "My list" page ---------------------------------------------------------------------------- */
 
-  var names = null;          // Map of id to name from find.json, once loaded (or failed)
+  var names = null;          // Map of id to name (from each entry's card, or find.json for a long list), once loaded
   var items = new Map();     // id -> {li, up, down}: the list page's items, kept between drawings
   var listFocus = null;      // what to focus after the list is drawn again: {id, action}
   var sheetNote = null;      // says that a sheet takes only the first CAM.SHEET_MAX entries
@@ -243,11 +243,23 @@
     var opts = CAM.options("cam-mylist-options");
     var holder = document.getElementById("mylist-items");
     if (!opts || !holder) return;
-    var url = new URL(opts.data || CAM.base + "assets/data/find.json", location.href).href;
     var found = new Map();
-    var loaded = fetch(url).then(function (r) { return r.json(); }).then(function (data) {
-      (data.assets || data.items || []).forEach(function (item) { found.set(item.i, item.n); });
-    }).catch(function () { /* ids are shown instead of names */ });
+    var listed = ids();
+    var loaded;
+    if (opts.cards && listed.length <= CAM.SHEET_MAX) {
+      // A list of a sheet's length: each entry's own small card (the name), not the whole directory's data.
+      loaded = Promise.all(listed.map(function (id) {
+        return fetch(new URL(opts.cards + encodeURIComponent(id) + ".json", location.href).href)
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (card) { if (card && typeof card.name === "string") found.set(id, card.name); })
+          .catch(function () { /* its id is shown instead of its name */ });
+      }));
+    } else {
+      var url = new URL(opts.data || CAM.base + "assets/data/find.json", location.href).href;
+      loaded = fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+        (data.assets || data.items || []).forEach(function (item) { found.set(item.i, item.n); });
+      }).catch(function () { /* ids are shown instead of names */ });
+    }
     // Drawn once, when both the names and the strings are in: each drawing of thousands of items costs.
     Promise.all([loaded, CAM.strings]).then(function () {
       names = found;

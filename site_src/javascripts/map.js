@@ -69,13 +69,29 @@
       var show = function (data) {
         L.popup({ maxWidth: 300 }).setLatLng(marker.getLatLng()).setContent(popupContent(point, data, options)).openOn(map);
       };
-      if (cache.has(point[0])) return show(cache.get(point[0]));
-      fetch(options.popups + encodeURIComponent(point[0]) + ".json")
+      if (cache.has(point[0])) { show(cache.get(point[0])); return Promise.resolve(); }
+      return fetch(options.popups + encodeURIComponent(point[0]) + ".json")
         .then(function (r) { return r.json(); })
         .then(function (data) { cache.set(point[0], data); show(data); });
     }
 
     fetch(options.data).then(function (r) { return r.json(); }).then(function (data) {
+      // the asset in the address first: its popup is open before the markers are made and clustered
+      var wanted = hashId();
+      var first = Promise.resolve();
+      for (var i = 0; wanted && i < data.points.length; i++) {
+        if (data.points[i][0] !== wanted) continue;
+        var at = L.latLng(data.points[i][1] / 1e5, data.points[i][2] / 1e5);
+        map.setView(at, Math.max(map.getZoom(), 16), { animate: false });
+        first = openPopup({ camPoint: data.points[i], getLatLng: function () { return at; } }).catch(function () {});
+        break;
+      }
+      // (drawn in a later task, once the popup has been painted: making thousands of markers holds the page)
+      if (wanted) first.then(function () { requestAnimationFrame(function () { setTimeout(function () { drawMarkers(data); }, 0); }); });
+      else drawMarkers(data);
+    });
+
+    function drawMarkers(data) {
       data.categories.forEach(function () { byCategory.push([]); });
       data.points.forEach(function (point) {
         var colour = options.colours[point[3]];
@@ -93,7 +109,6 @@
         // after the cluster group has finished its own bookkeeping for the last chunk
         window.setTimeout(function () {
           container.setAttribute("data-cam-ready", String(data.points.length));
-          showHash();
         }, 0);
       };
       map.addLayer(cluster);
@@ -115,7 +130,7 @@
         openPopup(markers[0]);
       }
       window.addEventListener("hashchange", showHash);
-    });
+    }
   }
 
   CAM.map = { init: init };
