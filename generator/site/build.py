@@ -45,6 +45,7 @@ from generator.problems import DataError
 from generator.render.pages import Site, environment, render_pages
 from generator.render.sheets import render_sheets
 from generator.site.project import Project, vendor_files
+from generator.site.search import SearchIndexError, settle_search_files, write_search_index
 from generator.site.settings import MkDocsConfigError, check_settings, load_mkdocs, site_settings
 from generator.site.write import (
     WriteError,
@@ -357,6 +358,15 @@ def _build_site(
             compiled=compiled / "theme",
             defaults=defaults,
         )
+        searched = time.perf_counter()
+        try:
+            records = write_search_index(staged)
+        except SearchIndexError as exc:
+            raise BuildError(str(exc)) from exc
+        if previous:
+            gone += settle_search_files(staged, out)
+        timings["search"] = time.perf_counter() - searched
+        progress(f"Search index of {records} entries written in {timings['search']:.1f} s.")
         forget_state(out)
         try:
             merge_in(staged, out, gone) if previous else swap_in(staged, out)
@@ -376,7 +386,7 @@ def _build_site(
             data_hashes,
         ),
     )
-    timings["mkdocs"] = time.perf_counter() - started
+    timings["mkdocs"] = time.perf_counter() - started - timings["search"]
     how = "only what changed" if previous else f"everything: {plan.reason}"
     progress(f"MkDocs built {how} in {timings['mkdocs']:.1f} s; the site is in {out}/.")
     count = sum(1 for name in hashes if name.endswith(".md"))
