@@ -122,10 +122,13 @@ class _Service:
             writer.join()
 
     def close(self) -> None:
-        """Stop the service."""
+        """Let the service finish writing and stop (it stops at the end of its input)."""
         self.process.stdin.close()
-        self.process.terminate()
-        self.process.wait()
+        try:
+            self.process.wait(timeout=600)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def _write(site_dir: Path, records: list[dict]) -> None:
@@ -142,15 +145,22 @@ def _write(site_dir: Path, records: list[dict]) -> None:
 
 def write_search_index(site_dir: Path) -> int:
     """Write the Pagefind index of the site's search entries into site_dir/pagefind/; return the record count."""
-    records = search_records(site_dir)
+    try:
+        records = search_records(site_dir)
+    except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise SearchIndexError(f"cannot read the theme's search index (search/search_index.json): {exc}") from exc
     try:
         _write(site_dir, records)
     except SearchIndexError:
         raise
     except Exception as exc:  # the service reports failures as assorted exceptions
         raise SearchIndexError(f"Pagefind could not write the search index: {type(exc).__name__}: {exc}") from exc
-    if not (site_dir / FOLDER / "pagefind.js").is_file():
-        raise SearchIndexError("Pagefind wrote no pagefind.js (is the pagefind[extended] package installed?)")
+    try:
+        languages = json.loads((site_dir / FOLDER / "pagefind-entry.json").read_bytes())["languages"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise SearchIndexError(f"Pagefind wrote no complete index (pagefind/pagefind-entry.json: {exc})") from exc
+    if not (site_dir / FOLDER / "pagefind.js").is_file() or (records and not languages):
+        raise SearchIndexError("Pagefind wrote no pagefind.js or an empty index")
     return len(records)
 
 

@@ -148,6 +148,15 @@
   box.addEventListener("focusout", function (event) {
     if (!box.contains(event.relatedTarget) && !input.value.trim()) close();
   });
+  /* The theme's shortcuts: "/", "s" or "f" opens the search, unless the person is typing somewhere. */
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey || ["/", "s", "f"].indexOf(event.key) < 0) return;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    event.preventDefault();
+    open();
+    input.focus();
+  });
   if (toggle) {
     toggle.addEventListener("change", function () {
       if (toggle.checked && document.activeElement !== input) input.focus();
