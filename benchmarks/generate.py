@@ -7,17 +7,35 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "assets_data"
 
-WORDS = (
-    "friendly group welcome tea chat walk garden craft support advice help local community park hall "
-    "library café music singing gentle exercise carers memory benefits money housing digital phone "
-    "tablet lunch food pantry volunteer nature allotment knitting painting wellbeing listening"
-).split()
+# Words in the frequencies the sample's own records use them (summaries, descriptions, notes), so
+# that common words are as common, and rare ones as rare, as in real records: search and validation
+# see a realistic vocabulary, not a few dozen words in every record.
+_KEY = re.compile(r"^\s*-?\s*([a-z_]+):\s?(.*)$")
+
+
+def _sample_text() -> str:
+    """The prose of the sample's records: summaries, descriptions and notes (English only)."""
+    text = []
+    for path in sorted((SAMPLE / "assets").glob("*.yaml")):
+        prose = False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key = _KEY.match(line)
+            if key:
+                prose = key.group(1) in ("summary", "description", "notes") and not line.startswith("    ")
+                text.append(key.group(2) if prose else "")
+            elif prose:
+                text.append(line)
+    return " ".join(text).lower()
+
+
+WORDS = re.findall(r"[a-z](?:[a-z'-]*[a-z])?", _sample_text())
 TOWNS = [
     ("Gloucester", "GL1", 51.864, -2.244, "gloucester"),
     ("Cheltenham", "GL50", 51.900, -2.078, "cheltenham"),
