@@ -360,7 +360,7 @@ def _build_site(
         )
         searched = time.perf_counter()
         try:
-            records = write_search_index(staged)
+            records = write_search_index(staged, out if previous else None)
         except SearchIndexError as exc:
             raise BuildError(str(exc)) from exc
         if previous:

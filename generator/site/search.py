@@ -2,11 +2,12 @@
 
 The entries are the theme's search index (search/search_index.json, made by MkDocs' search plugin
 and, for generated pages, from their `cam_search` text: only the text a page offers to search, not
-its menus, key facts or buttons). Each entry becomes one Pagefind record in the language of its
-index (config.lang), so a Welsh build's index under cy/ gives Welsh records, searched from pages
-whose <html lang> is cy. Pagefind (the pinned PyPI package `pagefind[extended]`, which carries its
-binary) writes the index and its browser script into pagefind/ of the staged site, before the site
-is swapped in: a failure leaves the published site as it was. No Node, no third-party requests.
+its menus, key facts or buttons). Each build in the site (the root, and a language's build in its
+own folder such as cy/) gets its own Pagefind index in its own pagefind/, in the language of its
+pages' <html lang>, beside the javascripts/search.js its pages load. Pagefind (the pinned PyPI
+package `pagefind[extended]`, which carries its binary) writes the index and its browser script
+into the staged site, before the site is swapped in: a failure leaves the published site as it
+was. No Node, no third-party requests.
 """
 
 from __future__ import annotations
@@ -36,23 +37,41 @@ def _text(value: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", value))).strip()
 
 
-def search_records(site_dir: Path) -> list[dict]:
-    """Every entry of every theme search index in the site, as a Pagefind record (url, content, language, meta)."""
+_LANG = re.compile(rb"<html[^>]*?\slang=\"([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\"")
+
+
+def index_folders(site_dir: Path) -> list[str]:
+    """The folders of the site (relative; "" for the root) that hold a theme search index: one per build."""
+    found = [""] if (site_dir / "search" / "search_index.json").is_file() else []
+    return found + sorted(p.parent.parent.name for p in site_dir.glob("*/search/search_index.json"))
+
+
+def _language(rel: str, roots: list[Path], data: dict) -> str:
+    """The language of a build's pages: their <html lang> (the theme's index says "en" for languages it lacks)."""
+    for root in roots:
+        page = root / rel / "index.html"
+        if page.is_file():
+            found = _LANG.search(page.read_bytes()[:4096])
+            if found:
+                return found.group(1).decode().lower()
+    return (data.get("config", {}).get("lang") or ["en"])[0]
+
+
+def search_records(site_dir: Path, rel: str = "", previous: Path | None = None) -> list[dict]:
+    """The entries of one build's theme search index (in folder rel) as Pagefind records (url, content, language, meta).
+
+    Addresses are relative to that build's folder, where its own pagefind/ goes.
+    """
+    data = json.loads((site_dir / rel / "search" / "search_index.json").read_bytes())
+    language = _language(rel, [site_dir] + ([previous] if previous else []), data)
     records = []
-    indexes = [site_dir / "search" / "search_index.json", *sorted(site_dir.glob("*/search/search_index.json"))]
-    for index in (i for i in indexes if i.is_file()):
-        prefix = index.parent.parent.relative_to(site_dir).as_posix()
-        prefix = "" if prefix == "." else prefix + "/"
-        data = json.loads(index.read_bytes())
-        language = (data.get("config", {}).get("lang") or ["en"])[0]
-        for doc in data.get("docs", []):
-            title = _text(doc.get("title", ""))
-            content = _text(doc.get("text", ""))
-            if not (title or content):
-                continue
+    for doc in data.get("docs", []):
+        title = _text(doc.get("title", ""))
+        content = _text(doc.get("text", ""))
+        if title or content:
             records.append(
                 {
-                    "url": "/" + prefix + doc["location"],
+                    "url": "/" + doc["location"],
                     "content": f"{title}. {content}" if content else title,
                     "language": language,
                     "meta": {"title": title or doc["location"]},
@@ -131,37 +150,49 @@ class _Service:
             self.process.wait()
 
 
-def _write(site_dir: Path, records: list[dict]) -> None:
+def _write(folder: Path, records: list[dict]) -> None:
     service = _Service()
     try:
         index = service.ask({"type": "NewIndex", "config": None})["index_id"]
         service.stream([{"type": "AddRecord", "index_id": index, **r} for r in records])
-        service.ask({"type": "WriteFiles", "index_id": index, "output_path": str(site_dir / FOLDER)})
+        service.ask({"type": "WriteFiles", "index_id": index, "output_path": str(folder / FOLDER)})
     finally:
         service.close()
     for name in UNUSED:  # Pagefind's own interfaces: the site draws results in the theme's style instead
-        (site_dir / FOLDER / name).unlink(missing_ok=True)
+        (folder / FOLDER / name).unlink(missing_ok=True)
 
 
-def write_search_index(site_dir: Path) -> int:
-    """Write the Pagefind index of the site's search entries into site_dir/pagefind/; return the record count."""
-    try:
-        records = search_records(site_dir)
-    except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
-        raise SearchIndexError(f"cannot read the theme's search index (search/search_index.json): {exc}") from exc
-    try:
-        _write(site_dir, records)
-    except SearchIndexError:
-        raise
-    except Exception as exc:  # the service reports failures as assorted exceptions
-        raise SearchIndexError(f"Pagefind could not write the search index: {type(exc).__name__}: {exc}") from exc
-    try:
-        languages = json.loads((site_dir / FOLDER / "pagefind-entry.json").read_bytes())["languages"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise SearchIndexError(f"Pagefind wrote no complete index (pagefind/pagefind-entry.json: {exc})") from exc
-    if not (site_dir / FOLDER / "pagefind.js").is_file() or (records and not languages):
-        raise SearchIndexError("Pagefind wrote no pagefind.js or an empty index")
-    return len(records)
+def write_search_index(site_dir: Path, previous: Path | None = None) -> int:
+    """Write a Pagefind index of each build's search entries into its pagefind/ (the root's, cy/'s...).
+
+    previous is the site being replaced, whose pages give a build's language when this one (a
+    rebuild) did not write them again. Returns the number of records.
+    """
+    count = 0
+    for rel in index_folders(site_dir):
+        try:
+            records = search_records(site_dir, rel, previous)
+        except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+            raise SearchIndexError(
+                f"cannot read the theme's search index ({rel}/search/search_index.json): {exc}"
+            ) from exc
+        folder = site_dir / rel
+        try:
+            _write(folder, records)
+        except SearchIndexError:
+            raise
+        except Exception as exc:  # the service reports failures as assorted exceptions
+            raise SearchIndexError(f"Pagefind could not write the search index: {type(exc).__name__}: {exc}") from exc
+        try:
+            languages = json.loads((folder / FOLDER / "pagefind-entry.json").read_bytes())["languages"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise SearchIndexError(
+                f"Pagefind wrote no complete index ({rel}/pagefind/pagefind-entry.json: {exc})"
+            ) from exc
+        if not (folder / FOLDER / "pagefind.js").is_file() or (records and not languages):
+            raise SearchIndexError(f"Pagefind wrote no pagefind.js or an empty index in {rel}/pagefind/")
+        count += len(records)
+    return count
 
 
 HASHED = ("fragment", "index")  # Pagefind's folders whose file names are hashes of their content
@@ -170,20 +201,22 @@ HASHED = ("fragment", "index")  # Pagefind's folders whose file names are hashes
 def settle_search_files(staged: Path, out: Path) -> list[str]:
     """For a rebuild merged into out: drop staged index files out already holds; list out's stale ones.
 
-    Returns the paths (in the site) of the previous index's files that the new index does not have,
+    Returns the paths (in the site) of the previous indexes' files that the new ones do not have,
     for the merge to remove.
     """
-    new, old = staged / FOLDER, out / FOLDER
     stale = []
-    if not old.is_dir():
-        return stale
-    for path in sorted(old.rglob("*")):
-        if not path.is_file() or path.is_symlink():
+    languages = {p.parent.name for root in (staged, out) for p in root.glob(f"*/{FOLDER}")}
+    for rel in ["", *sorted(languages)]:
+        new, old = staged / rel / FOLDER, out / rel / FOLDER
+        if not old.is_dir():
             continue
-        rel = path.relative_to(old)
-        twin = new / rel
-        if not twin.exists():
-            stale.append(f"{FOLDER}/{rel.as_posix()}")
-        elif rel.parts[0] in HASHED:
-            twin.unlink()  # the same name is the same content: keep the published file
+        for path in sorted(old.rglob("*")):
+            if not path.is_file() or path.is_symlink():
+                continue
+            inside = path.relative_to(old)
+            twin = new / inside
+            if not twin.exists():
+                stale.append((Path(rel) / FOLDER / inside).as_posix())
+            elif inside.parts[0] in HASHED:
+                twin.unlink()  # the same name is the same content: keep the published file
     return stale
