@@ -156,6 +156,11 @@ def measure(count: int, rebuild: bool = True) -> dict:
     figures["map_data_per_asset_gz"] = _gz(map_data) / points
     index = (site / "search" / "search_index.json").read_bytes()
     figures["search_index"], figures["search_index_gz"] = len(index), _gz(index)
+    bundle = site / "pagefind"
+    if bundle.is_dir():  # the search people use (generator/site/search.py): split into chunks, fetched per query
+        figures["pagefind_bytes"] = _size(bundle)
+        figures["pagefind_files"] = sum(1 for p in bundle.rglob("*") if p.is_file())
+        figures["pagefind_meta"] = sum(p.stat().st_size for p in bundle.glob("*.pf_meta"))
     find = (site / "assets" / "data" / "find.json").read_bytes()
     figures["find_data"], figures["find_data_gz"] = len(find), _gz(find)
     if rebuild:
@@ -188,7 +193,8 @@ def report(f: dict) -> str:
         f"assets: {f['assets']:,}   machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
         f"validation {b['validate']:.1f} s, rendering {b['render']:.1f} s, writing {b['write']:.1f} s, "
-        f"MkDocs {b['mkdocs']:.1f} s; whole build {f['build_wall']:.1f} s (pages: {b['pages']:,})",
+        f"MkDocs {b['mkdocs']:.1f} s, search index {b.get('search', 0):.1f} s; whole build {f['build_wall']:.1f} s "
+        f"(pages: {b['pages']:,})",
         f"floor (bare MkDocs Material, same page count): {f['floor_wall']:.1f} s; ratio {f['ratio_to_floor']:.2f}",
         f"peak memory (the largest process of the build): {f['peak_rss_mb']:.0f} MB",
         f"site size: {f['site_bytes'] / 1e6:.1f} MB; one asset page: {f['asset_page_html'] / 1e3:.1f} kB",
@@ -197,13 +203,18 @@ def report(f: dict) -> str:
         f"search index: {f['search_index'] / 1e6:.2f} MB ({f['search_index_gz'] / 1e6:.2f} MB gzipped)",
         f"find support data: {f['find_data'] / 1e6:.2f} MB ({f['find_data_gz'] / 1e6:.2f} MB gzipped)",
     ]
+    if "pagefind_bytes" in f:
+        lines.append(
+            f"Pagefind index: {f['pagefind_bytes'] / 1e6:.1f} MB in {f['pagefind_files']:,} files; "
+            f"its page list (fetched with the first query): {f['pagefind_meta'] / 1e3:.0f} kB (compressed)"
+        )
     if "rebuild" in f:
         r = f["rebuild"]
         lines.append(
             f"rebuild after one record changed: {r['wall']:.1f} s "
             f"({r['wall'] / f['build_wall']:.2f} of a full build; {'incremental' if r['incremental'] else 'FULL'}; "
             f"generated files rebuilt: {r['written']}; validation {r['validate']:.1f} s, "
-            f"rendering {r['render']:.1f} s, MkDocs {r['mkdocs']:.1f} s)"
+            f"rendering {r['render']:.1f} s, MkDocs {r['mkdocs']:.1f} s, search index {r.get('search', 0):.1f} s)"
         )
     return "\n".join(lines)
 

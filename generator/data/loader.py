@@ -66,6 +66,8 @@ class Document:
 
 
 class _Refused(Exception):
+    bad = ""  # for a character no value may hold: which (see _bad_characters)
+
     def __init__(self, line: int, field: str, code: str, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.args5 = (line, field, code, message, hint)
@@ -73,69 +75,103 @@ class _Refused(Exception):
 
 def _convert(node: yaml.Node, seen: set[int], path: str, written_at: int = 0) -> Any:
     """Turn a composed node into Mapping / Sequence / str / None, refusing aliases and tags."""
+    try:
+        return _converted(node, seen, written_at)
+    except _Refused as refused:
+        if path:
+            _refused_at(refused, path)
+        line, sub, code, message, hint = refused.args5
+        if refused.bad:  # a character no value may hold: said of the field, or of the file at the top
+            message = f"{'holds' if sub else 'the file holds'} {characters.describe(refused.bad)}."
+            refused.args5 = (line, sub, code, message, hint)
+        raise
+
+
+def _bad_characters(value: str, line: int) -> None:
+    """Refuse a value or key holding a character no value may hold (its message is made once its path is known)."""
+    bad = characters.in_value(value)
+    if bad:
+        refused = _Refused(line, "", "bad-character", "", characters.hint(bad, in_file=False))
+        refused.bad = bad
+        raise refused
+
+
+def _refused_at(refused: _Refused, step: str) -> _Refused:
+    """The refusal with one more step (a key or [index]) in front of its record path, on its way up."""
+    line, sub, *rest = refused.args5
+    joined = f"{step}{'' if not sub or sub.startswith('[') else '.'}{sub}" if sub else step
+    refused.args5 = (line, joined, *rest)
+    return refused
+
+
+def _converted(node: yaml.Node, seen: set[int], written_at: int) -> Any:
+    """_convert's work; record paths in refusals are relative to node (built on the way up, only then)."""
     line = node.start_mark.line + 1
-    if id(node) in seen:
+    ident = id(node)
+    if ident in seen:
         raise _Refused(
             written_at or line,
-            path,
+            "",
             "yaml-alias",
             "YAML anchors and aliases (& and *) are not allowed.",
             "Write the value out in full where it is needed.",
         )
-    seen.add(id(node))
-    tag = node.tag or ""
+    seen.add(ident)
+    tag = node.tag
     if tag not in PLAIN_TAGS:
-        raise _Refused(line, path, "yaml-tag", f"the YAML tag '{tag}' is not allowed.", "Remove the tag.")
-    if isinstance(node, yaml.ScalarNode):
-        if node.style == '"':  # only double quotes have escapes; other text was in the file, checked whole
-            _refuse_characters(node.value, line, path)
-        if not node.style and node.value in NULLS:
+        raise _Refused(line, "", "yaml-tag", f"the YAML tag '{tag or ''}' is not allowed.", "Remove the tag.")
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        style = node.style
+        if style == '"':  # only double quotes have escapes; other text was in the file, checked whole
+            _bad_characters(node.value, line)
+        if not style and node.value in NULLS:
             return None
         return node.value
-    if isinstance(node, yaml.SequenceNode):
+    if kind is yaml.SequenceNode:
         seq = Sequence(line)
+        lines = seq.item_lines
         for i, item in enumerate(node.value):
-            seq.append(_convert(item, seen, f"{path}[{i}]", line))
-            seq.item_lines.append(item.start_mark.line + 1)
+            try:
+                seq.append(_converted(item, seen, line))
+            except _Refused as refused:
+                raise _refused_at(refused, f"[{i}]") from None
+            lines.append(item.start_mark.line + 1)
         return seq
     mapping = Mapping(line)
+    key_lines = mapping.key_lines
     for key_node, value_node in node.value:
         key_line = key_node.start_mark.line + 1
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _Refused(key_line, path, "yaml-key", "a key must be a plain word.", "Check the indentation.")
-        if key_node.value == "<<" and not key_node.style:
-            raise _Refused(
-                key_line, path, "yaml-alias", "YAML merge keys (<<) are not allowed.", "Write the keys out in full."
-            )
+        if type(key_node) is not yaml.ScalarNode:
+            raise _Refused(key_line, "", "yaml-key", "a key must be a plain word.", "Check the indentation.")
         key = key_node.value
-        sub = f"{path}.{key}" if path else key
-        if key_node.style == '"':
-            _refuse_characters(key, key_line, characters.IN_VALUE.sub("?", sub))
-        if key in mapping:
-            first = mapping.key_lines[key]
+        if key == "<<" and not key_node.style:
             raise _Refused(
-                key_line,
-                sub,
-                "duplicate-key",
-                f"'{key}' appears twice in the same block (lines {first} and {key_line}).",
-                "Keep one of them and delete the other.",
+                key_line, "", "yaml-alias", "YAML merge keys (<<) are not allowed.", "Write the keys out in full."
             )
-        mapping.key_lines[key] = key_line
-        mapping[key] = _convert(value_node, seen, sub, key_line)
+        if key_node.style == '"':
+            try:
+                _bad_characters(key, key_line)
+            except _Refused as refused:
+                raise _refused_at(refused, characters.IN_VALUE.sub("?", key)) from None
+        if key in mapping:
+            first = key_lines[key]
+            raise _refused_at(
+                _Refused(
+                    key_line,
+                    "",
+                    "duplicate-key",
+                    f"'{key}' appears twice in the same block (lines {first} and {key_line}).",
+                    "Keep one of them and delete the other.",
+                ),
+                key,
+            )
+        key_lines[key] = key_line
+        try:
+            mapping[key] = _converted(value_node, seen, key_line)
+        except _Refused as refused:
+            raise _refused_at(refused, key) from None
     return mapping
-
-
-def _refuse_characters(value: str, line: int, path: str) -> None:
-    """Refuse a value or key holding a character no value may hold (written as an escape: the file itself is clean)."""
-    bad = characters.in_value(value)
-    if bad:
-        raise _Refused(
-            line,
-            path,
-            "bad-character",
-            f"{'holds' if path else 'the file holds'} {characters.describe(bad)}.",
-            characters.hint(bad, in_file=False),
-        )
 
 
 def _path_at(node: yaml.Node, offset: int, path: str = "") -> str | None:

@@ -100,8 +100,27 @@ def _check(doc: Document, value: Any, shape: Shape, path: str, line: int, out: l
         _check(doc, item, child, sub, value.key_lines[key], out)
 
 
+def _has_min_items(shape: Shape | None) -> bool:
+    """True when this part of the schema, or a part inside it, needs a least number of list items."""
+    if shape is None:
+        return False
+    known = _WITH_MIN_ITEMS.get(id(shape))
+    if known is None:
+        known = bool(shape.kind == "list" and shape.table and shape.table.min_items)
+        known = known or _has_min_items(shape.item) or any(_has_min_items(c) for c in shape.children.values())
+        _WITH_MIN_ITEMS[id(shape)] = known
+        _KEPT.append(shape)  # (kept alive, so that its id is never another shape's)
+    return known
+
+
+_WITH_MIN_ITEMS: dict[int, bool] = {}
+_KEPT: list[Shape] = []
+
+
 def _min_items(doc: Document, shape: Shape, value: Any, path: str, line: int, out: list[Problem]) -> None:
     """Report lists that the schema says need at least minItems entries."""
+    if not _has_min_items(shape):  # most of a record: nothing below needs a count
+        return
     if shape.kind == "list" and shape.table and shape.table.min_items:
         count = len(value) if isinstance(value, Sequence) else 0 if value is None else 1
         if count < shape.table.min_items:

@@ -47,13 +47,14 @@ from generator.render.languages import localise, translatable
 from generator.render.pages import Site, environment, render_pages
 from generator.render.sheets import render_sheets
 from generator.site.project import Project, vendor_files
+from generator.site.search import SearchIndexError, settle_search_files, write_search_index
 from generator.site.settings import (
     MkDocsConfigError,
+    add_quick_exit,
     check_settings,
     language_links,
     language_settings,
     load_mkdocs,
-    add_quick_exit,
     site_settings,
 )
 from generator.site.write import (
@@ -493,6 +494,15 @@ def _build_site(
             )
             timings[f"language {language}"] = time.perf_counter() - started_language
             progress(f"Built the pages in {language} in {timings[f'language {language}']:.1f} s.")
+        searched = time.perf_counter()
+        try:
+            records = write_search_index(staged, out if previous else None)
+        except SearchIndexError as exc:
+            raise BuildError(str(exc)) from exc
+        if previous:
+            gone += settle_search_files(staged, out)
+        timings["search"] = time.perf_counter() - searched
+        progress(f"Search index of {records} entries written in {timings['search']:.1f} s.")
         forget_state(out)
         try:
             merge_in(staged, out, gone) if previous else swap_in(staged, out)
@@ -512,7 +522,7 @@ def _build_site(
             data_hashes,
         ),
     )
-    timings["mkdocs"] = time.perf_counter() - started
+    timings["mkdocs"] = time.perf_counter() - started - timings["search"]
     how = "only what changed" if previous else f"everything: {plan.reason}"
     progress(f"MkDocs built {how} in {timings['mkdocs']:.1f} s; the site is in {out}/.")
     count = sum(1 for name in hashes if name.endswith(".md"))
