@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 
 from generator.data.history import ASPECTS, LONDON, WINDOW_DAYS, Event, from_json, history, state, to_json
 from generator.render.contract import Memo, Output, SiteWide
-from generator.render.pages import Site, _date
+from generator.render.pages import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 PAGE, FEED = "changed.md", "changed.xml"
@@ -103,7 +103,7 @@ def changed_files(site: Site, env, events: list[Event] | None) -> dict[str, str 
         live={a.id for a in site.assets},
         feed=FEED,
         root="../",
-        date=_date,
+        date=site.t.date,
     )
     return {PAGE: page, FEED: atom_feed(site, events, page_url)}
 

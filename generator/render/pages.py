@@ -145,6 +145,11 @@ class Site:
             return Markup("")
         return Markup(' lang="{}"').format(self.config.languages[0])
 
+    def written(self, text: str) -> Markup:
+        """Record text no translation covers, escaped, in a span with its language when this page is in another."""
+        attribute = self.as_written
+        return Markup("<span{}>{}</span>").format(attribute, text) if attribute else escape(text)
+
     def text(self, asset: Asset, name: str) -> Markup:
         """A field's text within other text, in a span with its own lang when shown in the default language."""
         attribute = self.lang(asset, name)
@@ -189,8 +194,11 @@ class Site:
         due = [c for c in asset.changes if c.current(self.today, CHANGES_AHEAD_DAYS)]
         return sorted(due, key=lambda c: (c.begins, c.index))
 
-    def change_text(self, asset: Asset, change: Change) -> str:
-        """One change in plain words, such as 'Closed from 24 December 2026 to 2 January 2027.' and its note."""
+    def change_text(self, asset: Asset, change: Change, html: bool = False) -> str:
+        """One change in plain words, such as 'Closed from 24 December 2026 to 2 January 2027.' and its note.
+
+        With html, escaped HTML, the note marked with its language on another language's page (see as_written).
+        """
         t = self.t
         first = t.date(change.begins) if change.begins != dt.date.min else ""
         last = "" if change.open_ended else t.date(change.ends)
@@ -208,11 +216,15 @@ class Site:
             words = t("changes.changed_time" + suffix, first=first, last=last, start=change.start, end=change.end)
         else:
             words = t("changes.note" + suffix, first=first, last=last) if first else ""
-        return " ".join(part for part in (words, change.note or "") if part)
+        note = change.note or ""
+        if html:
+            words, note = escape(words), self.written(note) if note else ""
+        return (Markup(" ") if html else " ").join(part for part in (words, note) if part)
 
-    def change_notices(self, asset: Asset) -> list[str]:
-        """The current and coming changes of an asset in words, for its page, sheets, cards and popups."""
-        return [self.change_text(asset, c) for c in self.current_changes(asset)]
+    def change_notices(self, asset: Asset, html: bool = False) -> list[str]:
+        """The current and coming changes of an asset in words, for its page, sheets, cards and popups (with
+        html, as change_text's)."""
+        return [self.change_text(asset, c, html) for c in self.current_changes(asset)]
 
     def capacity_text(self, asset: Asset) -> str:
         """Whether it takes new people, in words with the date ('Waiting list, about 6 weeks (as of ...)'),
