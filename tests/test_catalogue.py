@@ -125,7 +125,7 @@ def test_nav_titles_match_the_default_navigation():
 
 # Strings written the same in Welsh and English: real Welsh words (cost, map), names, file names and
 # strings of placeholders only. A page test looking for English on Welsh pages can leave these out.
-SAME_IN_WELSH = frozenset({"Cost", "Map", "Pashto", "GeoJSON", "Open Referral UK (JSON)"})
+SAME_IN_WELSH = frozenset({"Cost", "cost", "Map", "Pashto", "GeoJSON", "Open Referral UK (JSON)"})
 
 
 def test_welsh_strings_differ_from_the_english_unless_the_same_in_both():
