@@ -13,6 +13,7 @@ from pathlib import Path
 import icalendar
 import markdown
 import pytest
+import yaml
 
 from generator.authoring.review import format_review, md_code, review
 from generator.data.check import check
@@ -176,8 +177,10 @@ def test_no_page_or_file_the_site_writes_beside_an_id_can_be_an_id(built_site):
         others |= names - ids
     assert others == {"index"}
     assert others <= RESERVED_IDS
-    top = {p.name.split(".")[0] for p in built_site.iterdir()} - {"about", "javascripts", "stylesheets"}
-    assert top <= RESERVED_IDS  # the hand-written pages (about, scripts, styles) never sit beside an id
+    hand_written = {"about", "javascripts", "stylesheets", "sw"}  # pages, scripts, styles, the service worker
+    languages = set(yaml.safe_load((SAMPLE / "config.yaml").read_text())["languages"][1:])  # /cy/
+    top = {p.name.split(".")[0] for p in built_site.iterdir()} - hand_written - languages
+    assert top <= RESERVED_IDS  # nothing but reserved names sits beside an id
 
 
 # --- dates ----------------------------------------------------------------------------------------

@@ -160,3 +160,58 @@ def test_a_welsh_sheet_of_three_prints_on_one_a4_page_and_its_qr_opens_it(visit,
     text = " ".join(reader.pages[0].extract_text().split())
     assert CY("sheet.when") in text
     assert visit.outside == [] and visit.errors == []
+
+
+def test_a_bilingual_sheet_of_three_prints_on_one_a4_page_welsh_first(visit, welsh_url, tmp_path):
+    ids = f"{TRANSLATED},gloucestershire-carers-line,lydney-health-walks"
+    page = visit.page
+    page.goto(welsh_url + "sheet/?ids=" + ids)
+    page.wait_for_selector(READY)
+    expect(page.locator(".cam-sheet-entry--pair")).to_have_count(0)
+    page.get_by_label(EN("sheet.pair", language=EN("languages.cy"))).check()
+    expect(page.locator(".cam-sheet-entry--pair")).to_have_count(3)
+    url = welsh_url + "sheet/?ids=" + ids + "&both=1"
+    assert page.url == url  # the address says the sheet is bilingual
+    # Welsh first in every entry, each half with its language; the contact details once, below both
+    halves = page.locator(f'.cam-sheet-entry[data-asset-id="{TRANSLATED}"] .cam-sheet-entry__half')
+    assert [halves.nth(i).get_attribute("lang") for i in range(2)] == ["cy", "en"]
+    assert CY("sheet.when") in halves.nth(0).inner_text() and EN("sheet.when") in halves.nth(1).inner_text()
+    assert page.locator(".cam-sheet-entry--pair .cam-sheet-entry__shared").count() == 3
+    title = page.locator("#sheet-title")
+    assert title.inner_text() == f"{CY('sheet.default_heading')} · {EN('sheet.default_heading')}"
+    assert title.locator('span[lang="cy"]').inner_text() == CY("sheet.default_heading")
+    page.add_style_tag(content=BIG_QR)
+    assert decode_qr(page.locator("#sheet-qr"), tmp_path / "qr.png") == url
+    page.reload()
+    page.wait_for_selector(READY)
+    expect(page.locator(".cam-sheet-entry--pair")).to_have_count(3)
+    page.emulate_media(media="print")
+    pdf = tmp_path / "sheet.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=False)
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert CY("sheet.when") in text and EN("sheet.when") in text
+    # Unticked, the sheet is in one language again, and so is its address.
+    page.emulate_media(media="screen")
+    page.get_by_label(EN("sheet.pair", language=EN("languages.cy"))).uncheck()
+    expect(page.locator(".cam-sheet-entry--pair")).to_have_count(0)
+    expect(page.locator(".cam-sheet-entry")).to_have_count(3)
+    assert page.url == welsh_url + "sheet/?ids=" + ids
+    assert visit.outside == [] and visit.errors == []
+
+
+def test_the_welsh_bilingual_sheet_opens_from_its_address_and_the_switch_keeps_it(visit, welsh_url):
+    ids = f"{TRANSLATED},gloucestershire-carers-line"
+    page = visit.page
+    page.goto(welsh_url + "cy/sheet/?ids=" + ids + "&both=1")
+    page.wait_for_selector(READY)
+    expect(page.locator(".cam-sheet-entry--pair")).to_have_count(2)
+    assert page.get_by_label(CY("sheet.pair", language=CY("languages.en"))).is_checked()
+    halves = page.locator(".cam-sheet-entry--pair").first.locator(".cam-sheet-entry__half")
+    assert [halves.nth(i).get_attribute("lang") for i in range(2)] == ["cy", "en"]
+    page.locator("a[data-cam-language][hreflang='en']").click()
+    page.wait_for_selector(READY)
+    assert page.url == welsh_url + "sheet/?ids=" + ids + "&both=1"
+    expect(page.locator(".cam-sheet-entry--pair")).to_have_count(2)
+    assert visit.errors == []

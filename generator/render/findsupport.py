@@ -75,8 +75,10 @@ def find_data(site: Site) -> dict:
             item["cp"] = site.capacity_text(asset)
             if site.capacity_fresh(asset):
                 item["k"] = CAPACITY_CODES[asset.capacity]
-        if notices := site.change_notices(asset):
-            item["ch"] = notices
+        if changes := site.change_parts(asset):
+            item["ch"] = changes
+            if site.written_language and any(note for _words, note in changes):
+                item["uc"] = site.written_language  # the notes' language, on a page of another
         items.append(item)
     return {
         "categories": cats,

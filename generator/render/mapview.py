@@ -69,15 +69,18 @@ def asset_card(site: Site, asset) -> dict:
         "last_checked": t.date(asset.last_checked),
         "checked_by": asset.checked_by,
     }
-    shown = {name: site.config.languages[0] for name in ("name", "summary") if name in asset.untranslated}
-    if shown:  # on a page of another language: these are in the default language, for their lang attribute
-        card["lang"] = shown
+    default = site.config.languages[0]
+    shown = {name: default for name in ("name", "summary", "first_visit") if name in asset.untranslated}
     if asset.capacity:
         card["capacity"] = site.capacity_text(asset)
     if asset.first_visit:
         card["first_visit"] = asset.first_visit
-    if notices := site.change_notices(asset):
-        card["changes"] = notices
+    if changes := site.change_parts(asset):
+        card["changes"] = changes
+        if site.written_language and any(note for _words, note in changes):
+            shown["notes"] = site.written_language
+    if shown:  # on a page of another language: these are in the default language, for their lang attribute
+        card["lang"] = shown
     if not asset.locations:
         card["online"] = ", ".join(t("attending." + mode) for mode in asset.attending)
     for key in ("phone", "email", "website"):

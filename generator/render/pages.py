@@ -145,6 +145,11 @@ class Site:
             return Markup("")
         return Markup(' lang="{}"').format(self.config.languages[0])
 
+    @property
+    def written_language(self) -> str | None:
+        """The language of record text no translation covers, when this page is in another; else None."""
+        return None if self.language == self.config.languages[0] else self.config.languages[0]
+
     def written(self, text: str) -> Markup:
         """Record text no translation covers, escaped, in a span with its language when this page is in another."""
         attribute = self.as_written
@@ -194,11 +199,8 @@ class Site:
         due = [c for c in asset.changes if c.current(self.today, CHANGES_AHEAD_DAYS)]
         return sorted(due, key=lambda c: (c.begins, c.index))
 
-    def change_text(self, asset: Asset, change: Change, html: bool = False) -> str:
-        """One change in plain words, such as 'Closed from 24 December 2026 to 2 January 2027.' and its note.
-
-        With html, escaped HTML, the note marked with its language on another language's page (see as_written).
-        """
+    def change_words(self, asset: Asset, change: Change) -> str:
+        """One change in plain words, such as 'Closed from 24 December 2026 to 2 January 2027.' (not its note)."""
         t = self.t
         first = t.date(change.begins) if change.begins != dt.date.min else ""
         last = "" if change.open_ended else t.date(change.ends)
@@ -216,15 +218,25 @@ class Site:
             words = t("changes.changed_time" + suffix, first=first, last=last, start=change.start, end=change.end)
         else:
             words = t("changes.note" + suffix, first=first, last=last) if first else ""
-        note = change.note or ""
+        return words
+
+    def change_text(self, asset: Asset, change: Change, html: bool = False) -> str:
+        """One change in plain words and its note. With html, escaped HTML, the note marked with its language
+        on another language's page (see written)."""
+        words, note = self.change_words(asset, change), change.note or ""
         if html:
             words, note = escape(words), self.written(note) if note else ""
         return (Markup(" ") if html else " ").join(part for part in (words, note) if part)
 
     def change_notices(self, asset: Asset, html: bool = False) -> list[str]:
-        """The current and coming changes of an asset in words, for its page, sheets, cards and popups (with
-        html, as change_text's)."""
+        """The current and coming changes of an asset in words, for its page and sheets (with html, as
+        change_text's)."""
         return [self.change_text(asset, c, html) for c in self.current_changes(asset)]
+
+    def change_parts(self, asset: Asset) -> list[list[str]]:
+        """The current and coming changes as [words, note] pairs, for the data of cards, popups and find
+        support (the note is record text, in written_language)."""
+        return [[self.change_words(asset, c), c.note or ""] for c in self.current_changes(asset)]
 
     def capacity_text(self, asset: Asset) -> str:
         """Whether it takes new people, in words with the date ('Waiting list, about 6 weeks (as of ...)'),

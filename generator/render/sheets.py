@@ -9,6 +9,7 @@ import segno
 from markupsafe import Markup
 
 from generator.render.contract import Output, PerSubject, SiteWide
+from generator.render.languages import folder
 from generator.render.pages import Group, RenderedOnce, Site, json_script
 
 
@@ -50,6 +51,28 @@ def list_strings(site: Site) -> str:
     return json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
 
 
+def pair_language(site: Site) -> dict | None:
+    """The language a sheet can be printed in as well, beside its own (a bilingual sheet), with where that
+    language's cards and strings are from the sheet page; None on a site in one language.
+
+    The default language's sheet pairs with the second language, any other's with the default. Welsh comes
+    first on the sheet, whichever page it is printed from, as the Welsh Language Standards ask of
+    bilingual material.
+    """
+    languages = site.config.languages
+    if len(languages) < 2:
+        return None
+    other = languages[1] if site.language == languages[0] else languages[0]
+    root = "../" + site.shared_root + folder(other, languages)  # the other language's root, from sheet/
+    return {
+        "lang": other,
+        "name": site.t("languages." + other) if site.t.has("languages." + other) else other,
+        "data": root + "assets/data/asset/",
+        "strings": root + "assets/data/strings.json",
+        "first": other == "cy",
+    }
+
+
 def render_sheets(site: Site, env, site_url: str) -> list[Output]:
     """The sheet page, the list page and the strings file; a pre-built sheet for each need and each area."""
     t = site.t
@@ -60,8 +83,13 @@ def render_sheets(site: Site, env, site_url: str) -> list[Output]:
 
     def pages() -> dict[str, str]:
         options = {"data": "../assets/data/asset/", "pages": "../support/", "today": today}
+        pair = pair_language(site)
+        if pair:
+            options["pair"] = pair
         return {
-            "sheet.md": env.get_template("sheet.md.j2").render(options=json_script(options), root="../", **common),
+            "sheet.md": env.get_template("sheet.md.j2").render(
+                options=json_script(options), root="../", pair=pair, **common
+            ),
             "list.md": env.get_template("mylist.md.j2").render(
                 options=json_script({"data": "../assets/data/find.json", "cards": "../assets/data/asset/"}),
                 root="../",

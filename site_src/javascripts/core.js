@@ -49,23 +49,31 @@
 
   var strings = new Map();
 
-  /* Adds the string values of table, each key after prefix; with keep, strings already known stay. */
-  function addStrings(table, prefix, keep) {
+  /* Adds the string values of table to known (a Map), each key after prefix; with keep, strings already
+     known stay. */
+  function addTo(known, table, prefix, keep) {
     if (!table || typeof table !== "object") return;
     Object.keys(table).forEach(function (key) {
       var name = (prefix || "") + key;
-      if (typeof table[key] === "string" && !(keep && strings.has(name))) strings.set(name, table[key]);
+      if (typeof table[key] === "string" && !(keep && known.has(name))) known.set(name, table[key]);
     });
   }
 
-  /* The string for key with {name} placeholders filled from vars; the key itself when it is unknown. */
-  function t(key, vars) {
-    var text = strings.has(key) ? strings.get(key) : key;
-    if (vars) {
-      Object.keys(vars).forEach(function (name) { text = text.split("{" + name + "}").join(String(vars[name])); });
-    }
-    return text;
+  function addStrings(table, prefix, keep) { addTo(strings, table, prefix, keep); }
+
+  /* A lookup in known: the string for key with {name} placeholders filled from vars; the key itself when
+     it is unknown. */
+  function translator(known) {
+    return function (key, vars) {
+      var text = known.has(key) ? known.get(key) : key;
+      if (vars) {
+        Object.keys(vars).forEach(function (name) { text = text.split("{" + name + "}").join(String(vars[name])); });
+      }
+      return text;
+    };
   }
+
+  var t = translator(strings);
 
   var MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december"];
@@ -85,12 +93,20 @@
     return t("dates.long", { day: date.getDate(), month: month, year: date.getFullYear() });
   }
 
+  /* A strings file fetched into known; resolves to known's lookup either way. */
+  function fetchStrings(url, known) {
+    return fetch(url)
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (loaded) { addTo(known, loaded); })
+      .catch(function () { /* the fallbacks stay */ })
+      .then(function () { return translator(known); });
+  }
+
   /* The site's strings file (assets/data/strings.json), fetched once a page; resolves to t either way. */
-  var ready = fetch(base + "assets/data/strings.json")
-    .then(function (r) { return r.ok ? r.json() : {}; })
-    .then(function (loaded) { addStrings(loaded); })
-    .catch(function () { /* the fallbacks stay */ })
-    .then(function () { return t; });
+  var ready = fetchStrings(base + "assets/data/strings.json", strings);
+
+  /* Another language's strings file (a bilingual sheet's other half): resolves to a lookup of its own. */
+  function stringsFrom(url) { return fetchStrings(url, new Map()); }
 
   /* A page's options (JSON in a script element); strings in them are added to t's under prefix. */
   function options(id, prefix) {
@@ -172,6 +188,7 @@
   CAM.addStrings = addStrings;
   CAM.t = t;
   CAM.strings = ready;
+  CAM.stringsFrom = stringsFrom;
   CAM.options = options;
   CAM.start = start;
   CAM.card = card;

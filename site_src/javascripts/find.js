@@ -366,7 +366,10 @@
       var lines = a.s ? [["cam-find-card__summary", a.s, a.us]] : [];
       lines.push(["cam-find-card__facts", facts.filter(Boolean).join(" · ")]);
       if (a.cp) lines.push(["cam-find-card__capacity", a.cp]);
-      (a.ch || []).forEach(function (notice) { lines.push(["cam-find-card__change", notice]); });
+      (a.ch || []).forEach(function (change) {  // [words, note]: the note in its own language (a.uc)
+        if (change[0]) lines.push(["cam-find-card__change", change[0]]);
+        if (change[1]) lines.push(["cam-find-card__change", change[1], a.uc]);
+      });
       return CAM.card({
         className: "cam-find-card" + (a.st ? " cam-find-card--" + a.st : ""),
         href: opts.pages + encodeURIComponent(a.i) + "/",

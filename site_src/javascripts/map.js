@@ -27,7 +27,12 @@
     }
     box.appendChild(el("p", "cam-popup__facts", data.cost + " · " + data.access));
     if (data.capacity) box.appendChild(el("p", "cam-popup__capacity", data.capacity));
-    (data.changes || []).forEach(function (notice) { box.appendChild(el("p", "cam-popup__change", notice)); });
+    (data.changes || []).forEach(function (change) {  // [words, note]: the note in its own language
+      if (change[0]) box.appendChild(el("p", "cam-popup__change", change[0]));
+      if (!change[1]) return;
+      var note = box.appendChild(el("p", "cam-popup__change", change[1]));
+      if (shown.notes) note.lang = shown.notes;
+    });
     var more = el("a", "cam-popup__more", CAM.t("map.details"));
     more.href = link.href;
     box.appendChild(more);
