@@ -6,8 +6,9 @@
 
 Figures: wall time of validation, rendering, MkDocs and the whole build; peak memory of the largest
 process of the build; total site size; one asset page's HTML; what the map page loads; map data per asset;
-search index; find support data; the same-size bare MkDocs Material site (the floor) and our
-build's ratio to it; and a rebuild after one record changes.
+search index; find support data; the bare MkDocs Material site with as many HTML pages (the floor: both
+languages' pages, when the sample's config.yaml builds two) and our build's ratio to it; and a rebuild
+after one record changes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import yaml
 
 from benchmarks.generate import generate, refresh_support_files
 
@@ -137,6 +140,9 @@ def measure(count: int, rebuild: bool = True) -> dict:
     timings, wall, peak = _run_child(BUILD, str(data), str(site), str(docs))
     figures: dict = {"assets": count, "build": timings, "build_wall": wall, "peak_rss_mb": peak / 1024}
     figures["site_bytes"] = _size(site)
+    # every HTML page of the site, in every language it is built in: the floor has as many
+    figures["html_pages"] = sum(1 for _ in site.rglob("*.html"))
+    figures["languages"] = len(yaml.safe_load((data / "config.yaml").read_text(encoding="utf-8"))["languages"])
     first = sorted((site / "support").iterdir())[0]
     figures["asset_page_html"] = (first / "index.html").stat().st_size
     map_dir = site / "map"
@@ -165,7 +171,7 @@ def measure(count: int, rebuild: bool = True) -> dict:
     figures["find_data"], figures["find_data_gz"] = len(find), _gz(find)
     if rebuild:
         figures["rebuild"] = measure_rebuild(count)
-    floor_config = floor_project(figures["build"]["pages"], OUT / f"floor-{count}")
+    floor_config = floor_project(figures["html_pages"], OUT / f"floor-{count}")
     floor, floor_wall, _ = _run_child(FLOOR, str(floor_config))
     figures["floor_wall"] = floor_wall
     figures["ratio_to_floor"] = wall / floor_wall
@@ -194,8 +200,9 @@ def report(f: dict) -> str:
         f"Python {platform.python_version()}",
         f"validation {b['validate']:.1f} s, rendering {b['render']:.1f} s, writing {b['write']:.1f} s, "
         f"MkDocs {b['mkdocs']:.1f} s, search index {b.get('search', 0):.1f} s; whole build {f['build_wall']:.1f} s "
-        f"(pages: {b['pages']:,})",
-        f"floor (bare MkDocs Material, same page count): {f['floor_wall']:.1f} s; ratio {f['ratio_to_floor']:.2f}",
+        f"(generated pages: {b['pages']:,}; HTML pages in {f.get('languages', 1)} language(s): "
+        f"{f.get('html_pages', b['pages']):,})",
+        f"floor (bare MkDocs Material, as many HTML pages): {f['floor_wall']:.1f} s; ratio {f['ratio_to_floor']:.2f}",
         f"peak memory (the largest process of the build): {f['peak_rss_mb']:.0f} MB",
         f"site size: {f['site_bytes'] / 1e6:.1f} MB; one asset page: {f['asset_page_html'] / 1e3:.1f} kB",
         f"map page loads: {f['map_page_bytes'] / 1e3:.0f} kB ({f['map_page_gz'] / 1e3:.0f} kB gzipped); "

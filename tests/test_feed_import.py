@@ -93,14 +93,13 @@ def v1_import(tmp_path_factory):
 
 
 def test_v1_feed_imports_without_loss_or_traceback(v1_import):
-    data, outcome, seconds = v1_import
+    data, outcome, _seconds = v1_import  # the time is benchmarks/imports.py's to measure
     s = summary(outcome)
     assert s["services_read"] == 800
     assert s["written"] == 673 and s["skipped"] == 127  # 128 services share one id: the first is imported
     assert s["skipped_by_reason"]["duplicate source id"] == 127
     assert s["drafts"] == 225 and s["published"] == 448  # 112 need an area, 169 a date they were checked (56 both)
     assert s["repaired"] > 150 and s["schedules"]["expired-schedule"] > 50
-    assert seconds < 30  # the target is 15 s on an idle machine; this one is shared
     checked = check(data, today=TODAY)
     assert checked.ok
     assert len(checked.assets) == 448 and len(checked.drafts) == 225

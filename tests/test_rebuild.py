@@ -24,6 +24,8 @@ from generator.speed.outputs import recall
 
 from .conftest import ROOT, SAMPLE, make_data_dir, standalone_mkdocs
 
+LANGUAGES = check(SAMPLE).config.languages  # the sample is built in each
+
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
@@ -66,9 +68,10 @@ def test_a_rebuild_after_records_change_is_the_site_a_full_build_makes(project):
     replaced = [page for page, stamp in pages_after.items() if pages_before.get(page) != stamp]
     # the 2 asset pages; the need and area pages and sheets of the 5 groups they are or were in; the
     # home page and the browse-by-need page (their counts changed); What's changed (built outside git, it
-    # lists the records checked lately by name, the renamed one among them). Not the other ~100 pages.
-    assert len(replaced) == 2 + 2 * 5 + 2 + 1, replaced
-    assert "changed/index.html" in replaced
+    # lists the records checked lately by name, the renamed one among them); the same in each language.
+    # Not the other ~100 pages of each.
+    assert len(replaced) == (2 + 2 * 5 + 2 + 1) * len(LANGUAGES), replaced
+    assert "changed/index.html" in replaced and "cy/changed/index.html" in replaced
     assert len(pages_after) > 100
     rebuilt = _files(tmp_path / "site")
     assert rebuilt == _full_build(data, tmp_path / "full")
@@ -188,7 +191,8 @@ def test_worker_processes_make_the_same_site_as_one_process(tmp_path, monkeypatc
     monkeypatch.chdir(ROOT)
     data = make_data_dir(tmp_path / "data", {}, with_sample=True)
     many = _forking_build(data, tmp_path / "many")
-    assert many == {"forks": 3, "error": ""}, "one process rendering half the files, two building the asset pages"
+    # in each language: one process rendering half the files, two building the asset pages
+    assert many == {"forks": 3 * len(LANGUAGES), "error": ""}
     assert _forking_build(data, tmp_path / "one", fork=False) == {"forks": 0, "error": ""}
     assert _files(tmp_path / "many" / "site") == _files(tmp_path / "one" / "site")
 
@@ -246,7 +250,7 @@ def test_the_cycle_collector_is_paused_for_a_build_and_runs_again_after(project,
     monkeypatch.setattr(generator.site.build, "render_pages", lambda *a: seen.append(gc.isenabled()) or render(*a))
     assert gc.isenabled()
     build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
-    assert seen == [False]
+    assert seen == [False] * len(LANGUAGES)  # the pages of each language
     assert gc.isenabled()
 
 

@@ -77,8 +77,8 @@ def test_a_failed_search_index_leaves_the_site_as_it_was(tmp_path, built_site):
     shutil.copytree(built_site, out)
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     docs = tmp_path / "docs"
-    (docs / "cy" / "search").mkdir(parents=True)
-    (docs / "cy" / "search" / "search_index.json").write_text("{not json")  # copied into the staged site
+    (docs / "zz" / "search").mkdir(parents=True)  # a folder no language of the sample's is built into
+    (docs / "zz" / "search" / "search_index.json").write_text("{not json")  # copied into the staged site
     with pytest.raises(BuildError, match="search index"):
         build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=docs, incremental=False)
     assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -97,8 +97,10 @@ def _targets(page: Path, site: Path, base: str):
 
 
 def test_no_broken_internal_links_or_anchors(built_site):
-    map_ids = {p[0] for p in json.loads((built_site / "assets" / "data" / "map.json").read_text())["points"]}
-    ids_cache: dict[Path, set[str]] = {built_site / "map" / "index.html": map_ids}
+    ids_cache: dict[Path, set[str]] = {}
+    for language in ("", *(p.parent.parent.name for p in built_site.glob("*/map/index.html"))):  # each language's map
+        points = json.loads((built_site / language / "assets" / "data" / "map.json").read_text())["points"]
+        ids_cache[built_site / language / "map" / "index.html"] = {p[0] for p in points}
     broken = []
     for page in html_files(built_site):
         rel = page.relative_to(built_site).as_posix()

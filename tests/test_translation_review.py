@@ -62,11 +62,12 @@ def test_the_languages_of_the_config_are_checked_by_default(data_factory, base_r
     data = data_factory({"valid-case.yaml": base_record})
     config = data / "config.yaml"
     text = config.read_text(encoding="utf-8")
-    assert "\nlanguages: [en]\n" in text
+    assert "\nlanguages: [en, cy]\n" in text
+    config.write_text(text.replace("\nlanguages: [en, cy]\n", "\nlanguages: [en]\n"), encoding="utf-8")
     result = run("--data", str(data), "--translations")
     assert result.exit_code == 2
     assert "--language cy" in result.output
-    config.write_text(text.replace("\nlanguages: [en]\n", "\nlanguages: [en, cy]\n"), encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
     result = run("--data", str(data), "--translations")
     assert result.exit_code == 3, result.output
     assert result.output.startswith("Missing Welsh (cy):")

@@ -47,6 +47,7 @@ from generator.render.languages import localise, translatable
 from generator.render.pages import Site, environment, render_pages
 from generator.render.sheets import render_sheets
 from generator.site.project import Project, vendor_files
+from generator.site.search import FOLDER as SEARCH_FOLDER
 from generator.site.search import SearchIndexError, settle_search_files, write_search_index
 from generator.site.settings import (
     MkDocsConfigError,
@@ -61,6 +62,7 @@ from generator.site.write import (
     WriteError,
     copy_hand_written,
     discard,
+    drop_unchanged,
     hand_written_pages,
     merge_in,
     remove_generated,
@@ -321,7 +323,11 @@ def build_language(
     if not before.is_dir() or os.path.islink(before):
         return []
     now = {rel for rel, what in walk(into) if what == "file"}
-    return [f"{language}/{rel}" for rel, what in walk(before) if what == "file" and rel not in now]
+    return [
+        f"{language}/{rel}"
+        for rel, what in walk(before)
+        if what == "file" and rel not in now and not rel.startswith(SEARCH_FOLDER + "/")  # see settle_search_files
+    ]
 
 
 def build_site(
@@ -501,6 +507,8 @@ def _build_site(
             raise BuildError(str(exc)) from exc
         if previous:
             gone += settle_search_files(staged, out)
+            for language in languages[1:]:
+                drop_unchanged(staged, out, language)
         timings["search"] = time.perf_counter() - searched
         progress(f"Search index of {records} entries written in {timings['search']:.1f} s.")
         forget_state(out)

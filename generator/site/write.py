@@ -105,6 +105,26 @@ def hand_written_pages(docs_dir: Path, defaults: Path | None = None) -> dict[str
     return pages
 
 
+def drop_unchanged(staged: Path, out: Path, rel: str) -> None:
+    """For a folder of the site built in full into staged (another language's): remove each staged file
+    whose published twin in out has the same bytes, so that the merge leaves the published one alone and
+    a rebuild with nothing changed changes nothing. A link in out is never read through."""
+    if not (out / rel).is_dir() or os.path.islink(out / rel):
+        return
+    for name, what in list(walk(staged / rel)):
+        new = staged / rel / name
+        if what != "file":
+            continue
+        try:
+            if (out / rel / name).stat().st_size != new.stat().st_size:
+                continue
+            same = read_bytes(out / rel / name, out / rel) == new.read_bytes()
+        except (OSError, LinkRefused):
+            continue  # absent, a link or unreadable: the new file goes in
+        if same:
+            new.unlink()
+
+
 def copy_hand_written(source: Path, target: Path) -> None:
     """Copy the hand-written part of a docs folder (everything not generated) into another folder.
 
