@@ -31,28 +31,15 @@ def make_data_dir(base: Path, records: dict[str, bytes | str], with_sample: bool
     return data
 
 
-def oruk_facts(asset, today=None):
-    """The facts an ORUK round trip keeps: not dated changes, bank holidays, capacity or the first visit, which
-    the export does not carry; with today, the status as exported then (temporarily closed, read back as paused,
-    during a closure)."""
+def differences(before, after) -> dict:
+    """The fields of two records (model objects of one dataclass) that differ: name -> (before, after)."""
     import dataclasses
 
-    from generator.opendata.oruk_export import STATUS_FROM_ORUK, current_status
-
-    sessions = tuple(
-        dataclasses.replace(s, bank_holidays=None, closed=(), moves=(), retimes=()) for s in asset.sessions
-    )
-    status = STATUS_FROM_ORUK[current_status(asset, today)] if today else asset.status
-    return dataclasses.replace(
-        asset,
-        changes=(),
-        capacity=None,
-        wait_weeks=None,
-        capacity_as_of=None,
-        first_visit=None,
-        sessions=sessions,
-        status=status,
-    )
+    return {
+        f.name: (getattr(before, f.name), getattr(after, f.name))
+        for f in dataclasses.fields(before)
+        if getattr(before, f.name) != getattr(after, f.name)
+    }
 
 
 @pytest.fixture(scope="session", autouse=True)

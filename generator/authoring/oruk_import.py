@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from generator.data.schema import Schema
-from generator.opendata.oruk_export import BYDAY, STATUS_FROM_ORUK, TAXONOMY, WEEK_NAME, oruk_id
+from generator.opendata.oruk_export import BYDAY, CHANGE_KEYS, STATUS_FROM_ORUK, TAXONOMY, WEEK_NAME, oruk_id
 from generator.render.schedule import DAY_ORDER
 from generator.render.strings import Catalogue
 
@@ -16,7 +17,8 @@ SLUG_PART = re.compile(r"[^a-z0-9]+")
 DAY_CODES = {code: day for day, code in BYDAY.items()}
 BYDAY_TOKEN = re.compile(r"^(-?\d)?(MO|TU|WE|TH|FR|SA|SU)$")
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
-NAMED_KINDS = ("checked-by", "summary", "eligibility", "application-process")  # the term's name is the value
+CHANGE_FIELDS = {key for key, _name in CHANGE_KEYS}
+NAMED_KINDS = ("checked-by", "summary", "eligibility", "application-process", "first-visit")  # the name is the value
 UK_COUNTRIES = {"gb", "uk", "united kingdom", "great britain", "england", "scotland", "wales", "northern ireland"}
 
 
@@ -182,6 +184,8 @@ def _attributes_by_kind(service: dict, r: Reader, vocab: Vocabulary) -> dict[str
             value = str(term.get("name") or "") if kind in NAMED_KINDS else code
             if kind == "translation":
                 value = f"{code}\n{term.get('name') or ''}"  # 'cy/name' and the text
+            elif kind == "bank-holidays":
+                value = f"{attribute.get('link_id') or ''}\n{code}"  # the schedule's id and 'closed'
             found.setdefault(kind, []).append(value)
             r.used.add(path)
             continue
@@ -564,6 +568,41 @@ def _record_id(service: dict, kinds: dict[str, list[str]], name: str, vocab: Voc
     return unique(slug(name, 80), taken)
 
 
+def _capacity_and_changes(record: dict, kinds: dict[str, list[str]], r: Reader, vocab: Vocabulary) -> None:
+    """The first visit, capacity and dated changes this project's export writes as attributes, into record."""
+    if first_visit := (kinds.get("first-visit") or [None])[0]:
+        if problem := vocab.fits("assets", "first_visit", first_visit):
+            r.reject("attributes (first-visit)", problem)
+        else:
+            record["first_visit"] = first_visit
+    status = (kinds.get("capacity") or [None])[0]
+    if status and not vocab.fits("assets", "capacity", status):
+        record["capacity"] = {"status": status}
+        for kind, key in (("wait-weeks", "wait_weeks"), ("capacity-as-of", "as_of")):
+            if value := (kinds.get(kind) or [None])[0]:
+                record["capacity"][key] = value
+    changes = []
+    for code in kinds.get("change", []):
+        try:
+            change = json.loads(code)
+        except ValueError:
+            change = None
+        if not isinstance(change, dict) or not all(isinstance(v, str) for v in change.values()):
+            r.reject("attributes (change)", "a dated change that is not an object of texts")
+            continue
+        if problem := next((vocab.fits("changes", k, v) for k, v in change.items() if k in CHANGE_FIELDS), ""):
+            r.reject("attributes (change)", problem)
+            continue
+        changes.append({k: v for k, v in change.items() if k in CHANGE_FIELDS})
+    if changes:
+        record["changes"] = changes
+
+
+def _closed_on(change: dict, day: str) -> bool:
+    """True for a dated closure (as the record writes it) in force on day (YYYY-MM-DD)."""
+    return change.get("kind") == "closed" and change.get("from", "") <= day <= change.get("to", "9999-12-31")
+
+
 def from_service(service: dict, vocab: Vocabulary, source: str, taken: set[str]) -> Mapped:
     """A record (plain strings, lists and blocks, ready to write as YAML) made from one ORUK service."""
     r = Reader()
@@ -653,16 +692,22 @@ def from_service(service: dict, vocab: Vocabulary, source: str, taken: set[str])
         attention.append("languages: none given; set to en; please check")
     record["locations"] = locations
     sessions: list[dict] = []
+    holidays = dict(v.split("\n", 1) for v in kinds.get("bank-holidays", []))  # schedule id: closed
     for i, schedule in enumerate(_items(service, "schedules")):
         path = f"schedules[{i}]"
         if not isinstance(schedule, dict):
             continue
         link = by_link.get(str(schedule.get("service_at_location_id") or schedule.get("location_id") or ""))
         for session in _session(schedule, r, path, vocab):
+            if holidays.get(str(schedule.get("id") or "")) == "closed":
+                session["bank_holidays"] = "closed"
             targets = [link] if link else [loc["id"] for loc in locations] if len(locations) > 1 else [None]
             for target in targets:
                 sessions.append({**session, "location": target} if target else session)
     record["sessions"] = sessions
+    _capacity_and_changes(record, kinds, r, vocab)
+    if status == "temporarily closed" and any(_closed_on(c, vocab.today) for c in record.get("changes", [])):
+        record["status"] = "active"  # this project's export: temporarily closed by a dated closure, which came too
     if contact:
         record["contact"] = contact
     assured = r.text(service, "assured_date") or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -31,8 +32,13 @@ DISCOVERY = {
 # The UK profile removes summary, eligibility_description and application_process: these record texts, and the
 # record's translations, travel as attributes whose taxonomy term's name is the text (see docs/open-data.md).
 TEXT_KINDS = {"summary": "summary", "eligibility": "who_for_notes", "application-process": "access_notes"}
+TEXT_KINDS |= {"first-visit": "first_visit"}
+# Nor has it fields for a record's capacity, its dated changes or a session's bank holidays: attributes too,
+# each change's term a JSON object of the record's own keys, a session's linked to its schedule.
+CHANGE_KEYS = (("kind", "kind"), ("from", "first"), ("to", "last"), ("on", "on"), ("review_by", "review_by"))
+CHANGE_KEYS += (("location", "location"), ("start", "start"), ("end", "end"), ("note", "note"))
 LINK_TYPE = {"group": "eligibility", "eligibility": "eligibility", "access": "application_process"}
-LINK_TYPE |= {"application-process": "application_process", "language": "language"}
+LINK_TYPE |= {"application-process": "application_process", "language": "language", "bank-holidays": "schedule"}
 
 
 def web_url(url: str | None) -> str | None:
@@ -136,6 +142,23 @@ def _attributes(asset: Asset, service_id: str, t: Catalogue, categories: dict[st
             if text:
                 code = f"{language}/{column}"
                 out.append(_attribute(service_id, "translation", code, text, text, own=True))
+    if asset.capacity:
+        words = t("capacity." + asset.capacity)
+        out.append(_attribute(service_id, "capacity", asset.capacity, words, words))
+        for kind, value in (("wait-weeks", asset.wait_weeks), ("capacity-as-of", asset.capacity_as_of)):
+            if value is not None:
+                text = str(value)
+                out.append(_attribute(service_id, kind, text, text, text, own=True))
+    for change in asset.changes:
+        fields = {key: getattr(change, name) for key, name in CHANGE_KEYS if getattr(change, name) is not None}
+        code = json.dumps({k: str(v) for k, v in fields.items()}, ensure_ascii=False, separators=(",", ":"))
+        words = t("changed.kind_" + change.kind)
+        out.append(_attribute(service_id, "change", code, words, change.note or words, own=True))
+    for session in asset.sessions:
+        if session.bank_holidays:
+            words = t("changes.bank_holidays")
+            schedule = oruk_id(asset.id, "schedule", str(session.index))
+            out.append(_attribute(service_id, "bank-holidays", session.bank_holidays, words, words, link_id=schedule))
     return out
 
 
