@@ -262,3 +262,18 @@ def test_an_invalid_mkdocs_yml_is_reported_without_a_traceback(tmp_path):
         assert result.exit_code == 1, result.output
         assert "is not a valid MkDocs configuration" in result.output and "no.such" in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_docs_folder_named_for_a_language_of_the_site_is_refused(tmp_path):
+    from generator.data.settingkinds import ProjectPaths
+
+    config = load_config(SAMPLE)
+    assert config.languages == ("en", "cy")
+    docs = tmp_path / "docs"
+    (docs / "cy").mkdir(parents=True)  # a pull request's folder, where the Welsh site is built
+    paths = ProjectPaths([ROOT / "templates" / "strings"], docs, [])
+    problems = [p for p in config.check_in_project(paths) if p.field.startswith("languages")]
+    assert [(p.field, p.code) for p in problems] == [("languages[1]", "language-folder-taken")]
+    assert "page.cy.md" in problems[0].hint
+    (docs / "cy").rmdir()
+    assert not [p for p in config.check_in_project(paths) if p.field.startswith("languages")]

@@ -175,6 +175,11 @@ def _catalogues(codes: tuple[str, ...], paths: ProjectPaths) -> Iterator[tuple[s
             message = f"there are no interface strings for '{code}' (templates/strings/{code}.yaml)."
             hint = "Translate templates/strings/en.yaml into that file, or remove the language."
             yield f"[{i}]", "no-catalogue", message, hint
+        taken = paths.docs / code
+        if i and (taken.exists() or taken.is_symlink()):
+            message = f"the pages in '{code}' are built into /{code}/, and the docs folder has a {code}/ of its own."
+            hint = f"Rename {taken.as_posix()}: a page in that language is written page.{code}.md beside its page."
+            yield f"[{i}]", "language-folder-taken", message, hint
 
 
 class _Markup(html.parser.HTMLParser):
