@@ -48,6 +48,10 @@ PAGES = {
     "map": ("map/", ".folium-map[data-cam-ready]"),
     "map-popup": ("map/#stroud-valleys-walkers", ".leaflet-popup-content .cam-popup"),
     "sheet": ("sheet/?ids=stroud-valleys-walkers,gloucestershire-carers-line", ".cam-sheet--dynamic[data-cam-ready]"),
+    "bilingual-sheet": (
+        "sheet/?ids=coleford-welsh-chat-cafe,gloucestershire-carers-line&both=1",
+        ".cam-sheet-entry--pair",
+    ),
     "prebuilt-sheet": ("sheets/need/carers/", "h1"),
     "my-list": ("list/", "#mylist-items"),
     "open-data": ("open-data/", "h1"),

@@ -134,3 +134,16 @@ def test_escape_closes_the_search(visit, site_url):
     assert page.evaluate("document.getElementById('__search').checked")
     page.keyboard.press("Escape")
     assert not page.evaluate("document.getElementById('__search').checked")
+
+
+def test_the_welsh_site_searches_its_own_pages_in_welsh(visit, site_url):
+    page = visit.page
+    page.goto(site_url + "cy/about/")
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially("sgwrs", delay=20)  # in a Welsh name only
+    hit = page.locator(".md-search-result__item a[href*='support/coleford-welsh-chat-cafe/']")
+    hit.first.wait_for(timeout=20000)
+    hrefs = page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
+    assert hrefs and all(href.startswith(site_url + "cy/") for href in hrefs)  # Welsh pages only
+    assert "Paned a Sgwrs Coleford" in hit.first.inner_text()
+    assert visit.errors == []

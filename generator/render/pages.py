@@ -138,17 +138,16 @@ class Site:
         return Markup("")
 
     @property
-    def as_written(self) -> Markup:
-        """A lang attribute for record text no translation covers (session, place and contact notes), when this
-        page is in another language than the default; nothing on the default language's pages."""
-        if self.language == self.config.languages[0]:
-            return Markup("")
-        return Markup(' lang="{}"').format(self.config.languages[0])
+    def written_language(self) -> str | None:
+        """The language of record text no translation covers (session, place, contact and change notes), when
+        this page is in another; None on the default language's pages."""
+        return None if self.language == self.config.languages[0] else self.config.languages[0]
 
     @property
-    def written_language(self) -> str | None:
-        """The language of record text no translation covers, when this page is in another; else None."""
-        return None if self.language == self.config.languages[0] else self.config.languages[0]
+    def as_written(self) -> Markup:
+        """A lang attribute for record text no translation covers (see written_language), or nothing."""
+        language = self.written_language
+        return Markup(' lang="{}"').format(language) if language else Markup("")
 
     def written(self, text: str) -> Markup:
         """Record text no translation covers, escaped, in a span with its language when this page is in another."""

@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 FOLDER = "pagefind"  # in the site: pagefind.js, its WebAssembly and the index chunks
@@ -162,37 +163,41 @@ def _write(folder: Path, records: list[dict]) -> None:
         (folder / FOLDER / name).unlink(missing_ok=True)
 
 
+def _index_folder(site_dir: Path, rel: str, previous: Path | None) -> int:
+    """Write the Pagefind index of one build (folder rel) into its pagefind/; the number of records."""
+    try:
+        records = search_records(site_dir, rel, previous)
+    except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise SearchIndexError(f"cannot read the theme's search index ({rel}/search/search_index.json): {exc}") from exc
+    folder = site_dir / rel
+    try:
+        _write(folder, records)
+    except SearchIndexError:
+        raise
+    except Exception as exc:  # the service reports failures as assorted exceptions
+        raise SearchIndexError(f"Pagefind could not write the search index: {type(exc).__name__}: {exc}") from exc
+    try:
+        languages = json.loads((folder / FOLDER / "pagefind-entry.json").read_bytes())["languages"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise SearchIndexError(f"Pagefind wrote no complete index ({rel}/pagefind/pagefind-entry.json: {exc})") from exc
+    if not (folder / FOLDER / "pagefind.js").is_file() or (records and not languages):
+        raise SearchIndexError(f"Pagefind wrote no pagefind.js or an empty index in {rel}/pagefind/")
+    return len(records)
+
+
 def write_search_index(site_dir: Path, previous: Path | None = None) -> int:
     """Write a Pagefind index of each build's search entries into its pagefind/ (the root's, cy/'s...).
 
-    previous is the site being replaced, whose pages give a build's language when this one (a
-    rebuild) did not write them again. Returns the number of records.
+    Each language's index is written by a Pagefind service of its own, side by side (the work is in the
+    services' processes). previous is the site being replaced, whose pages give a build's language when
+    this one (a rebuild) did not write them again. Returns the number of records.
     """
-    count = 0
-    for rel in index_folders(site_dir):
-        try:
-            records = search_records(site_dir, rel, previous)
-        except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
-            raise SearchIndexError(
-                f"cannot read the theme's search index ({rel}/search/search_index.json): {exc}"
-            ) from exc
-        folder = site_dir / rel
-        try:
-            _write(folder, records)
-        except SearchIndexError:
-            raise
-        except Exception as exc:  # the service reports failures as assorted exceptions
-            raise SearchIndexError(f"Pagefind could not write the search index: {type(exc).__name__}: {exc}") from exc
-        try:
-            languages = json.loads((folder / FOLDER / "pagefind-entry.json").read_bytes())["languages"]
-        except (OSError, ValueError, KeyError) as exc:
-            raise SearchIndexError(
-                f"Pagefind wrote no complete index ({rel}/pagefind/pagefind-entry.json: {exc})"
-            ) from exc
-        if not (folder / FOLDER / "pagefind.js").is_file() or (records and not languages):
-            raise SearchIndexError(f"Pagefind wrote no pagefind.js or an empty index in {rel}/pagefind/")
-        count += len(records)
-    return count
+    folders = index_folders(site_dir)
+    if len(folders) < 2:
+        return sum(_index_folder(site_dir, rel, previous) for rel in folders)
+    with ThreadPoolExecutor(max_workers=len(folders)) as pool:
+        runs = [pool.submit(_index_folder, site_dir, rel, previous) for rel in folders]
+        return sum(run.result() for run in runs)  # the first failure is raised
 
 
 HASHED = ("fragment", "index")  # Pagefind's folders whose file names are hashes of their content
