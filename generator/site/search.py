@@ -163,13 +163,18 @@ def _write(folder: Path, records: list[dict]) -> None:
         (folder / FOLDER / name).unlink(missing_ok=True)
 
 
-def _index_folder(site_dir: Path, rel: str, previous: Path | None) -> int:
-    """Write the Pagefind index of one build (folder rel) into its pagefind/; the number of records."""
+SIDE_BY_SIDE = 40_000  # records: up to this many in all, the languages' indexes are written at the same time
+
+
+def _records(site_dir: Path, rel: str, previous: Path | None) -> list[dict]:
     try:
-        records = search_records(site_dir, rel, previous)
+        return search_records(site_dir, rel, previous)
     except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
         raise SearchIndexError(f"cannot read the theme's search index ({rel}/search/search_index.json): {exc}") from exc
-    folder = site_dir / rel
+
+
+def _index_folder(folder: Path, rel: str, records: list[dict]) -> int:
+    """Write the Pagefind index of one build's records into folder/pagefind/; the number of records."""
     try:
         _write(folder, records)
     except SearchIndexError:
@@ -188,15 +193,17 @@ def _index_folder(site_dir: Path, rel: str, previous: Path | None) -> int:
 def write_search_index(site_dir: Path, previous: Path | None = None) -> int:
     """Write a Pagefind index of each build's search entries into its pagefind/ (the root's, cy/'s...).
 
-    Each language's index is written by a Pagefind service of its own, side by side (the work is in the
-    services' processes). previous is the site being replaced, whose pages give a build's language when
-    this one (a rebuild) did not write them again. Returns the number of records.
+    Each language's index is written by a Pagefind service of its own; up to SIDE_BY_SIDE records in
+    all, at the same time (the work is in the services' processes), beyond it one after the other, so
+    that a national directory's memory holds one language's index at a time. previous is the site
+    being replaced, whose pages give a build's language when this one (a rebuild) did not write them
+    again. Returns the number of records.
     """
-    folders = index_folders(site_dir)
-    if len(folders) < 2:
-        return sum(_index_folder(site_dir, rel, previous) for rel in folders)
-    with ThreadPoolExecutor(max_workers=len(folders)) as pool:
-        runs = [pool.submit(_index_folder, site_dir, rel, previous) for rel in folders]
+    builds = {rel: _records(site_dir, rel, previous) for rel in index_folders(site_dir)}
+    if len(builds) < 2 or sum(len(records) for records in builds.values()) > SIDE_BY_SIDE:
+        return sum(_index_folder(site_dir / rel, rel, records) for rel, records in builds.items())
+    with ThreadPoolExecutor(max_workers=len(builds)) as pool:
+        runs = [pool.submit(_index_folder, site_dir / rel, rel, records) for rel, records in builds.items()]
         return sum(run.result() for run in runs)  # the first failure is raised
 
 
