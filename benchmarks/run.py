@@ -3,6 +3,7 @@
     python -m benchmarks.run 10000            # generate 10,000 records (once), build, measure
     python -m benchmarks.run 1000 --json out.json
     python -m benchmarks.run 1000 --rebuild-only out.json   # time a rebuild again, of the same build
+    python -m benchmarks.run 10000 --one-language         # the sample's first language only
 
 Figures: wall time of validation, rendering, MkDocs and the whole build; peak memory of the largest
 process of the build; total site size; one asset page's HTML; what the map page loads; map data per asset;
@@ -127,12 +128,23 @@ def floor_project(count: int, where: Path) -> Path:
     return where / "mkdocs.yml"
 
 
-def measure(count: int, rebuild: bool = True) -> dict:
+def _only_first_language(data: Path) -> None:
+    """Make the data folder's site one of its first language only (languages: [en])."""
+    config = data / "config.yaml"
+    text = config.read_text(encoding="utf-8")
+    first = yaml.safe_load(text)["languages"][0]
+    lines = [f"languages: [{first}]" if line.startswith("languages:") else line for line in text.splitlines()]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def measure(count: int, rebuild: bool = True, one_language: bool = False) -> dict:
     """Build count synthetic assets and return every figure."""
     data = OUT / f"data-{count}"
     if not (data / "assets").is_dir() or len(list((data / "assets").iterdir())) != count:
         generate(count, data)
     refresh_support_files(data)
+    if one_language:
+        _only_first_language(data)
     work = OUT / f"build-{count}"
     _set_aside(work)
     _set_aside(OUT / f"floor-{count}")
@@ -238,11 +250,12 @@ def main() -> None:
         help="only time the rebuild of the last build at this size, whose figures are in this JSON file",
     )
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--one-language", action="store_true", help="build the first of the sample's languages only")
     args = parser.parse_args()
     if args.rebuild_only:
         figures = json.loads(args.rebuild_only.read_text()) | {"rebuild": measure_rebuild(args.count)}
     else:
-        figures = measure(args.count, rebuild=not args.no_rebuild)
+        figures = measure(args.count, rebuild=not args.no_rebuild, one_language=args.one_language)
     _empty_trash()
     print(report(figures))
     if args.json:
