@@ -302,6 +302,9 @@ def test_closed_record_shows_the_banner_and_skips_the_week(visit, changes_site):
     assert banner.is_visible()
     assert "Closed from 15 December 2026 to 21 December 2026" in banner.inner_text()
     assert _next_dates(page) == ["2026-12-22"]
+    page.goto(url + "changed/")  # What's changed lists it among the changes of the next four weeks
+    coming = page.locator("li", has=page.locator("a[href$='support/closed-group/']"))
+    assert "15 December 2026" in coming.first.inner_text()
     assert visit.errors == []
 
 

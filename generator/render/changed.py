@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 
 from generator.data.history import ASPECTS, LONDON, WINDOW_DAYS, Event, from_json, history, state, to_json
 from generator.render.contract import Memo, Output, SiteWide
-from generator.render.pages import Site
+from generator.render.pages import CHANGES_AHEAD_DAYS, Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 PAGE, FEED = "changed.md", "changed.xml"
@@ -31,11 +31,12 @@ def checked_events(site: Site, days: int = WINDOW_DAYS) -> list[Event]:
 
 
 def current_changes(site: Site) -> list[tuple[object, object]]:
-    """(asset, change) for each dated change in effect today, by the first day it applies (newest first)."""
+    """(asset, change) for each dated change in effect today or beginning within CHANGES_AHEAD_DAYS (as asset
+    pages show them), by the first day it applies (latest first)."""
     found = []
     for asset in site.assets:
         for change in getattr(asset, "changes", ()):
-            if change.current(site.today):
+            if change.current(site.today, CHANGES_AHEAD_DAYS):
                 found.append((asset, change))
     return sorted(found, key=lambda pair: (-pair[1].begins.toordinal(), pair[0].name.casefold()))
 
