@@ -13,6 +13,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator.authoring.feedimport import import_feed
@@ -460,3 +461,25 @@ def test_cli_export_and_import(tmp_path, monkeypatch):
     bad.write_text("{", encoding="utf-8")
     result = runner.invoke(import_group, ["oruk", str(bad), "--data", str(data)])
     assert result.exit_code == 1 and "not valid JSON" in result.output
+
+
+def test_markup_in_an_exports_own_texts_is_cleaned_on_import(exported, tmp_path):
+    """A feed can imitate this tool's export: its first-visit text and change notes are cleaned like any text."""
+    document = json.loads((exported / "oruk" / "services.json").read_text(encoding="utf-8"))
+    service = next(s for s in document["contents"] if s["name"] == "Cheltenham Chatty Café")
+    for attribute in service["attributes"]:
+        term = attribute["taxonomy_term"]
+        if term["taxonomy"].endswith("/first-visit"):
+            term["name"] = "<p>Just <b>come</b> along &amp;amp; say hello.</p><p><br></p>"
+        if term["taxonomy"].endswith("/change"):
+            change = json.loads(term["term"])
+            change["note"] = "<p>Closed over <em>Christmas</em> &amp;amp; New Year.</p>"
+            term["term"] = json.dumps(change)
+    source = tmp_path / "feed.json"
+    source.write_text(json.dumps({**document, "contents": [service]}), encoding="utf-8")
+    data = make_data_dir(tmp_path / "area", {})
+    outcome = _import(data, source)
+    assert outcome.report.ok, as_text(outcome)
+    record = yaml.safe_load((data / "assets" / "cheltenham-chatty-cafe.yaml").read_text(encoding="utf-8"))
+    assert record["first_visit"] == "Just come along & say hello."
+    assert record["changes"][0]["note"] == "Closed over Christmas & New Year."

@@ -283,12 +283,28 @@ def _terms(service: dict) -> list[str]:
 
 
 TEXT_TERMS = {f"{TAXONOMY}/{kind}" for kind in ("summary", "eligibility", "application-process", "translation")}
+TEXT_TERMS |= {f"{TAXONOMY}/first-visit"}
 ONE_LINE_TEXTS = ("summary", "name", "status_notes")  # of a translation: its code ends /<column>
 
 
+def _clean_change(attribute: dict, term: dict) -> dict:
+    """A dated change of this tool's own export (its term a JSON object) with its note cleaned."""
+    try:
+        change = json.loads(str(term.get("term") or ""))
+    except ValueError:
+        return attribute  # the import reports it
+    if not isinstance(change, dict) or not isinstance(change.get("note"), str):
+        return attribute
+    change["note"] = clean_line(change["note"])
+    code = json.dumps(change, ensure_ascii=False, separators=(",", ":"))
+    return {**attribute, "taxonomy_term": {**term, "term": code}}
+
+
 def _clean_attribute(attribute: dict) -> dict:
-    """An attribute whose term's name is a record's text (this tool's own export) with that text cleaned."""
+    """An attribute whose term holds a record's text (this tool's own export) with that text cleaned."""
     term = attribute.get("taxonomy_term")
+    if isinstance(term, dict) and term.get("taxonomy") == f"{TAXONOMY}/change":
+        return _clean_change(attribute, term)
     if not isinstance(term, dict) or term.get("taxonomy") not in TEXT_TERMS or not isinstance(term.get("name"), str):
         return attribute
     kind = str(term.get("term") or "").rsplit("/", 1)[-1]
