@@ -12,12 +12,23 @@ SAMPLE = ROOT / "assets_data"
 CASES = Path(__file__).resolve().parent / "cases"
 
 
-def make_data_dir(base: Path, records: dict[str, bytes | str], with_sample: bool = False) -> Path:
-    """A data folder with the sample vocabularies, config and schema, holding the given records."""
+def make_data_dir(
+    base: Path, records: dict[str, bytes | str], with_sample: bool = False, english_only: bool = False
+) -> Path:
+    """A data folder with the sample vocabularies, config and schema, holding the given records.
+
+    english_only: the site in English alone (languages: [en]), for tests about anything but languages,
+    whose builds then take half the time."""
     data = base / "assets_data"
     (data / "assets").mkdir(parents=True)
     for name in ("datapackage.json", "config.yaml"):
         shutil.copy(SAMPLE / name, data / name)
+    if english_only:
+        config = (data / "config.yaml").read_text(encoding="utf-8")
+        assert "\nlanguages: [en, cy]\n" in config
+        (data / "config.yaml").write_text(
+            config.replace("\nlanguages: [en, cy]\n", "\nlanguages: [en]\n"), encoding="utf-8"
+        )
     shutil.copytree(SAMPLE / "vocabularies", data / "vocabularies")
     if with_sample:
         for path in (SAMPLE / "assets").glob("*.yaml"):
@@ -111,6 +122,12 @@ def built_site(tmp_path_factory) -> Path:
         return build_into(tmp_path_factory.mktemp("sample"))
     finally:
         os.chdir(here)
+
+
+@pytest.fixture(scope="session")
+def english_sample(tmp_path_factory) -> Path:
+    """A copy of the sample data built in English alone (for builds whose tests are not about languages)."""
+    return make_data_dir(tmp_path_factory.mktemp("english"), {}, with_sample=True, english_only=True)
 
 
 @pytest.fixture(scope="session")

@@ -52,7 +52,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def repo(tmp_path) -> Path:
     """A repository whose records folder has a history of commits at fixed dates."""
     root = tmp_path / "area"
-    data = make_data_dir(root, {})
+    data = make_data_dir(root, {}, english_only=True)
     records = data / "assets"
     git(root, "init", "-q", "-b", "main")
     for name in (WALKERS, CARERS, PANTRY):
@@ -108,7 +108,7 @@ def test_untrusted_file_names_are_only_data(repo):
 
 
 def test_no_git_means_no_history(tmp_path):
-    data = make_data_dir(tmp_path, {})
+    data = make_data_dir(tmp_path, {}, english_only=True)
     assert history(data / "assets", TODAY) is None
     assert history(tmp_path / "missing", TODAY) is None
 
@@ -167,7 +167,7 @@ def test_the_page_and_feed_from_git(repo, tmp_path):
 
 
 def test_outside_git_the_page_says_so(tmp_path):
-    data = make_data_dir(tmp_path / "plain", {})
+    data = make_data_dir(tmp_path / "plain", {}, english_only=True)
     for name in (WALKERS, CARERS):
         shutil.copy(SAMPLE / "assets" / f"{name}.yaml", data / "assets")
     edit(data / "assets" / f"{WALKERS}.yaml", "last_checked: 2026-", "last_checked: 2026-11-02\n# was: 2026-")

@@ -107,7 +107,7 @@ RECORDS = {
 
 @pytest.fixture(scope="module")
 def changes_data(tmp_path_factory):
-    return make_data_dir(tmp_path_factory.mktemp("changes"), RECORDS)
+    return make_data_dir(tmp_path_factory.mktemp("changes"), RECORDS, english_only=True)
 
 
 @pytest.fixture(scope="module")

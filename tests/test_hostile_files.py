@@ -44,7 +44,7 @@ def _outside(base: Path) -> Path:
 def built(tmp_path, monkeypatch):
     """The sample data built once into tmp_path/site (docs folder tmp_path/docs)."""
     monkeypatch.chdir(ROOT)
-    data = make_data_dir(tmp_path / "project", {}, with_sample=True)
+    data = make_data_dir(tmp_path / "project", {}, with_sample=True, english_only=True)
     build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
     return data, tmp_path
 
@@ -86,7 +86,7 @@ def test_clearing_the_generated_part_refuses_a_link_before_removing_anything(tmp
 
 def test_a_site_folder_that_is_a_link_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    data = make_data_dir(tmp_path / "project", {}, with_sample=True)
+    data = make_data_dir(tmp_path / "project", {}, with_sample=True, english_only=True)
     outside = _outside(tmp_path)
     before = _files(outside)
     (tmp_path / "site").symlink_to(outside, target_is_directory=True)

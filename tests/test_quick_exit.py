@@ -135,7 +135,7 @@ def test_it_is_first_by_keyboard_and_a_plain_link(visit, exit_site):
 def test_every_page_has_it_and_none_when_off(tmp_path, built_site: Path):
     pages = list(built_site.rglob("*.html"))
     assert pages and all("cam-quick-exit__link" in p.read_text(encoding="utf-8") for p in pages)
-    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True, english_only=True)
     config = data / "config.yaml"
     config.write_text(
         config.read_text(encoding="utf-8").replace('quick_exit: "true"', "quick_exit: false"), encoding="utf-8"

@@ -202,7 +202,7 @@ def test_home_page_counts_and_freshness(built_site):
 
 def test_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True, english_only=True)
     out = tmp_path / "site"
     build_site(data, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -215,17 +215,17 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith((".site-build-", ".site-old-"))]
 
 
-def test_mkdocs_failure_leaves_the_previous_site_untouched(tmp_path, monkeypatch):
+def test_mkdocs_failure_leaves_the_previous_site_untouched(tmp_path, monkeypatch, english_sample):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "site"
-    build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
+    build_site(english_sample, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     broken = tmp_path / "mkdocs.yml"
     text = standalone_mkdocs(ROOT / "site_src")
     assert "  - About: about.md" in text
     broken.write_text(text.replace("  - About: about.md", "  - About: missing.md"))
     with pytest.raises(BuildError, match="missing.md"):
-        build_site(SAMPLE, out, broken, docs_dir=tmp_path / "docs")
+        build_site(english_sample, out, broken, docs_dir=tmp_path / "docs")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
@@ -234,15 +234,15 @@ def _snapshot(folder: Path) -> dict[Path, bytes]:
 
 
 @pytest.fixture
-def previous_site(tmp_path, monkeypatch):
-    """A built sample site in tmp_path/site, and its exact bytes."""
+def previous_site(tmp_path, monkeypatch, english_sample):
+    """A built sample site (English only) in tmp_path/site, and its exact bytes."""
     monkeypatch.chdir(ROOT)
     out = tmp_path / "site"
-    build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
+    build_site(english_sample, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs")
     return out, _snapshot(out)
 
 
-def test_template_error_leaves_the_previous_site_untouched(tmp_path, previous_site):
+def test_template_error_leaves_the_previous_site_untouched(tmp_path, previous_site, english_sample):
     out, before = previous_site
     project = tmp_path / "project"
     shutil.copytree(ROOT / "templates", project / "templates")
@@ -251,18 +251,20 @@ def test_template_error_leaves_the_previous_site_untouched(tmp_path, previous_si
     config = project / "mkdocs.yml"
     config.write_text(standalone_mkdocs(ROOT / "site_src"))
     with pytest.raises(BuildError, match="rendering failed: UndefinedError"):
-        build_site(SAMPLE, out, config, docs_dir=tmp_path / "docs2")
+        build_site(english_sample, out, config, docs_dir=tmp_path / "docs2")
     assert _snapshot(out) == before
 
 
-def test_generated_files_go_to_mkdocs_in_memory_and_leftovers_in_the_docs_folder_go(tmp_path, monkeypatch):
+def test_generated_files_go_to_mkdocs_in_memory_and_leftovers_in_the_docs_folder_go(
+    tmp_path, monkeypatch, english_sample
+):
     monkeypatch.chdir(ROOT)
     docs = tmp_path / "docs"
     leftover = docs / "support" / "an-old-asset.md"
     leftover.parent.mkdir(parents=True)
     leftover.write_text("# written by an older build\n")
     (docs / "index.md").write_text("# an older home page\n")
-    build_site(SAMPLE, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=docs)
+    build_site(english_sample, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=docs)
     hand_written = {p.relative_to(ROOT / "site_src") for p in (ROOT / "site_src").rglob("*") if p.is_file()}
     hand_written = {p for p in hand_written if not is_generated(p.as_posix())}
     assert {p.relative_to(docs) for p in docs.rglob("*") if p.is_file()} == hand_written
@@ -270,7 +272,9 @@ def test_generated_files_go_to_mkdocs_in_memory_and_leftovers_in_the_docs_folder
     assert not (tmp_path / "site" / "support" / "an-old-asset").exists()
 
 
-def test_full_disk_while_mkdocs_writes_leaves_the_previous_site_untouched(tmp_path, previous_site, monkeypatch):
+def test_full_disk_while_mkdocs_writes_leaves_the_previous_site_untouched(
+    tmp_path, previous_site, monkeypatch, english_sample
+):
     out, before = previous_site
     import mkdocs.utils
 
@@ -286,14 +290,14 @@ def test_full_disk_while_mkdocs_writes_leaves_the_previous_site_untouched(tmp_pa
     monkeypatch.setattr(mkdocs.utils, "write_file", fills_up)
     monkeypatch.setattr("mkdocs.commands.build.utils.write_file", fills_up)
     with pytest.raises(BuildError, match="No space left on device"):
-        build_site(SAMPLE, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
+        build_site(english_sample, out, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
     assert _snapshot(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith((".site-build-", ".site-old-"))]
 
 
 def test_failure_while_a_rebuild_moves_changed_files_in_puts_every_file_back(tmp_path, previous_site, monkeypatch):
     out, before = previous_site
-    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True, english_only=True)
     import generator.site.write
 
     real = generator.site.write.os.replace

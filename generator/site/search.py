@@ -18,7 +18,6 @@ import json
 import re
 import subprocess
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 FOLDER = "pagefind"  # in the site: pagefind.js, its WebAssembly and the index chunks
@@ -163,9 +162,6 @@ def _write(folder: Path, records: list[dict]) -> None:
         (folder / FOLDER / name).unlink(missing_ok=True)
 
 
-SIDE_BY_SIDE = 40_000  # records: up to this many in all, the languages' indexes are written at the same time
-
-
 def _records(site_dir: Path, rel: str, previous: Path | None) -> list[dict]:
     try:
         return search_records(site_dir, rel, previous)
@@ -193,18 +189,14 @@ def _index_folder(folder: Path, rel: str, records: list[dict]) -> int:
 def write_search_index(site_dir: Path, previous: Path | None = None) -> int:
     """Write a Pagefind index of each build's search entries into its pagefind/ (the root's, cy/'s...).
 
-    Each language's index is written by a Pagefind service of its own; up to SIDE_BY_SIDE records in
-    all, at the same time (the work is in the services' processes), beyond it one after the other, so
-    that a national directory's memory holds one language's index at a time. previous is the site
-    being replaced, whose pages give a build's language when this one (a rebuild) did not write them
-    again. Returns the number of records.
+    One language after the other. Written side by side (a Pagefind process each), some of Pagefind's
+    files came out empty when two builds ran at once (the cause was not found); and one at a time holds
+    one index in memory.
+    previous is the site being replaced, whose pages give a build's language when this one (a rebuild)
+    did not write them again. Returns the number of records.
     """
     builds = {rel: _records(site_dir, rel, previous) for rel in index_folders(site_dir)}
-    if len(builds) < 2 or sum(len(records) for records in builds.values()) > SIDE_BY_SIDE:
-        return sum(_index_folder(site_dir / rel, rel, records) for rel, records in builds.items())
-    with ThreadPoolExecutor(max_workers=len(builds)) as pool:
-        runs = [pool.submit(_index_folder, site_dir / rel, rel, records) for rel, records in builds.items()]
-        return sum(run.result() for run in runs)  # the first failure is raised
+    return sum(_index_folder(site_dir / rel, rel, records) for rel, records in builds.items())
 
 
 HASHED = ("fragment", "index")  # Pagefind's folders whose file names are hashes of their content
