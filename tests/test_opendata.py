@@ -483,3 +483,19 @@ def test_markup_in_an_exports_own_texts_is_cleaned_on_import(exported, tmp_path)
     record = yaml.safe_load((data / "assets" / "cheltenham-chatty-cafe.yaml").read_text(encoding="utf-8"))
     assert record["first_visit"] == "Just come along & say hello."
     assert record["changes"][0]["note"] == "Closed over Christmas & New Year."
+
+
+def test_a_dated_change_that_does_not_fit_the_schema_is_left_out_and_reported(exported, tmp_path):
+    document = json.loads((exported / "oruk" / "services.json").read_text(encoding="utf-8"))
+    service = next(s for s in document["contents"] if s["name"] == "Cheltenham Chatty Café")
+    for attribute in service["attributes"]:
+        term = attribute["taxonomy_term"]
+        if term["taxonomy"].endswith("/change"):
+            term["term"] = json.dumps({"kind": "closed", "from": "2026-12-24", "to": "2027-01-02", "note": "x" * 400})
+    source = tmp_path / "feed.json"
+    source.write_text(json.dumps({**document, "contents": [service]}), encoding="utf-8")
+    data = make_data_dir(tmp_path / "area", {})
+    outcome = _import(data, source)
+    record = yaml.safe_load((data / "assets" / "cheltenham-chatty-cafe.yaml").read_text(encoding="utf-8"))
+    assert "changes" not in record
+    assert "the limit is 300" in as_text(outcome)

@@ -590,7 +590,8 @@ def _capacity_and_changes(record: dict, kinds: dict[str, list[str]], r: Reader, 
         if not isinstance(change, dict) or not all(isinstance(v, str) for v in change.values()):
             r.reject("attributes (change)", "a dated change that is not an object of texts")
             continue
-        if problem := next((vocab.fits("changes", k, v) for k, v in change.items() if k in CHANGE_FIELDS), ""):
+        problems = (vocab.fits("changes", k, v) for k, v in change.items() if k in CHANGE_FIELDS)
+        if problem := next((p for p in problems if p), ""):
             r.reject("attributes (change)", problem)
             continue
         changes.append({k: v for k, v in change.items() if k in CHANGE_FIELDS})
