@@ -463,22 +463,30 @@ def test_cli_export_and_import(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "not valid JSON" in result.output
 
 
-def test_markup_in_an_exports_own_texts_is_cleaned_on_import(exported, tmp_path):
-    """A feed can imitate this tool's export: its first-visit text and change notes are cleaned like any text."""
+def _import_chatty_cafe(exported, tmp_path, edit):
+    """Import the exported Chatty Café alone, after edit(term) on each of its attribute terms; (data, outcome)."""
     document = json.loads((exported / "oruk" / "services.json").read_text(encoding="utf-8"))
     service = next(s for s in document["contents"] if s["name"] == "Cheltenham Chatty Café")
     for attribute in service["attributes"]:
-        term = attribute["taxonomy_term"]
+        edit(attribute["taxonomy_term"])
+    source = tmp_path / "feed.json"
+    source.write_text(json.dumps({**document, "contents": [service]}), encoding="utf-8")
+    data = make_data_dir(tmp_path / "area", {})
+    return data, _import(data, source)
+
+
+def test_markup_in_an_exports_own_texts_is_cleaned_on_import(exported, tmp_path):
+    """A feed can imitate this tool's export: its first-visit text and change notes are cleaned like any text."""
+
+    def add_markup(term):
         if term["taxonomy"].endswith("/first-visit"):
             term["name"] = "<p>Just <b>come</b> along &amp;amp; say hello.</p><p><br></p>"
         if term["taxonomy"].endswith("/change"):
             change = json.loads(term["term"])
             change["note"] = "<p>Closed over <em>Christmas</em> &amp;amp; New Year.</p>"
             term["term"] = json.dumps(change)
-    source = tmp_path / "feed.json"
-    source.write_text(json.dumps({**document, "contents": [service]}), encoding="utf-8")
-    data = make_data_dir(tmp_path / "area", {})
-    outcome = _import(data, source)
+
+    data, outcome = _import_chatty_cafe(exported, tmp_path, add_markup)
     assert outcome.report.ok, as_text(outcome)
     record = yaml.safe_load((data / "assets" / "cheltenham-chatty-cafe.yaml").read_text(encoding="utf-8"))
     assert record["first_visit"] == "Just come along & say hello."
@@ -486,16 +494,11 @@ def test_markup_in_an_exports_own_texts_is_cleaned_on_import(exported, tmp_path)
 
 
 def test_a_dated_change_that_does_not_fit_the_schema_is_left_out_and_reported(exported, tmp_path):
-    document = json.loads((exported / "oruk" / "services.json").read_text(encoding="utf-8"))
-    service = next(s for s in document["contents"] if s["name"] == "Cheltenham Chatty Café")
-    for attribute in service["attributes"]:
-        term = attribute["taxonomy_term"]
+    def lengthen_note(term):
         if term["taxonomy"].endswith("/change"):
             term["term"] = json.dumps({"kind": "closed", "from": "2026-12-24", "to": "2027-01-02", "note": "x" * 400})
-    source = tmp_path / "feed.json"
-    source.write_text(json.dumps({**document, "contents": [service]}), encoding="utf-8")
-    data = make_data_dir(tmp_path / "area", {})
-    outcome = _import(data, source)
+
+    data, outcome = _import_chatty_cafe(exported, tmp_path, lengthen_note)
     record = yaml.safe_load((data / "assets" / "cheltenham-chatty-cafe.yaml").read_text(encoding="utf-8"))
     assert "changes" not in record
     assert "the limit is 300" in as_text(outcome)
