@@ -211,7 +211,8 @@ def report(f: dict) -> str:
         f"assets: {f['assets']:,}   machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
         f"validation {b['validate']:.1f} s, rendering {b['render']:.1f} s, writing {b['write']:.1f} s, "
-        f"MkDocs {b['mkdocs']:.1f} s, search index {b.get('search', 0):.1f} s; whole build {f['build_wall']:.1f} s "
+        f"MkDocs {b['mkdocs']:.1f} s, search index {b.get('search', 0):.1f} s after the pages; "
+        f"whole build {f['build_wall']:.1f} s "
         f"(generated pages: {b['pages']:,}; HTML pages in {f.get('languages', 1)} language(s): "
         f"{f.get('html_pages', b['pages']):,})",
         f"floor (bare MkDocs Material, as many HTML pages): {f['floor_wall']:.1f} s; ratio {f['ratio_to_floor']:.2f}",
@@ -233,7 +234,8 @@ def report(f: dict) -> str:
             f"rebuild after one record changed: {r['wall']:.1f} s "
             f"({r['wall'] / f['build_wall']:.2f} of a full build; {'incremental' if r['incremental'] else 'FULL'}; "
             f"generated files rebuilt: {r['written']}; validation {r['validate']:.1f} s, "
-            f"rendering {r['render']:.1f} s, MkDocs {r['mkdocs']:.1f} s, search index {r.get('search', 0):.1f} s)"
+            f"rendering {r['render']:.1f} s, MkDocs {r['mkdocs']:.1f} s, "
+            f"search index {r.get('search', 0):.1f} s after the pages)"
         )
     return "\n".join(lines)
 

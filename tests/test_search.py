@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
+import time
 
 import pytest
 
+import generator.site.build
+import generator.site.search
+from generator.site.build import BuildError
 from generator.site.search import FOLDER, SearchIndexError, settle_search_files, write_search_index
+from tests.conftest import ROOT, build_into, make_data_dir
 from tests.test_accessibility import run_axe
 
 READY = "() => (document.querySelector('.md-search-result__meta') || {}).textContent === 'Type to start searching'"
@@ -54,6 +60,71 @@ def test_an_unreadable_search_index_is_a_clear_error(tmp_path):
     (tmp_path / "search" / "search_index.json").write_text("{not json")
     with pytest.raises(SearchIndexError, match="search_index.json"):
         write_search_index(tmp_path)
+
+
+def _tree(folder) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def two_language_build(tmp_path, monkeypatch):
+    """A two-language sample site built once into tmp_path/site; its files; the data folder."""
+    monkeypatch.chdir(ROOT)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    out = build_into(tmp_path, data)
+    (data / "assets" / "stroud-valleys-walkers.yaml").write_bytes(
+        (data / "assets" / "stroud-valleys-walkers.yaml").read_bytes().replace(b"Walkers", b"Walking Group", 1)
+    )
+    return out, _tree(out), data
+
+
+def _nothing_staged(tmp_path) -> bool:
+    return not [p for p in tmp_path.iterdir() if p.name.startswith((".site-build-", ".site-old-"))]
+
+
+def test_a_search_index_that_fails_fails_the_build_and_leaves_the_site(tmp_path, monkeypatch, two_language_build):
+    out, before, data = two_language_build
+    write = generator.site.search._write
+
+    def full_disk(folder, records):
+        if folder.name != "cy":
+            raise OSError(28, "No space left on device")
+        write(folder, records)
+
+    monkeypatch.setattr(generator.site.search, "_write", full_disk)
+    with pytest.raises(BuildError, match="Pagefind could not write the search index: OSError: .*No space left"):
+        build_into(tmp_path, data)
+    assert _tree(out) == before and _nothing_staged(tmp_path)
+
+
+def test_a_failed_welsh_build_waits_for_the_english_index_before_removing_what_it_staged(
+    tmp_path, monkeypatch, two_language_build
+):
+    """The root's index is written while the Welsh pages are made: a failure there must not leave it writing."""
+    out, before, data = two_language_build
+    index_folder = generator.site.search._index_folder
+    started = []
+
+    def slow(folder, rel, records):
+        started.append(rel)
+        time.sleep(1)  # still writing when the Welsh build fails
+        return index_folder(folder, rel, records)
+
+    def broken(*args):
+        while not started:
+            time.sleep(0.01)
+        raise RuntimeError("the Welsh build broke")
+
+    monkeypatch.setattr(generator.site.search, "_index_folder", slow)
+    monkeypatch.setattr(generator.site.build, "build_language", broken)
+    with pytest.raises(RuntimeError, match="Welsh build broke"):
+        build_into(tmp_path, data)
+    assert started == [""]
+    assert _tree(out) == before and _nothing_staged(tmp_path)
 
 
 def test_a_rebuild_keeps_published_index_files_and_removes_stale_ones(tmp_path):

@@ -48,7 +48,7 @@ from generator.render.pages import Site, environment, render_pages
 from generator.render.sheets import render_sheets
 from generator.site.project import Project, vendor_files
 from generator.site.search import FOLDER as SEARCH_FOLDER
-from generator.site.search import SearchIndexError, settle_search_files, write_search_index
+from generator.site.search import Indexes, SearchIndexError, settle_search_files
 from generator.site.settings import (
     MkDocsConfigError,
     add_quick_exit,
@@ -429,6 +429,7 @@ def _build_site(
     staged = staging_dir(out)
     notice = _DirtyBuildNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
+    indexes = Indexes(staged, out.resolve() if previous else None)
     try:
         try:
             files, hashes = render_site(site, env, checked, plan, out, staged, compiled, Path(data_dir) / "assets")
@@ -485,6 +486,7 @@ def _build_site(
             languages=catalogue_languages(project.templates),
             build_id=build_id,
         )
+        indexes.add("")  # written while the other languages' pages are made
         for language in languages[1:]:
             started_language = time.perf_counter()
             gone += build_language(
@@ -498,11 +500,12 @@ def _build_site(
                 names,
                 build_id,
             )
+            indexes.add(language)
             timings[f"language {language}"] = time.perf_counter() - started_language
             progress(f"Built the pages in {language} in {timings[f'language {language}']:.1f} s.")
         searched = time.perf_counter()
         try:
-            records = write_search_index(staged, out if previous else None)
+            records = indexes.finish()
         except SearchIndexError as exc:
             raise BuildError(str(exc)) from exc
         if previous:
@@ -510,16 +513,18 @@ def _build_site(
             for language in languages[1:]:
                 drop_unchanged(staged, out, language)
         timings["search"] = time.perf_counter() - searched
-        progress(f"Search index of {records} entries written in {timings['search']:.1f} s.")
+        progress(f"Search index of {records} entries written ({timings['search']:.1f} s after the pages).")
         forget_state(out)
         try:
             merge_in(staged, out, gone) if previous else swap_in(staged, out)
         except OSError as exc:
             raise BuildError(f"cannot update {out}/: {exc.strerror or exc}; it was put back as it was") from exc
     except BaseException:
+        indexes.close()  # nothing may still be writing into the staged site
         discard(staged)
         raise
     finally:
+        indexes.close()
         logging.getLogger("mkdocs.commands.build").removeFilter(notice)
     save_state(
         out,

@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 FOLDER = "pagefind"  # in the site: pagefind.js, its WebAssembly and the index chunks
@@ -151,15 +152,28 @@ class _Service:
 
 
 def _write(folder: Path, records: list[dict]) -> None:
+    """Index the records and write Pagefind's files into folder/pagefind/.
+
+    The files are asked for (GetFiles) and written here, not left to Pagefind's WriteFiles: that
+    answers before its writes reach the disk, and the service exits at the end of its input without
+    waiting for them, so a file could be left empty (seen in CI as an empty pagefind-entry.json).
+    """
     service = _Service()
     try:
         index = service.ask({"type": "NewIndex", "config": None})["index_id"]
         service.stream([{"type": "AddRecord", "index_id": index, **r} for r in records])
-        service.ask({"type": "WriteFiles", "index_id": index, "output_path": str(folder / FOLDER)})
+        files = service.ask({"type": "GetFiles", "index_id": index})["files"]
     finally:
         service.close()
-    for name in UNUSED:  # Pagefind's own interfaces: the site draws results in the theme's style instead
-        (folder / FOLDER / name).unlink(missing_ok=True)
+    target = (folder / FOLDER).resolve()
+    for file in files:
+        path = (target / file["path"]).resolve()
+        if not path.is_relative_to(target):
+            raise SearchIndexError(f"Pagefind named a file outside its folder: {file['path']}")
+        if path.name in UNUSED:  # Pagefind's own interfaces: the site draws results in the theme's style instead
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(file["content"]))
 
 
 def _records(site_dir: Path, rel: str, previous: Path | None) -> list[dict]:
@@ -186,17 +200,52 @@ def _index_folder(folder: Path, rel: str, records: list[dict]) -> int:
     return len(records)
 
 
+class Indexes:
+    """Each build's Pagefind index, written in the background while the next build's pages are made.
+
+    add(rel) queues the build in folder rel (its theme search index must be written); the indexes
+    are written one at a time, by one thread (the work is in Pagefind's process), so memory holds one
+    index at a time. finish() indexes any build not queued and waits for all; close() waits for what
+    was started, so that a failed build removes its staged site only once nothing writes into it.
+    previous is the site being replaced, whose pages give a build's language when this one (a
+    rebuild) did not write them again.
+    """
+
+    def __init__(self, site_dir: Path, previous: Path | None = None) -> None:
+        self.site_dir, self.previous = site_dir, previous
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
+        self._runs: dict[str, Future] = {}
+
+    def add(self, rel: str) -> None:
+        if rel not in self._runs and (self.site_dir / rel / "search" / "search_index.json").is_file():
+            self._runs[rel] = self._pool.submit(self._one, rel)
+
+    def _one(self, rel: str) -> int:
+        return _index_folder(self.site_dir / rel, rel, _records(self.site_dir, rel, self.previous))
+
+    def finish(self) -> int:
+        """Wait for every build's index; the number of records (the first failure is raised)."""
+        for rel in index_folders(self.site_dir):
+            self.add(rel)
+        return sum(run.result() for run in self._runs.values())
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Indexes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def write_search_index(site_dir: Path, previous: Path | None = None) -> int:
     """Write a Pagefind index of each build's search entries into its pagefind/ (the root's, cy/'s...).
 
-    One language after the other. Written side by side (a Pagefind process each), some of Pagefind's
-    files came out empty when two builds ran at once (the cause was not found); and one at a time holds
-    one index in memory.
-    previous is the site being replaced, whose pages give a build's language when this one (a rebuild)
-    did not write them again. Returns the number of records.
+    The number of records.
     """
-    builds = {rel: _records(site_dir, rel, previous) for rel in index_folders(site_dir)}
-    return sum(_index_folder(site_dir / rel, rel, records) for rel, records in builds.items())
+    with Indexes(site_dir, previous) as indexes:
+        return indexes.finish()
 
 
 HASHED = ("fragment", "index")  # Pagefind's folders whose file names are hashes of their content
