@@ -153,7 +153,7 @@ def test_anything_every_page_depends_on_means_a_full_build(project, change, monk
 
 # Run in a new process: forking is refused in a process with other threads, as the test process has.
 FORKING_BUILD = """
-import json, os, sys
+import json, os, sys, time
 from pathlib import Path
 import generator.site.build, generator.speed.pageworkers
 from generator.site.build import BuildError, build_site
@@ -171,11 +171,22 @@ if sys.argv[5] == "render":
     def broken(*args, **kwargs):
         raise ValueError("a sheet template is broken")
     generator.site.build.render_sheets = broken
+if sys.argv[5] == "welsh":  # fails while the English search index is still being written
+    import time, generator.site.search
+    index_folder = generator.site.search._index_folder
+    def slow(*args):
+        time.sleep(1)
+        return index_folder(*args)
+    def broken(*args, **kwargs):
+        raise BuildError("the Welsh build broke")
+    generator.site.search._index_folder = slow
+    generator.site.build.build_language = broken
 try:
     build_site(Path(sys.argv[1]), Path(sys.argv[2]), Path("mkdocs.yml"), docs_dir=Path(sys.argv[3]), incremental=False)
     error = ""
 except BuildError as exc:
     error = str(exc)
+    time.sleep(1.5)  # anything left writing into the staged site would have done so by now
 print(json.dumps({"forks": len(forks), "error": error}))
 """
 
@@ -191,8 +202,9 @@ def test_worker_processes_make_the_same_site_as_one_process(tmp_path, monkeypatc
     monkeypatch.chdir(ROOT)
     data = make_data_dir(tmp_path / "data", {}, with_sample=True)
     many = _forking_build(data, tmp_path / "many")
-    # in each language: one process rendering half the files, two building the asset pages
-    assert many == {"forks": 3 * len(LANGUAGES), "error": ""}
+    # in each language: one process rendering half the files, two building the asset pages; and one
+    # writing the first language's search index while the next language's pages are made
+    assert many == {"forks": 3 * len(LANGUAGES) + (len(LANGUAGES) > 1), "error": ""}
     assert _forking_build(data, tmp_path / "one", fork=False) == {"forks": 0, "error": ""}
     assert _files(tmp_path / "many" / "site") == _files(tmp_path / "one" / "site")
 
@@ -202,6 +214,7 @@ def test_worker_processes_make_the_same_site_as_one_process(tmp_path, monkeypatc
     [
         ("page", "worker process failed: RuntimeError: cannot build support/"),
         ("render", "rendering failed: ValueError: a sheet template is broken"),
+        ("welsh", "the Welsh build broke"),
     ],
 )
 def test_a_failing_worker_process_fails_the_build_and_leaves_the_site(tmp_path, monkeypatch, broken, message):

@@ -6,11 +6,9 @@ import gzip
 import hashlib
 import json
 import shutil
-import time
 
 import pytest
 
-import generator.site.build
 import generator.site.search
 from generator.site.build import BuildError
 from generator.site.search import FOLDER, SearchIndexError, settle_search_files, write_search_index
@@ -98,32 +96,6 @@ def test_a_search_index_that_fails_fails_the_build_and_leaves_the_site(tmp_path,
     monkeypatch.setattr(generator.site.search, "_write", full_disk)
     with pytest.raises(BuildError, match="Pagefind could not write the search index: OSError: .*No space left"):
         build_into(tmp_path, data)
-    assert _tree(out) == before and _nothing_staged(tmp_path)
-
-
-def test_a_failed_welsh_build_waits_for_the_english_index_before_removing_what_it_staged(
-    tmp_path, monkeypatch, two_language_build
-):
-    """The root's index is written while the Welsh pages are made: a failure there must not leave it writing."""
-    out, before, data = two_language_build
-    index_folder = generator.site.search._index_folder
-    started = []
-
-    def slow(folder, rel, records):
-        started.append(rel)
-        time.sleep(1)  # still writing when the Welsh build fails
-        return index_folder(folder, rel, records)
-
-    def broken(*args):
-        while not started:
-            time.sleep(0.01)
-        raise RuntimeError("the Welsh build broke")
-
-    monkeypatch.setattr(generator.site.search, "_index_folder", slow)
-    monkeypatch.setattr(generator.site.build, "build_language", broken)
-    with pytest.raises(RuntimeError, match="Welsh build broke"):
-        build_into(tmp_path, data)
-    assert started == [""]
     assert _tree(out) == before and _nothing_staged(tmp_path)
 
 

@@ -429,7 +429,9 @@ def _build_site(
     staged = staging_dir(out)
     notice = _DirtyBuildNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
-    indexes = Indexes(staged, out.resolve() if previous else None)
+    # each language's search index is written while the next language's pages are made (a large site's)
+    background = len(languages) > 1 and len(checked.assets) >= PARALLEL_RENDER
+    indexes = Indexes(staged, out.resolve() if previous else None, background)
     try:
         try:
             files, hashes = render_site(site, env, checked, plan, out, staged, compiled, Path(data_dir) / "assets")
@@ -486,7 +488,7 @@ def _build_site(
             languages=catalogue_languages(project.templates),
             build_id=build_id,
         )
-        indexes.add("")  # written while the other languages' pages are made
+        indexes.add("")
         for language in languages[1:]:
             started_language = time.perf_counter()
             gone += build_language(
@@ -524,7 +526,6 @@ def _build_site(
         discard(staged)
         raise
     finally:
-        indexes.close()
         logging.getLogger("mkdocs.commands.build").removeFilter(notice)
     save_state(
         out,

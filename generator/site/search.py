@@ -18,8 +18,10 @@ import json
 import re
 import subprocess
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
+
+from generator.speed import forked
 
 FOLDER = "pagefind"  # in the site: pagefind.js, its WebAssembly and the index chunks
 UNUSED = [f"pagefind-{ui}.{ext}" for ui in ("ui", "modular-ui", "component-ui") for ext in ("js", "css")] + [
@@ -203,34 +205,50 @@ def _index_folder(folder: Path, rel: str, records: list[dict]) -> int:
 class Indexes:
     """Each build's Pagefind index, written in the background while the next build's pages are made.
 
-    add(rel) queues the build in folder rel (its theme search index must be written); the indexes
-    are written one at a time, by one thread (the work is in Pagefind's process), so memory holds one
-    index at a time. finish() indexes any build not queued and waits for all; close() waits for what
-    was started, so that a failed build removes its staged site only once nothing writes into it.
-    previous is the site being replaced, whose pages give a build's language when this one (a
-    rebuild) did not write them again.
+    add(rel) starts the index of the build in folder rel (its theme search index must be written)
+    in a forked child process (a thread would stop the next build from forking its own workers), if
+    no other index is being written: memory holds one at a time. Where no child can be forked, an
+    index is written when its result is asked for; with background False, none is started. finish()
+    waits for it, then writes the indexes not written yet, one after the other; close() ends what is still running, so that a failed build
+    removes its staged site only once nothing writes into it. previous is the site being replaced,
+    whose pages give a build's language when this one (a rebuild) did not write them again.
     """
 
-    def __init__(self, site_dir: Path, previous: Path | None = None) -> None:
-        self.site_dir, self.previous = site_dir, previous
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
-        self._runs: dict[str, Future] = {}
+    def __init__(self, site_dir: Path, previous: Path | None = None, background: bool = True) -> None:
+        self.site_dir, self.previous, self.background = site_dir, previous, background
+        self._done: dict[str, int] = {}
+        self._running: tuple[str, forked.Child] | None = None
 
     def add(self, rel: str) -> None:
-        if rel not in self._runs and (self.site_dir / rel / "search" / "search_index.json").is_file():
-            self._runs[rel] = self._pool.submit(self._one, rel)
+        """Start rel's index now if none is being written (else finish() writes it)."""
+        if not self.background or self._running or rel in self._done:
+            return
+        if (self.site_dir / rel / "search" / "search_index.json").is_file():
+            self._running = (rel, forked.Child(partial(self._one, rel)))
 
     def _one(self, rel: str) -> int:
         return _index_folder(self.site_dir / rel, rel, _records(self.site_dir, rel, self.previous))
 
+    def _wait(self) -> None:
+        if self._running:
+            (rel, child), self._running = self._running, None
+            try:
+                self._done[rel] = child.result()
+            except forked.ChildError as exc:
+                raise SearchIndexError(str(exc).removeprefix(f"{SearchIndexError.__name__}: ")) from exc
+
     def finish(self) -> int:
         """Wait for every build's index; the number of records (the first failure is raised)."""
+        self._wait()
         for rel in index_folders(self.site_dir):
-            self.add(rel)
-        return sum(run.result() for run in self._runs.values())
+            if rel not in self._done:
+                self._done[rel] = self._one(rel)
+        return sum(self._done.values())
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._running:
+            self._running[1].stop()
+            self._running = None
 
     def __enter__(self) -> Indexes:
         return self
@@ -244,7 +262,7 @@ def write_search_index(site_dir: Path, previous: Path | None = None) -> int:
 
     The number of records.
     """
-    with Indexes(site_dir, previous) as indexes:
+    with Indexes(site_dir, previous, background=False) as indexes:
         return indexes.finish()
 
 
