@@ -49,7 +49,8 @@ case "$job" in
     setup_python; setup_node; setup_browser
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
-    exec .venv/bin/python -m pytest "$@" ;;
+    # one test process per core (at most four): each builds its own copy of the sample
+    exec .venv/bin/python -m pytest -n auto --maxprocesses=4 "$@" ;;
   *)
     echo "usage: ./run.sh serve|build|test [options]" >&2; exit 2 ;;
 esac

@@ -4,6 +4,7 @@ has, map addresses that are not ids, sheets with hundreds or thousands of ids, a
 from __future__ import annotations
 
 import json
+import re
 import time
 from urllib.parse import unquote
 
@@ -92,7 +93,10 @@ def test_record_with_id_constructor_is_on_the_map_in_the_list_and_on_a_sheet(vis
     page.wait_for_selector(MAP_READY, timeout=15000)
     assert page.get_attribute(".folium-map", "data-cam-ready") == str(len(points) + 1)
     expect(page.locator(".cam-popup__title")).to_have_text("Constructor Club")
-    page.locator(".cam-popup button[data-cam-add='constructor']").click()
+    # by keyboard: a click at the button's position could miss it while the map still pans under load
+    page.locator(".cam-popup button[data-cam-add='constructor']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".cam-popup button[data-cam-add='constructor']")).to_have_class(re.compile("cam-add--added"))
     assert page.evaluate("() => JSON.parse(localStorage.getItem('cam.list'))") == ["constructor"]
     page.evaluate("id => CAM.list.add(id)", sample_ids[1])
 
