@@ -208,10 +208,11 @@ class Indexes:
     add(rel) starts the index of the build in folder rel (its theme search index must be written)
     in a forked child process (a thread would stop the next build from forking its own workers), if
     no other index is being written: memory holds one at a time. Where no child can be forked, an
-    index is written when its result is asked for; with background False, none is started. finish()
-    waits for it, then writes the indexes not written yet, one after the other; close() ends what is still running, so that a failed build
-    removes its staged site only once nothing writes into it. previous is the site being replaced,
-    whose pages give a build's language when this one (a rebuild) did not write them again.
+    index is written when its result is asked for; with background False, none is started.
+    finish() waits for it, then writes the indexes not written yet, one after the other. close()
+    ends the one still running, so that a failed build removes its staged site only once nothing
+    writes into it. previous is the site being replaced, whose pages give a build's language when
+    this one (a rebuild) did not write them again.
     """
 
     def __init__(self, site_dir: Path, previous: Path | None = None, background: bool = True) -> None:
@@ -250,20 +251,13 @@ class Indexes:
             self._running[1].stop()
             self._running = None
 
-    def __enter__(self) -> Indexes:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
 
 def write_search_index(site_dir: Path, previous: Path | None = None) -> int:
     """Write a Pagefind index of each build's search entries into its pagefind/ (the root's, cy/'s...).
 
     The number of records.
     """
-    with Indexes(site_dir, previous, background=False) as indexes:
-        return indexes.finish()
+    return Indexes(site_dir, previous, background=False).finish()
 
 
 HASHED = ("fragment", "index")  # Pagefind's folders whose file names are hashes of their content
