@@ -138,6 +138,17 @@ def _only_first_language(data: Path) -> None:
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def find_figures(site: Path) -> dict:
+    """Find support's data: its index (find.json), and the largest of the parts a view loads (assets/data/find/)."""
+    find = (site / "assets" / "data" / "find.json").read_bytes()
+    figures = {"find_data": len(find), "find_data_gz": _gz(find), "find_parts": 0}
+    parts = sorted((site / "assets" / "data" / "find").glob("*.json"), key=lambda p: p.stat().st_size)
+    if parts:  # split by area (a large site): a view of one area loads its part
+        largest = parts[-1].read_bytes()
+        figures |= {"find_parts": len(parts), "find_part_max": len(largest), "find_part_max_gz": _gz(largest)}
+    return figures
+
+
 def measure(count: int, rebuild: bool = True, one_language: bool = False) -> dict:
     """Build count synthetic assets and return every figure."""
     data = OUT / f"data-{count}"
@@ -181,8 +192,7 @@ def measure(count: int, rebuild: bool = True, one_language: bool = False) -> dic
         figures["pagefind_bytes"] = _size(bundle)
         figures["pagefind_files"] = sum(1 for p in bundle.rglob("*") if p.is_file())
         figures["pagefind_meta"] = sum(p.stat().st_size for p in bundle.glob("*.pf_meta"))
-    find = (site / "assets" / "data" / "find.json").read_bytes()
-    figures["find_data"], figures["find_data_gz"] = len(find), _gz(find)
+    figures |= find_figures(site)
     if rebuild:
         figures["rebuild"] = measure_rebuild(count)
     floor_config = floor_project(figures["html_pages"], OUT / f"floor-{count}")
@@ -223,7 +233,13 @@ def report(f: dict) -> str:
         f"map page loads: {f['map_page_bytes'] / 1e3:.0f} kB ({f['map_page_gz'] / 1e3:.0f} kB gzipped); "
         f"map data per asset: {f['map_data_per_asset']:.1f} B ({f['map_data_per_asset_gz']:.1f} B gzipped)",
         f"search index: {f['search_index'] / 1e6:.2f} MB ({f['search_index_gz'] / 1e6:.2f} MB gzipped)",
-        f"find support data: {f['find_data'] / 1e6:.2f} MB ({f['find_data_gz'] / 1e6:.2f} MB gzipped)",
+        f"find support data: {f['find_data'] / 1e3:.1f} kB ({f['find_data_gz'] / 1e3:.1f} kB gzipped)"
+        + (
+            f", and {f['find_parts']} parts by area, the largest {f['find_part_max'] / 1e6:.2f} MB "
+            f"({f['find_part_max_gz'] / 1e6:.2f} MB gzipped)"
+            if f.get("find_parts")
+            else ""
+        ),
     ]
     if "pagefind_bytes" in f:
         lines.append(
