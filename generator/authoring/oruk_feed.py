@@ -282,8 +282,9 @@ def _terms(service: dict) -> list[str]:
     return list(dict.fromkeys(t.strip() for t in found if t.strip()))
 
 
-TEXT_TERMS = {f"{TAXONOMY}/{kind}" for kind in ("summary", "eligibility", "application-process", "translation")}
-TEXT_TERMS |= {f"{TAXONOMY}/first-visit"}
+TEXT_TERMS = {
+    f"{TAXONOMY}/{kind}" for kind in ("summary", "eligibility", "application-process", "translation", "first-visit")
+}
 ONE_LINE_TEXTS = ("summary", "name", "status_notes")  # of a translation: its code ends /<column>
 
 
