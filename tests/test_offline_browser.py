@@ -53,6 +53,19 @@ def wait_kept(page, urls: list[str]) -> None:
     poll(page, "urls => Promise.all(urls.map(u => caches.match(u))).then(found => found.every(Boolean))", urls)
 
 
+def wait_page_kept(page) -> list[str]:
+    """Wait until the offline copy holds the open page and every file of this site it loaded that may be
+    kept (its styles, scripts and strings; never search or open data), and return their addresses: the
+    worker writes them one by one, after the page has loaded, so a test that goes on sooner races it."""
+    urls = page.evaluate(
+        """() => [location.href.split("#")[0], ...performance.getEntriesByType("resource").map(e => e.name)]
+            .filter(u => u.startsWith(location.origin))
+            .filter(u => !/^\\/(search|pagefind|data)\\/|^\\/sw\\.js$/.test(new URL(u).pathname))"""
+    )
+    wait_kept(page, urls)
+    return urls
+
+
 def build(data: Path, out: Path, docs: Path) -> str:
     """Build the site (a rebuild when out holds one) and return its id, as written into sw.js."""
     build_site(data, out, ROOT / "mkdocs.yml", today=TODAY, docs_dir=docs)
@@ -102,13 +115,16 @@ def test_asset_page_and_sheet_open_offline_with_the_banner(sample, tmp_path, con
         asset_url = f"{url}support/{FIRST}/"
         page.goto(asset_url)
         # the first page opened is kept although the worker started after it had loaded
-        wait_kept(page, [asset_url, url + "javascripts/core.js", url + "stylesheets/extra.css"])
+        page.wait_for_load_state("load")
+        opened = wait_page_kept(page)
+        assert {asset_url, url + "javascripts/core.js", url + "stylesheets/extra.css"} <= set(opened)
         expect(page.locator(BANNER)).to_be_hidden()  # online: no banner
 
         sheet_url = f"{url}sheet/?ids={','.join(SHEET_IDS)}"
         page.goto(sheet_url)
         page.wait_for_selector(".cam-sheet--dynamic[data-cam-ready]")
         wait_kept(page, [sheet_url, *(f"{url}assets/data/asset/{i}.json" for i in SHEET_IDS)])
+        wait_page_kept(page)
         # nothing the person did not open: no search index, no other asset page
         assert not kept(page, url + "search/search_index.json")
         assert not kept(page, f"{url}support/{SHEET_IDS[1]}/")
@@ -155,7 +171,9 @@ def test_a_new_build_replaces_the_kept_copy(sample, tmp_path, context):
         page = context.new_page()
         asset_url = f"{url}support/{FIRST}/"
         page.goto(asset_url)
-        wait_kept(page, [asset_url])
+        page.wait_for_load_state("load")
+        opened = wait_page_kept(page)
+        assert asset_url in opened and f"{url}javascripts/offline.js" in opened
         assert page.evaluate("caches.keys()") == [f"cam-offline-{first_id}"]
 
         record = sample / "assets" / f"{FIRST}.yaml"
@@ -168,6 +186,7 @@ def test_a_new_build_replaces_the_kept_copy(sample, tmp_path, context):
         poll(page, "name => caches.keys().then(k => k.length === 1 && k[0] === name)", f"cam-offline-{second_id}")
         renewed = "url => caches.match(url).then(r => r && r.text()).then(t => !!t && t.includes('Barton Wellbeing C'))"
         poll(page, renewed, asset_url)
+        wait_kept(page, opened)  # and everything else the page used, renewed into the new copy
         context.set_offline(True)
         server.shutdown()  # (Playwright's offline mode does not always reach a service worker's fetches)
         server.server_close()
