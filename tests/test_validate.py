@@ -62,6 +62,28 @@ def test_duplicate_ids_name_the_other_file(data_factory, base_record):
     )
 
 
+def test_a_value_repeated_across_records_is_reported_in_each(data_factory, base_record):
+    """Frictionless checks each distinct row of a list's table once: every record holding a bad value still
+    gets its own problem, at its own line, and a value repeated within one record is still found."""
+    unknown = base_record.replace("  - social-groups", "  - social-grups")
+    repeated = base_record.replace("  - social-groups", "  - arts-and-crafts").replace("valid-case", "repeated")
+    day = base_record.replace("valid-case", "third").replace("  - gloucester", "  - glocester")
+    data = data_factory(
+        {"valid-case.yaml": unknown, "other.yaml": unknown.replace("valid-case", "other"), "repeated.yaml": repeated}
+        | {"third.yaml": day, "fourth.yaml": day.replace("third", "fourth")}
+    )
+    found = sorted((Path(p.file).name, p.line, p.field, p.code) for p in run(data).problems if p.is_error)
+    line = base_record.splitlines().index("  - social-groups") + 1
+    area = base_record.splitlines().index("  - gloucester") + 1
+    assert found == [
+        ("fourth.yaml", area, "areas[0]", "unknown-area"),
+        ("other.yaml", line, "categories[1]", "unknown-category"),
+        ("repeated.yaml", line, "categories[1]", "duplicate"),
+        ("third.yaml", area, "areas[0]", "unknown-area"),
+        ("valid-case.yaml", line, "categories[1]", "unknown-category"),
+    ]
+
+
 def test_all_problems_are_reported_at_once_and_sorted(data_factory, base_record):
     broken = base_record.replace("start: 14:00", 'start: "25:00"').replace("status: active", "status: maybe")
     broken = broken.replace("GL4 0QT", "nowhere")

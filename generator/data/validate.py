@@ -104,12 +104,12 @@ def _vocab_name(schema: Schema, resource: str) -> str:
     return schema.table(resource).source
 
 
-def _map_error(error, tables: dict[str, Table], table: Table, schema: Schema) -> Problem | None:
-    """Turn one Frictionless error into a Problem at the record's file, line and field."""
+def _map_error(error, tables: dict[str, Table], table: Table, schema: Schema, row: int) -> Problem | None:
+    """Turn one Frictionless error, about the table's row at index row, into a Problem at the record's file,
+    line and field."""
     kind = error.type
     if kind in ("missing-cell", "extra-cell", "blank-row") or table.spec.name == "assets" and kind == "primary-key":
         return None  # reported better elsewhere (required constraint, shape, duplicate-id rule)
-    row = error.row_number - 2
     ctx = table.origins[row]
     spec = table.spec
     if kind in ("type-error", "constraint-error"):
@@ -132,18 +132,7 @@ def _map_error(error, tables: dict[str, Table], table: Table, schema: Schema) ->
         code, message, hint = _constraint_message(fld, match.group(1) if match else "", cell, key_name)
         return Problem(ctx.doc.display, line, path, code, message, hint)
     if kind == "primary-key":
-        value_fields = [f for f in spec.fields if not f.generated]
-        fld = value_fields[-1] if value_fields else spec.fields[-1]
-        line, path = locate(fld, ctx)
-        value = table.rows[row][spec.fields.index(fld)]
-        return Problem(
-            ctx.doc.display,
-            line,
-            path,
-            "duplicate",
-            f"'{value}' is listed more than once.",
-            "Remove the repeated entry.",
-        )
+        return _duplicate(table, row)
     if kind == "foreign-key":
         names = list(error.field_names)
         fld = spec.field(names[-1])
@@ -172,6 +161,18 @@ def _map_error(error, tables: dict[str, Table], table: Table, schema: Schema) ->
     return Problem(ctx.doc.display, ctx.line, ctx.path, kind, error.message, "")
 
 
+def _duplicate(table: Table, row: int) -> Problem:
+    """The problem of a row whose primary key an earlier row of its table has already."""
+    spec, ctx = table.spec, table.origins[row]
+    value_fields = [f for f in spec.fields if not f.generated]
+    fld = value_fields[-1] if value_fields else spec.fields[-1]
+    line, path = locate(fld, ctx)
+    value = table.rows[row][spec.fields.index(fld)]
+    return Problem(
+        ctx.doc.display, line, path, "duplicate", f"'{value}' is listed more than once.", "Remove the repeated entry."
+    )
+
+
 def _structural(schema: Schema, name: str, foreign_key: dict) -> bool:
     """True when a foreign key points to an enclosing part of the same record (true by construction)."""
     own, target = schema.table(name), schema.table(foreign_key["reference"]["resource"])
@@ -193,52 +194,129 @@ def _unique_by_construction(schema: Schema, name: str, primary_key: list[str]) -
     return levels == 1 and "@asset" in keys and bool(keys & {"@index", "@key"})
 
 
-def _csv_bytes(table: Table) -> bytes:
+def _csv_bytes(table: Table, rows: list[list[str | None]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([f.name for f in table.spec.fields])
-    writer.writerows(table.rows)
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
-def frictionless_package(schema: Schema, tables: dict[str, Table]) -> Package:
-    """A Frictionless package over the flattened tables, each handed over as an in-memory CSV.
+@dataclass
+class _Distinct:
+    """A table's distinct rows, as Frictionless sees them, and which of the table's rows each one stands for.
+
+    A column the flattener fills in (the record's id, a position, the enclosing item's id) whose only
+    constraint is that it is there passes or fails on that alone, and the same value in every row
+    would do: with those columns reduced to present or absent, the rows of a list of vocabulary
+    terms (a record's needs, a place's accessibility, a session's days) are the same few over and
+    over. Frictionless checks each distinct row once. Repeated values within a record (the table's
+    primary key) are found on the whole rows instead (duplicates).
+    """
+
+    rows: list[list[str | None]]
+    stands_for: list[list[int]]  # per distinct row: the indexes of the table's rows
+    primary_key: list[int]  # the columns of the table's primary key, when it is checked here (otherwise none)
+
+    def duplicates(self, table: Table) -> list[Problem]:
+        """A problem for each row whose primary key an earlier row has (an absent value read as Frictionless does)."""
+        if not self.primary_key:
+            return []
+        seen: set[tuple] = set()
+        problems = []
+        for row, values in enumerate(table.rows):
+            key = tuple(values[i] or None for i in self.primary_key)
+            if key in seen or set(key) == {None}:
+                problems.append(_duplicate(table, row))
+            seen.add(key)
+        return problems
+
+
+PRESENT = "0"  # stands for a filled-in value that is there (valid as text and as a whole number)
+
+
+def _distinct(table: Table, primary_key: list[str]) -> _Distinct | None:
+    """The table's distinct rows, or None when no column of it can be reduced (see _Distinct)."""
+    fields = table.spec.fields
+    reducible = [
+        i
+        for i, f in enumerate(fields)
+        if f.generated and set(f.constraints) <= {"required"} and f.type in ("string", "integer")
+    ]
+    if not reducible:
+        return None
+    first: dict[tuple, int] = {}
+    rows: list[list[str | None]] = []
+    stands_for: list[list[int]] = []
+    for index, values in enumerate(table.rows):
+        seen = list(values)
+        for i in reducible:
+            if seen[i]:
+                seen[i] = PRESENT
+        key = tuple(seen)
+        at = first.get(key)
+        if at is None:
+            first[key] = at = len(rows)
+            rows.append(seen)
+            stands_for.append([])
+        stands_for[at].append(index)
+    columns = [f.name for f in fields]
+    return _Distinct(rows, stands_for, [columns.index(name) for name in primary_key])
+
+
+def frictionless_package(schema: Schema, tables: dict[str, Table]) -> tuple[Package, dict[str, _Distinct]]:
+    """A Frictionless package over the flattened tables, each handed over as an in-memory CSV, and the
+    tables handed over as their distinct rows (see _Distinct).
 
     Foreign keys from a part of a record to the record itself (a location's accessibility to that
     location, say) hold by construction and are left out here, as are primary keys made of positions
-    (a session's index); references to the vocabularies and repeated values are checked by Frictionless.
+    (a session's index); references to the vocabularies and repeated values are checked by Frictionless,
+    or, in a table handed over as its distinct rows, repeated values by _Distinct.
     """
     resources = []
+    distinct: dict[str, _Distinct] = {}
     for res in frictionless_descriptor(schema.descriptor)["resources"]:
-        table_schema = res["schema"]
-        keys = [fk for fk in table_schema.get("foreignKeys", []) if not _structural(schema, res["name"], fk)]
+        name, table_schema = res["name"], res["schema"]
+        keys = [fk for fk in table_schema.get("foreignKeys", []) if not _structural(schema, name, fk)]
         table_schema["foreignKeys"] = keys
-        if _unique_by_construction(schema, res["name"], table_schema.get("primaryKey", [])):
+        primary_key = table_schema.get("primaryKey", [])
+        if _unique_by_construction(schema, name, primary_key):
             del table_schema["primaryKey"]
+            primary_key = []
+        reduced = _distinct(tables[name], primary_key)
+        if reduced:
+            distinct[name] = reduced
+            table_schema.pop("primaryKey", None)
         resources.append(
             Resource(
-                _csv_bytes(tables[res["name"]]),
+                _csv_bytes(tables[name], reduced.rows if reduced else tables[name].rows),
                 format="csv",
-                name=res["name"],
+                name=name,
                 schema=FrictionlessSchema.from_descriptor(table_schema),
             )
         )
-    return Package(resources=resources)
+    return Package(resources=resources), distinct
 
 
 def run_frictionless(schema: Schema, tables: dict[str, Table]) -> list[Problem]:
     """Validate every table with Frictionless and map its errors back to the records."""
     problems = []
+    package, distinct = frictionless_package(schema, tables)
     with system.use_context(trusted=False):
-        report = frictionless_package(schema, tables).validate(limit_errors=100_000)
+        report = package.validate(limit_errors=100_000)
     for task in report.tasks:
+        table, reduced = tables[task.name], distinct.get(task.name)
         for error in task.errors:
             if getattr(error, "row_number", None) is None:
                 problems.append(Problem(task.name, 0, "", error.type, error.message, "Check datapackage.json."))
                 continue
-            mapped = _map_error(error, tables, tables[task.name], schema)
-            if mapped:
-                problems.append(mapped)
+            at = error.row_number - 2
+            for row in reduced.stands_for[at] if reduced else [at]:
+                mapped = _map_error(error, tables, table, schema, row)
+                if mapped:
+                    problems.append(mapped)
+    for name, reduced in distinct.items():
+        problems += reduced.duplicates(tables[name])
     return problems
 
 
