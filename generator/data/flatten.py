@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,17 +35,19 @@ def _step(ctx: Context, key: str) -> Context | None:
     return Context(ctx.doc, item[key], _join(ctx.path, key), item.key_lines[key], parent=ctx.parent)
 
 
-def _expand(ctx: Context, segment: str) -> Iterator[Context]:
-    """All contexts one path segment ('a.b[]', 'x{}', '[]') leads to from ctx."""
+def _parse(segment: str) -> tuple[str, list[str]]:
+    """A path segment ('a.b[]', 'x{}', '[]', 'a.b') as its kind (list, dict or mapping) and the keys to it."""
     if segment == "[]":
-        target: Context | None = ctx
-        kind = "list"
-    else:
-        kind = "list" if segment.endswith("[]") else "dict" if segment.endswith("{}") else "mapping"
-        keys = segment.rstrip("[]{}").split(".")
-        target = ctx
-        for key in keys:
-            target = _step(target, key) if target else None
+        return "list", []
+    kind = "list" if segment.endswith("[]") else "dict" if segment.endswith("{}") else "mapping"
+    return kind, segment.rstrip("[]{}").split(".")
+
+
+def _expand(ctx: Context, kind: str, keys: list[str]) -> Iterator[Context]:
+    """All contexts one path segment (parsed) leads to from ctx."""
+    target: Context | None = ctx
+    for key in keys:
+        target = _step(target, key) if target else None
     if target is None:
         return
     if kind == "mapping":
@@ -58,43 +60,58 @@ def _expand(ctx: Context, segment: str) -> Iterator[Context]:
             yield Context(ctx.doc, item, _join(target.path, key), target.item.key_lines[key], key=key, parent=ctx)
 
 
-def contexts(table: TableSpec, doc: Document) -> Iterator[Context]:
-    """Every part of doc that gives table a row."""
+def contexts(doc: Document, steps: list[tuple[str, list[str]]]) -> list[Context]:
+    """Every part of doc that gives a table a row (steps: the table's path segments, parsed)."""
     current = [Context(doc, doc.data, "", getattr(doc.data, "line", 1))]
-    for segment in table.segments:
-        current = [nxt for ctx in current for nxt in _expand(ctx, segment)]
-    yield from current
+    for kind, keys in steps:
+        current = [nxt for ctx in current for nxt in _expand(ctx, kind, keys)]
+    return current
 
 
 def _scalar(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _lookup(ctx: Context, key: str) -> Any:
-    item = ctx.item
-    for step in key.split("."):
+def _walk(item: Any, steps: list[str]) -> Any:
+    """item[steps[0]][steps[1]]..., or None where a step is not into a mapping."""
+    for step in steps:
         if not isinstance(item, Mapping):
             return None
         item = item.get(step)
     return item
 
 
-def cell(fld: FieldSpec, ctx: Context, asset_id: str | None) -> str | None:
-    """The value of one column for the row ctx gives, as the text written (or None)."""
+Reader = Callable[[Context, str | None], str | None]
+
+
+def reader(fld: FieldSpec) -> Reader:
+    """The function giving one column's value, as the text written (or None), for the row a context gives
+    (and the record's id): worked out once per column, used for every row."""
     key = fld.key
     if key == "@asset":
-        return asset_id
+        return lambda ctx, asset_id: asset_id
     if key == "@value":
-        return _scalar(ctx.item)
+        return lambda ctx, asset_id: _scalar(ctx.item)
     if key == "@key":
-        return ctx.key
+        return lambda ctx, asset_id: ctx.key
     if key == "@index":
-        return str(ctx.index)
+        return lambda ctx, asset_id: str(ctx.index)
     if key.startswith("@parent."):
-        parent = ctx.parent
         rest = key[len("@parent.") :]
-        return str(parent.index) if rest == "@index" else _scalar(_lookup(parent, rest)) if parent else None
-    return _scalar(_lookup(ctx, key))
+        if rest == "@index":
+            return lambda ctx, asset_id: str(ctx.parent.index)
+        steps = rest.split(".")
+        return lambda ctx, asset_id: _scalar(_walk(ctx.parent.item, steps)) if ctx.parent else None
+    steps = key.split(".")
+    if len(steps) > 1:
+        return lambda ctx, asset_id: _scalar(_walk(ctx.item, steps))
+
+    def direct(ctx: Context, asset_id: str | None) -> str | None:  # most columns: a key of the item itself
+        item = ctx.item
+        value = item.get(key) if isinstance(item, Mapping) else None
+        return value if isinstance(value, str) else None
+
+    return direct
 
 
 def locate(fld: FieldSpec, ctx: Context) -> tuple[int, str]:
@@ -128,14 +145,18 @@ def record_id(doc: Document) -> str | None:
 def flatten(schema: Schema, documents: dict[str, list[Document]]) -> dict[str, Table]:
     """Flatten the documents of each source into the tables that draw on it."""
     tables = {}
+    ids = {id(doc): record_id(doc) for doc in documents.get("assets", []) if doc.data is not None}
     for spec in schema.tables:
         table = Table(spec)
+        readers = [reader(f) for f in spec.fields]
+        steps = [_parse(segment) for segment in spec.segments]
+        rows, origins = table.rows, table.origins
         for doc in documents.get(spec.source, []):
             if doc.data is None:
                 continue
-            asset_id = record_id(doc) if spec.source == "assets" else None
-            for ctx in contexts(spec, doc):
-                table.rows.append([cell(f, ctx, asset_id) for f in spec.fields])
-                table.origins.append(ctx)
+            asset_id = ids[id(doc)] if spec.source == "assets" else None
+            for ctx in contexts(doc, steps):
+                rows.append([read(ctx, asset_id) for read in readers])
+                origins.append(ctx)
         tables[spec.name] = table
     return tables

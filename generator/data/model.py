@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from generator.data.flatten import Table
-from generator.data.schema import FieldSpec
 
 
 @dataclass(frozen=True)
@@ -174,26 +173,23 @@ class Asset:
         return bool(self.locations)
 
 
-def typed(fld: FieldSpec, text: str | None) -> object:
-    """Cast one validated cell from its written text to the schema's type (None stays None)."""
-    if text is None or text == "":
-        return None
-    if fld.type == "integer":
-        return int(text)
-    if fld.type == "number":
-        return float(text)
-    if fld.type == "date":
-        return dt.date.fromisoformat(text)
-    if fld.type == "time":
-        hours, minutes = text.split(":")
-        return f"{int(hours):02d}:{int(minutes):02d}"
+def _time(text: str) -> str:
+    hours, minutes = text.split(":")
+    return f"{int(hours):02d}:{int(minutes):02d}"
+
+
+def _text(text: str) -> str:
     return text.strip() if "\n" not in text else text.rstrip()
+
+
+# each column's cast from its written, validated text to the schema's type (an empty cell is None)
+_CASTS = {"integer": int, "number": float, "date": dt.date.fromisoformat, "time": _time}
 
 
 def rows(table: Table, skip: set[str] = frozenset()) -> list[dict[str, object]]:
     """The table's rows as dicts of typed values, without the named columns."""
-    specs = [(i, f) for i, f in enumerate(table.spec.fields) if f.name not in skip]
-    return [{f.name: typed(f, row[i]) for i, f in specs} for row in table.rows]
+    casts = [(i, f.name, _CASTS.get(f.type, _text)) for i, f in enumerate(table.spec.fields) if f.name not in skip]
+    return [{name: cast(row[i]) if row[i] else None for i, name, cast in casts} for row in table.rows]
 
 
 def _grouped(table: Table, value: str, *keys: str) -> dict[tuple, tuple]:

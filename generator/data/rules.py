@@ -60,11 +60,12 @@ def _values(table: Table, row: int) -> dict[str, str | None]:
     return dict(zip((f.name for f in table.spec.fields), table.rows[row], strict=True))
 
 
+_TIME = re.compile(r"(2[0-3]|[01][0-9]|[0-9]):([0-5][0-9]|[0-9])")  # what strptime's %H:%M takes
+
+
 def _time(text: str | None) -> dt.time | None:
-    try:
-        return dt.datetime.strptime(text or "", "%H:%M").time()
-    except ValueError:
-        return None
+    found = _TIME.fullmatch(text or "")
+    return dt.time(int(found.group(1)), int(found.group(2))) if found else None
 
 
 def _date(text: str | None, table: Table | None = None, column: str = "") -> dt.date | None:
