@@ -1,5 +1,6 @@
-"""A large directory's find support page in headless Chromium: its data split by area, the page loads only
-the parts its view needs (the area chosen, the areas of a postcode district), and asks where first."""
+"""A large directory's find support page in headless Chromium: its data split by area, each area's part in
+pieces; the page loads only the parts its view needs (the area chosen, the areas of a postcode district),
+asks where first, and shows the first results by name from an area's first piece while the rest arrive."""
 
 from __future__ import annotations
 
@@ -15,14 +16,16 @@ from generator.site.build import build_site
 from .conftest import ROOT, SAMPLE, serve_folder
 
 pytestmark = pytest.mark.browser
+PIECE = 4  # assets in a piece of an area's part (the sample's areas have from 6 to 28)
 
 
 @pytest.fixture(scope="module")
 def split_site(tmp_path_factory) -> Path:
-    """The sample built as a large directory would be: its find data split by area."""
+    """The sample built as a large directory would be: its find data split by area, in pieces of PIECE assets."""
     tmp = tmp_path_factory.mktemp("split")
     patch = pytest.MonkeyPatch()
     patch.setattr(findsupport, "FIND_SPLIT_AT", 10)
+    patch.setattr(findsupport, "FIND_PIECE", PIECE)
     try:
         build_site(SAMPLE, tmp / "site", ROOT / "mkdocs.yml", docs_dir=tmp / "docs", incremental=False)
     finally:
@@ -34,9 +37,14 @@ def test_the_data_is_split_by_area_without_losing_an_asset(split_site):
     index = json.loads((split_site / "assets/data/find.json").read_text(encoding="utf-8"))
     assert "assets" not in index
     ids: set[str] = set()
-    for area, count in zip(index["areas"], index["parts"]["counts"], strict=True):
-        part = json.loads((split_site / f"assets/data/find/{area}.json").read_text(encoding="utf-8"))["assets"]
-        assert len(part) == count
+    for area, count, pieces in zip(index["areas"], index["parts"]["counts"], index["parts"]["pieces"], strict=True):
+        files = [f"{area}.json", *(f"{area}.{n}.json" for n in range(2, pieces + 1))]
+        cut = [json.loads((split_site / "assets/data/find" / f).read_text(encoding="utf-8"))["assets"] for f in files]
+        assert [len(piece) for piece in cut] == [min(PIECE, count - i) for i in range(0, count, PIECE)]
+        assert not (split_site / f"assets/data/find/{area}.{pieces + 1}.json").exists()
+        part = [item for piece in cut for item in piece]
+        names = [item["n"].casefold() for item in part]
+        assert names == sorted(names)  # in name order, so that the first piece holds the first names
         assert all(index["areas"].index(area) in item["a"] for item in part)
         ids |= {item["i"] for item in part}
     assert len(ids) == index["parts"]["total"] == len(list((split_site / "support").iterdir()))
@@ -60,15 +68,50 @@ def test_find_loads_only_the_parts_its_view_needs(split_site, visit):
         stroud = index["parts"]["counts"][index["areas"].index("stroud")]
         page.select_option("#f-area", "stroud")
         expect(page.locator("#cam-results li")).to_have_count(stroud)
-        assert [u for u in fetched if "/assets/data/find/" in u] == [url + "assets/data/find/stroud.json"]
+        pieces = index["parts"]["pieces"][index["areas"].index("stroud")]
+        assert pieces > 1
+        wanted_files = ["stroud.json", *(f"stroud.{n}.json" for n in range(2, pieces + 1))]
+        got = sorted(u.rsplit("/", 1)[1] for u in fetched if "/assets/data/find/" in u)
+        assert got == sorted(wanted_files)
 
         # a postcode district without an area: the areas with venues there, nearest first
         page.select_option("#f-area", "")
         page.fill("#f-near", "GL5")
         expect(page.locator("#cam-results li").first).to_contain_text("km")
         wanted = {index["areas"][i] for i in index["districtAreas"]["GL5"]}
-        loaded = {u.rsplit("/", 1)[1].removesuffix(".json") for u in fetched if "/assets/data/find/" in u}
+        loaded = {u.rsplit("/", 1)[1].split(".")[0] for u in fetched if "/assets/data/find/" in u}
         assert loaded == wanted | {"stroud"}
+        assert visit.errors == []
+    finally:
+        server.shutdown()
+
+
+def test_the_first_results_show_while_the_rest_of_the_area_arrives(split_site, visit):
+    """The first piece of an area's part is enough to show its first results by name; the count comes with the rest."""
+    url, server = serve_folder(split_site)
+    try:
+        held = []
+        page = visit.page
+        page.route("**/assets/data/find/stroud.*.json", lambda route: held.append(route))  # the later pieces wait
+        index = json.loads((split_site / "assets/data/find.json").read_text(encoding="utf-8"))
+        first = json.loads((split_site / "assets/data/find/stroud.json").read_text(encoding="utf-8"))["assets"]
+        page.goto(url + "find/?area=stroud")
+        heading = page.locator("#results-heading")
+        expect(heading).to_have_text("The first results are below; the rest are still loading.")
+        cards = page.locator("#cam-results li .cam-card__title")
+        shown = page.locator("#cam-results li")
+        expect(shown.first).to_be_visible()
+        assert 0 < shown.count() <= PIECE
+        assert {item["n"] for item in first} >= set(cards.all_inner_texts())
+        assert page.get_attribute("#cam-find-form", "data-cam-results") is None
+        assert len(held) == index["parts"]["pieces"][index["areas"].index("stroud")] - 1
+
+        for route in held:
+            route.continue_()
+        stroud = index["parts"]["counts"][index["areas"].index("stroud")]
+        expect(shown).to_have_count(stroud)
+        expect(heading).to_have_text(f"{stroud} results")
+        expect(page.locator("#cam-find-form")).to_have_attribute("data-cam-results", str(stroud))
         assert visit.errors == []
     finally:
         server.shutdown()

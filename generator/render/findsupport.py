@@ -30,7 +30,10 @@ def district_centroids(site: Site) -> dict[str, list[int]]:
 # view needs (the area chosen, or the areas of the postcode district given or nearest the person),
 # instead of every asset before it shows anything.
 FIND_SPLIT_AT = 5000
-FIND_PARTS = "assets/data/find/"  # one file per area: {"assets": [...]}, as find.json's
+FIND_PARTS = "assets/data/find/"  # per area: {"assets": [...]}, as find.json's, in pieces (below)
+# An area's part comes in pieces of at most this many assets, in name order: <area>.json, then <area>.2.json,
+# <area>.3.json and so on. The page shows the first results from the first piece while the rest arrive.
+FIND_PIECE = 2000
 
 
 def find_data(site: Site) -> dict:
@@ -124,9 +127,9 @@ def day_files(site: Site) -> dict[str, str]:
 
 
 def split_find_data(site: Site, data: dict) -> dict[str, str]:
-    """find.json without its assets, which go to one file per area (an asset in two areas is in both),
-    with each area's count and the areas of each postcode district, so that the page loads only what
-    its view needs."""
+    """find.json without its assets, which go to one part per area (an asset in two areas is in both), each
+    in pieces of FIND_PIECE assets, with each area's count and pieces and the areas of each postcode district,
+    so that the page loads only what its view needs, and shows the first results of it first."""
     areas = data["areas"]
     parts: list[list[dict]] = [[] for _ in areas]
     near: dict[str, set[int]] = defaultdict(set)
@@ -134,15 +137,22 @@ def split_find_data(site: Site, data: dict) -> dict[str, str]:
         for index in item["a"]:
             parts[index].append(item)
     index = {key: value for key, value in data.items() if key != "assets"}
-    index["parts"] = {"path": "find/", "counts": [len(part) for part in parts], "total": len(data["assets"])}
+    pieces = [[part[i : i + FIND_PIECE] for i in range(0, len(part), FIND_PIECE)] or [[]] for part in parts]
+    index["parts"] = {
+        "path": "find/",
+        "counts": [len(part) for part in parts],
+        "pieces": [len(cut) for cut in pieces],
+        "total": len(data["assets"]),
+    }
     area_index = {area: i for i, area in enumerate(areas)}
     for asset in site.assets:
         for loc in asset.locations:
             near[loc.district].update(area_index[a] for a in asset.areas)
     index["districtAreas"] = {d: sorted(near[d]) for d in sorted(near)}
     files = {"assets/data/find.json": _json(index)}
-    for area, part in zip(areas, parts, strict=True):
-        files[f"{FIND_PARTS}{area}.json"] = _json({"assets": part})
+    for area, cut in zip(areas, pieces, strict=True):
+        for number, piece in enumerate(cut, start=1):
+            files[f"{FIND_PARTS}{area}{'' if number == 1 else f'.{number}'}.json"] = _json({"assets": piece})
     return files
 
 

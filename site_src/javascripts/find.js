@@ -50,7 +50,7 @@
 
     var data = null;        // find.json, with each asset prepared for filtering
     var byName = [];        // every asset (every loaded one, when the data is split by area), sorted by name once
-    var parts = null;       // a large directory's data, split by area: {base, loaded: Set, loading: Map, all: Map}
+    var parts = null;       // a large directory's data, split by area: {base, pieces, loaded, loading, bounds, all}
     var geo = null;         // {lat, lon} from "Use my location": kept in memory only
     var lastKey = null;     // what the list currently shows, to skip work when nothing changed
     var current = [];       // the filtered and sorted results
@@ -188,9 +188,7 @@
     }
 
     function sortByName(items) {
-      return items.sort(function (x, y) {
-        return collator ? collator.compare(x.n, y.n) : (x.n < y.n ? -1 : x.n > y.n ? 1 : 0);
-      });
+      return items.sort(function (x, y) { return compareNames(x.n, y.n); });
     }
 
     function prepare(json) {
@@ -223,28 +221,58 @@
       return best ? { key: best } : null;
     }
 
-    /* Loads the parts of areas not loaded yet; resolves once all are in (a part that fails stays out). */
-    function loadParts(areas) {
-      return Promise.all(areas.map(function (index) {
-        if (parts.loaded.has(index)) return null;
-        if (!parts.loading.has(index)) {
-          var url = parts.base + encodeURIComponent(data.areas[index]) + ".json";
-          parts.loading.set(index, fetch(url, { credentials: "same-origin" })
-            .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
-            .then(function (json) {
-              var fresh = (json.assets || []).filter(function (a) { return !parts.all.has(a.i); });
-              prepareItems(data, fresh);
-              fresh.forEach(function (a) { parts.all.set(a.i, a); });
-              parts.loaded.add(index);
-            })
-            .catch(function (error) {
-              if (window.console) console.warn("Find support: could not load an area's list", error);
-            })
-            .then(function () { parts.loading.delete(index); }));
-        }
-        return parts.loading.get(index);
-      })).then(function () { byName = sortByName(Array.from(parts.all.values())); });
+    /* One piece of an area's part (number 1 is <area>.json, then <area>.2.json and so on); resolves to its assets. */
+    function fetchPiece(index, number) {
+      var url = parts.base + encodeURIComponent(data.areas[index]) + (number > 1 ? "." + number : "") + ".json";
+      return fetch(url, { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+        .then(function (json) {
+          var items = json.assets || [];
+          var fresh = items.filter(function (a) { return !parts.all.has(a.i); });
+          prepareItems(data, fresh);
+          fresh.forEach(function (a) { parts.all.set(a.i, a); });
+          return items;
+        });
     }
+
+    /* Starts loading an area's part: its first piece, then the others side by side. While they arrive,
+       parts.bounds holds the last name of the first piece (the pieces are in name order). A part that fails
+       stays out until the page is loaded again (the area counts as loaded: no retrying in a loop). */
+    function startArea(index) {
+      var count = (parts.pieces && parts.pieces[index]) || 1;
+      var first = fetchPiece(index, 1).then(function (items) {
+        if (count > 1 && items.length) parts.bounds.set(index, items[items.length - 1].n);
+        byName = sortByName(Array.from(parts.all.values()));
+      });
+      var all = first.then(function () {
+        var others = [];
+        for (var number = 2; number <= count; number++) others.push(fetchPiece(index, number));
+        return Promise.all(others);
+      }).catch(function (error) {
+        if (window.console) console.warn("Find support: could not load an area's list", error);
+      }).then(function () {
+        byName = sortByName(Array.from(parts.all.values()));
+        parts.bounds.delete(index);
+        parts.loaded.add(index);
+        parts.loading.delete(index);
+      });
+      parts.loading.set(index, { first: first.catch(function () {}), all: all });
+    }
+
+    /* Loads the parts of areas not loaded yet: {first, all}, resolving once the first pieces of all of them
+       are in, and once everything is. */
+    function loadParts(areas) {
+      areas.forEach(function (index) {
+        if (!parts.loaded.has(index) && !parts.loading.has(index)) startArea(index);
+      });
+      var loading = areas.map(function (index) { return parts.loading.get(index); }).filter(Boolean);
+      return {
+        first: Promise.all(loading.map(function (l) { return l.first; })),
+        all: Promise.all(loading.map(function (l) { return l.all; }))
+      };
+    }
+
+    function compareNames(x, y) { return collator ? collator.compare(x, y) : (x < y ? -1 : x > y ? 1 : 0); }
 
     function indexIn(listOfIds, id) { return listOfIds ? listOfIds.indexOf(id) : -1; }
 
@@ -412,10 +440,13 @@
       list.parentNode.insertBefore(moreButton, list.nextSibling);
     }
 
-    function update(force) {
+    /* Shows the results of the form's filters. early: the first pieces of the areas the view needs have come
+       (see startArea), so the first results by name can be shown while the rest arrive. */
+    function update(force, early) {
       var state = readForm();
       writeAddress(state);
       if (!data) return;
+      var bound = null;  // while parts are still arriving: the last name every one of them has reached
       if (parts) {
         var needed = areasNeeded(state);
         if (needed === null) {
@@ -432,8 +463,15 @@
         }
         var missing = needed.filter(function (index) { return !parts.loaded.has(index); });
         if (missing.length) {
-          loadParts(missing).then(function () { update(true); });
-          return;
+          var loading = loadParts(missing);
+          if (!early) {
+            loading.first.then(function () { update(true, true); });
+            loading.all.then(function () { update(true); });
+            return;
+          }
+          // distance order can change with every piece: only the order by name is shown early
+          if (state.sort === "distance" || !missing.every(function (index) { return parts.bounds.has(index); })) return;
+          bound = missing.map(function (index) { return parts.bounds.get(index); }).sort(compareNames)[0];
         }
         state.areas = needed;
       }
@@ -445,15 +483,20 @@
       if (!force && key === lastKey) return;
       lastKey = key;
       var found = filter(state);
+      if (bound !== null) {
+        found = found.filter(function (a) { return compareNames(a.n, bound) <= 0; });
+        lastKey = null;  // not the whole answer: the next update draws it again
+      }
       showDistance = !!from;
       current = from ? sortByDistance(found, from) : found;
       shown = 0;
       list.textContent = "";
       ensureMoreButton();
       appendPage();
-      var text = countText(current.length);
+      var text = bound !== null ? str("loading_more", "") : countText(current.length);
       if (heading.textContent !== text) heading.textContent = text;
-      form.setAttribute("data-cam-results", String(current.length));
+      if (bound !== null) form.removeAttribute("data-cam-results");
+      else form.setAttribute("data-cam-results", String(current.length));
     }
 
     /* --- events -------------------------------------------------------------------------------------- */
@@ -518,7 +561,13 @@
         return response.json();
       })
       .then(function (json) {
-        if (json.parts) parts = { base: new URL(json.parts.path, new URL(opts.data, location.href)).href, loaded: new Set(), loading: new Map(), all: new Map() };
+        if (json.parts) {
+          parts = {
+            base: new URL(json.parts.path, new URL(opts.data, location.href)).href,
+            pieces: json.parts.pieces || [],
+            loaded: new Set(), loading: new Map(), bounds: new Map(), all: new Map()
+          };
+        }
         data = prepare(json);
         checkNear(true);
         update(true);
