@@ -6,7 +6,8 @@
     python -m benchmarks.run 10000 --one-language         # the sample's first language only
 
 Figures: wall time of validation, rendering, MkDocs and the whole build; peak memory of the largest
-process of the build; total site size; one asset page's HTML; what the map page loads; map data per asset;
+process of the build, and of each program (the build's Python processes, Pagefind); total site size; one
+asset page's HTML; what the map page loads; map data per asset;
 search index; find support data; the bare MkDocs Material site with as many HTML pages (the floor: both
 languages' pages, when the sample's config.yaml builds two) and our build's ratio to it; and a rebuild
 after one record changes.
@@ -23,6 +24,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -79,17 +81,68 @@ def _settle() -> None:
     time.sleep(2)
 
 
-def _run_child(code: str, *args: str) -> tuple[dict, float, int]:
-    """Run python code in a child; return its JSON output, wall seconds and the peak RSS (KiB) of its processes."""
+class _Peaks:
+    """The largest resident size seen, by program name, among a process and its descendants: /proc is read
+    every PERIOD seconds in a thread while the process runs (Linux only; elsewhere nothing is seen). It tells
+    the build's own Python processes from Pagefind's, which getrusage folds together."""
+
+    PERIOD = 0.25
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peaks, self._stop = pid, {}, threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[str]:
+        parents: dict[str, str] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[stat.parent.name] = fields[1]
+        tree, todo = [], [str(self.pid)]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo += [child for child, parent in parents.items() if parent == pid]
+        return tree
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.PERIOD):
+            for pid in self._tree():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                name, rss = fields.get("Name", "?").strip(), fields.get("VmRSS", "0 kB").split()[0]
+                self.peaks[name] = max(self.peaks.get(name, 0), int(rss))
+
+    def stop(self) -> dict[str, int]:
+        """The peaks (KiB), by program name."""
+        self._stop.set()
+        self._thread.join()
+        return self.peaks
+
+
+def _run_child(code: str, *args: str) -> tuple[dict, float, int, dict[str, int]]:
+    """Run python code in a child; return its JSON output, wall seconds, the peak RSS (KiB) of its processes,
+    and the peaks seen by program name (see _Peaks)."""
     _settle()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    peaks = _Peaks(child.pid)
+    out, err = child.communicate()
     wall = time.perf_counter() - started
-    if done.returncode:
-        raise SystemExit(f"child failed:\n{done.stdout}\n{done.stderr}")
+    by_name = peaks.stop()
+    if child.returncode:
+        raise SystemExit(f"child failed:\n{out}\n{err}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return json.loads(done.stdout.strip().splitlines()[-1]), wall, max(peak, before)
+    return json.loads(out.strip().splitlines()[-1]), wall, max(peak, before), by_name
 
 
 BUILD = """
@@ -162,8 +215,9 @@ def measure(count: int, rebuild: bool = True, one_language: bool = False) -> dic
     _set_aside(OUT / f"floor-{count}")
     site, docs = work / "site", work / "docs"
     clear_state(site)  # a cold build: nothing validated, rendered or compiled before is kept for it
-    timings, wall, peak = _run_child(BUILD, str(data), str(site), str(docs))
+    timings, wall, peak, by_name = _run_child(BUILD, str(data), str(site), str(docs))
     figures: dict = {"assets": count, "build": timings, "build_wall": wall, "peak_rss_mb": peak / 1024}
+    figures["peak_rss_mb_by_program"] = {name: kib / 1024 for name, kib in sorted(by_name.items())}
     figures["site_bytes"] = _size(site)
     # every HTML page of the site, in every language it is built in: the floor has as many
     figures["html_pages"] = sum(1 for _ in site.rglob("*.html"))
@@ -196,7 +250,7 @@ def measure(count: int, rebuild: bool = True, one_language: bool = False) -> dic
     if rebuild:
         figures["rebuild"] = measure_rebuild(count)
     floor_config = floor_project(figures["html_pages"], OUT / f"floor-{count}")
-    floor, floor_wall, _ = _run_child(FLOOR, str(floor_config))
+    floor, floor_wall, _, _ = _run_child(FLOOR, str(floor_config))
     figures["floor_wall"] = floor_wall
     figures["ratio_to_floor"] = wall / floor_wall
     return figures
@@ -210,7 +264,7 @@ def measure_rebuild(count: int) -> dict:
     # a new text each time, so that it differs from whatever the last build was made from
     record.write_text(original.replace("summary: ", f"summary: Changed {time.time_ns()}. ", 1))
     try:
-        again, again_wall, _ = _run_child(BUILD, str(data), str(work / "site"), str(work / "docs"))
+        again, again_wall, _, _ = _run_child(BUILD, str(data), str(work / "site"), str(work / "docs"))
     finally:
         record.write_text(original)
     return again | {"wall": again_wall}
@@ -228,7 +282,8 @@ def report(f: dict) -> str:
         f"(generated pages: {b['pages']:,}; HTML pages in {f.get('languages', 1)} language(s): "
         f"{f.get('html_pages', b['pages']):,})",
         f"floor (bare MkDocs Material, as many HTML pages): {f['floor_wall']:.1f} s; ratio {f['ratio_to_floor']:.2f}",
-        f"peak memory (the largest process of the build): {f['peak_rss_mb']:.0f} MB",
+        f"peak memory (the largest process of the build): {f['peak_rss_mb']:.0f} MB; the largest seen of each "
+        "program: " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in f.get("peak_rss_mb_by_program", {}).items()),
         f"site size: {f['site_bytes'] / 1e6:.1f} MB; one asset page: {f['asset_page_html'] / 1e3:.1f} kB",
         f"map page loads: {f['map_page_bytes'] / 1e3:.0f} kB ({f['map_page_gz'] / 1e3:.0f} kB gzipped); "
         f"map data per asset: {f['map_data_per_asset']:.1f} B ({f['map_data_per_asset_gz']:.1f} B gzipped)",

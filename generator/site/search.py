@@ -104,16 +104,19 @@ class _Service:
 
     def _answer(self) -> dict:
         raw = bytearray()
-        while not raw.endswith(b","):
-            chunk = self.process.stdout.read1(65536) if not self._pending else self._pending
+        while True:  # base64 has no comma: the first one ends the message (only each new chunk is looked through)
+            chunk = self.process.stdout.read1(1 << 20) if not self._pending else self._pending
             self._pending = b""
             if not chunk:
                 raise SearchIndexError("the Pagefind service stopped")
-            raw += chunk
-            if b"," in raw:
-                cut = raw.index(b",") + 1
-                self._pending, raw = bytes(raw[cut:]), raw[:cut]
-        payload = json.loads(base64.b64decode(bytes(raw[:-1])))["payload"]
+            end = chunk.find(b",")
+            if end < 0:
+                raw += chunk
+                continue
+            raw += chunk[:end]
+            self._pending = chunk[end + 1 :]
+            break
+        payload = json.loads(base64.b64decode(raw))["payload"]
         if payload.get("type") == "Error":
             raise SearchIndexError(f"Pagefind: {payload.get('message')}")
         return payload

@@ -484,8 +484,9 @@
       lastKey = key;
       var found = filter(state);
       if (bound !== null) {
-        found = found.filter(function (a) { return compareNames(a.n, bound) <= 0; });
         lastKey = null;  // not the whole answer: the next update draws it again
+        found = found.filter(function (a) { return compareNames(a.n, bound) <= 0; });
+        if (!found.length) return;  // none among the first names: wait for the rest
       }
       showDistance = !!from;
       current = from ? sortByDistance(found, from) : found;
