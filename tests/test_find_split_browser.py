@@ -16,15 +16,16 @@ from generator.site.build import build_site
 from .conftest import ROOT, SAMPLE, serve_folder
 
 pytestmark = pytest.mark.browser
-PIECE = 4  # assets in a piece of an area's part (the sample's areas have from 6 to 28)
+FIRST, PIECE = 3, 4  # assets in the first piece of an area's part, and in each later one (areas here: 6 to 28)
 
 
 @pytest.fixture(scope="module")
 def split_site(tmp_path_factory) -> Path:
-    """The sample built as a large directory would be: its find data split by area, in pieces of PIECE assets."""
+    """The sample built as a large directory would be: its find data split by area, in small pieces."""
     tmp = tmp_path_factory.mktemp("split")
     patch = pytest.MonkeyPatch()
     patch.setattr(findsupport, "FIND_SPLIT_AT", 10)
+    patch.setattr(findsupport, "FIND_FIRST_PIECE", FIRST)
     patch.setattr(findsupport, "FIND_PIECE", PIECE)
     try:
         build_site(SAMPLE, tmp / "site", ROOT / "mkdocs.yml", docs_dir=tmp / "docs", incremental=False)
@@ -40,7 +41,8 @@ def test_the_data_is_split_by_area_without_losing_an_asset(split_site):
     for area, count, pieces in zip(index["areas"], index["parts"]["counts"], index["parts"]["pieces"], strict=True):
         files = [f"{area}.json", *(f"{area}.{n}.json" for n in range(2, pieces + 1))]
         cut = [json.loads((split_site / "assets/data/find" / f).read_text(encoding="utf-8"))["assets"] for f in files]
-        assert [len(piece) for piece in cut] == [min(PIECE, count - i) for i in range(0, count, PIECE)]
+        rest = range(FIRST, count, PIECE)
+        assert [len(piece) for piece in cut] == [min(FIRST, count)] + [min(PIECE, count - i) for i in rest]
         assert not (split_site / f"assets/data/find/{area}.{pieces + 1}.json").exists()
         part = [item for piece in cut for item in piece]
         names = [item["n"].casefold() for item in part]
@@ -101,9 +103,15 @@ def test_the_first_results_show_while_the_rest_of_the_area_arrives(split_site, v
         cards = page.locator("#cam-results li .cam-card__title")
         shown = page.locator("#cam-results li")
         expect(shown.first).to_be_visible()
-        assert 0 < shown.count() <= PIECE
+        assert 0 < shown.count() <= FIRST
         assert {item["n"] for item in first} >= set(cards.all_inner_texts())
         assert page.get_attribute("#cam-find-form", "data-cam-results") is None
+        # the area in the address: its first piece was asked for once, while the page was still loading
+        asked = page.evaluate(
+            """() => performance.getEntriesByType("resource").filter(e => /find\\/stroud\\.json$/.test(e.name))
+                .map(e => e.startTime < performance.getEntriesByType("navigation")[0].domContentLoadedEventStart)"""
+        )
+        assert asked == [True]
         assert len(held) == index["parts"]["pieces"][index["areas"].index("stroud")] - 1
 
         for route in held:

@@ -31,8 +31,10 @@ def district_centroids(site: Site) -> dict[str, list[int]]:
 # instead of every asset before it shows anything.
 FIND_SPLIT_AT = 5000
 FIND_PARTS = "assets/data/find/"  # per area: {"assets": [...]}, as find.json's, in pieces (below)
-# An area's part comes in pieces of at most this many assets, in name order: <area>.json, then <area>.2.json,
-# <area>.3.json and so on. The page shows the first results from the first piece while the rest arrive.
+# An area's part comes in pieces, in name order: <area>.json, the first FIND_FIRST_PIECE assets (more than
+# a page of results), then <area>.2.json, <area>.3.json and so on, of FIND_PIECE each. The page shows the
+# first results from the first piece while the rest arrive.
+FIND_FIRST_PIECE = 300
 FIND_PIECE = 2000
 
 
@@ -128,7 +130,7 @@ def day_files(site: Site) -> dict[str, str]:
 
 def split_find_data(site: Site, data: dict) -> dict[str, str]:
     """find.json without its assets, which go to one part per area (an asset in two areas is in both), each
-    in pieces of FIND_PIECE assets, with each area's count and pieces and the areas of each postcode district,
+    in pieces (see FIND_PIECE), with each area's count and pieces and the areas of each postcode district,
     so that the page loads only what its view needs, and shows the first results of it first."""
     areas = data["areas"]
     parts: list[list[dict]] = [[] for _ in areas]
@@ -137,7 +139,7 @@ def split_find_data(site: Site, data: dict) -> dict[str, str]:
         for index in item["a"]:
             parts[index].append(item)
     index = {key: value for key, value in data.items() if key != "assets"}
-    pieces = [[part[i : i + FIND_PIECE] for i in range(0, len(part), FIND_PIECE)] or [[]] for part in parts]
+    pieces = [_pieces(part) for part in parts]
     index["parts"] = {
         "path": "find/",
         "counts": [len(part) for part in parts],
@@ -154,6 +156,12 @@ def split_find_data(site: Site, data: dict) -> dict[str, str]:
         for number, piece in enumerate(cut, start=1):
             files[f"{FIND_PARTS}{area}{'' if number == 1 else f'.{number}'}.json"] = _json({"assets": piece})
     return files
+
+
+def _pieces(part: list[dict]) -> list[list[dict]]:
+    """An area's part cut into its pieces (one, empty, for an area without assets)."""
+    first, rest = part[:FIND_FIRST_PIECE], part[FIND_FIRST_PIECE:]
+    return [first] + [rest[i : i + FIND_PIECE] for i in range(0, len(rest), FIND_PIECE)]
 
 
 def _json(value) -> str:
@@ -175,7 +183,8 @@ def find_page(site: Site, env) -> dict[str, str]:
     strings |= {"cost_" + k: t("cost." + k) for k in ("free", "donation", "fee")}
     strings |= {"access_" + k: t("access." + k) for k in ACCESS_ORDER}
     strings |= {"status_" + k: t("asset.status_" + k) for k in ("paused", "closed")}
-    if len(site.assets) >= FIND_SPLIT_AT:
+    split = len(site.assets) >= FIND_SPLIT_AT
+    if split:
         strings["choose_area"] = t("national.choose_area")
     options = {
         "data": "../assets/data/find.json",
@@ -184,6 +193,8 @@ def find_page(site: Site, env) -> dict[str, str]:
         "categoryNames": {c.id: c.name for c in site.categories},
         "areaNames": {a.id: a.name for a in site.areas},
     }
+    if split:  # the page asks for the first piece of an area named in its address as soon as it starts
+        options["parts"] = "../" + FIND_PARTS
     page = env.get_template("find.md.j2").render(
         site=site,
         t=t,
@@ -197,5 +208,5 @@ def find_page(site: Site, env) -> dict[str, str]:
         postcode_label=strings["postcode"],
     )
     data = find_data(site)
-    files = split_find_data(site, data) if len(site.assets) >= FIND_SPLIT_AT else {"assets/data/find.json": _json(data)}
+    files = split_find_data(site, data) if split else {"assets/data/find.json": _json(data)}
     return {"find.md": page, **files, **day_files(site)}

@@ -20,6 +20,31 @@
     } catch (e) { holdAddress = false; }
   }
 
+  /* The data is asked for now, while the rest of the page and the theme's script load: find.json, and, on a
+     large directory, the first piece of the part of an area named in the address (?area=). */
+  /* A JSON file of this site; resolves to its parsed content (read as soon as it has come). */
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    });
+  }
+
+  var early = { data: null, piece: null };
+  (function () {
+    var element = document.getElementById("cam-find-options");
+    var options = null;
+    try { options = element ? JSON.parse(element.textContent) : null; } catch (e) { options = null; }
+    if (!options || typeof options.data !== "string") return;
+    early.data = fetchJson(options.data);
+    early.data.catch(function () { /* reported where it is used */ });
+    var area = initialParams.get("area") || "";
+    if (typeof options.parts === "string" && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(area)) {
+      early.piece = { area: area, json: fetchJson(options.parts + area + ".json") };
+      early.piece.json.catch(function () { /* reported where it is used */ });
+    }
+  })();
+
   // core.js (CAM) is loaded after this script, at the end of the page: start once the page is parsed.
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
   else start();
@@ -224,8 +249,9 @@
     /* One piece of an area's part (number 1 is <area>.json, then <area>.2.json and so on); resolves to its assets. */
     function fetchPiece(index, number) {
       var url = parts.base + encodeURIComponent(data.areas[index]) + (number > 1 ? "." + number : "") + ".json";
-      return fetch(url, { credentials: "same-origin" })
-        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+      var asked = early.piece && number === 1 && early.piece.area === data.areas[index] ? early.piece.json : null;
+      if (asked) early.piece = null;  // (taken once)
+      return (asked || fetchJson(url))
         .then(function (json) {
           var items = json.assets || [];
           var fresh = items.filter(function (a) { return !parts.all.has(a.i); });
@@ -556,11 +582,7 @@
     // open now and on this week change with the clock: look again each minute
     setInterval(function () { if (data && form.elements.when && form.elements.when.value) update(); }, 60000);
 
-    fetch(opts.data, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    (early.data || fetchJson(opts.data))
       .then(function (json) {
         if (json.parts) {
           parts = {
