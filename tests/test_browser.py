@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from .conftest import SAMPLE
 
@@ -30,7 +32,8 @@ def test_map_draws_clusters_and_a_popup_links_to_its_asset(visit, site_url, buil
     popup = page.wait_for_selector(".leaflet-popup-content .cam-popup", timeout=15000)
     assert popup.query_selector("h3").inner_text() == "Stroud Valleys Walkers"
     assert "Every Tuesday, 10:00 to 11:30" in popup.inner_text()
-    popup.query_selector("h3 a").click()
+    page.locator(".leaflet-popup-content .cam-popup h3 a").focus()  # (a click could miss while the map pans)
+    page.keyboard.press("Enter")
     page.wait_for_url("**/support/stroud-valleys-walkers/")
     assert page.locator("article.cam-asset h1").inner_text() == "Stroud Valleys Walkers"
     assert visit.outside == [] and visit.errors == [] and visit.dialogs == []
@@ -123,8 +126,12 @@ def test_no_cookies_and_no_outside_requests_while_browsing(visit, site_url):
 def test_map_popup_and_find_results_offer_add_to_list(visit, site_url):
     page = visit.page
     page.goto(site_url + "map/#stroud-valleys-walkers")
-    button = page.wait_for_selector(".cam-popup button[data-cam-add='stroud-valleys-walkers']", timeout=15000)
-    button.click()
+    button = page.locator(".cam-popup button[data-cam-add='stroud-valleys-walkers']")
+    button.wait_for(timeout=15000)
+    # by keyboard: a click at the button's position could miss it while the map still pans under load
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_class(re.compile("cam-add--added"))
     assert page.evaluate("() => JSON.parse(localStorage.getItem('cam.list'))") == ["stroud-valleys-walkers"]
     page.goto(site_url + "find/?q=walkers")
     page.wait_for_selector("#cam-results li button[data-cam-add]", timeout=15000)
