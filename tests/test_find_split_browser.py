@@ -123,3 +123,24 @@ def test_the_first_results_show_while_the_rest_of_the_area_arrives(split_site, v
         assert visit.errors == []
     finally:
         server.shutdown()
+
+
+def test_a_long_list_on_a_split_directory_shows_names(split_site, visit):
+    """My list longer than a sheet reads names from find.json, which holds no assets once the data is split:
+    it reads each entry's card instead, rather than showing ids."""
+    url, server = serve_folder(split_site)
+    try:
+        page = visit.page
+        ids = sorted(p.name for p in (split_site / "support").iterdir())
+        listed = ids + [f"not-here-{n}" for n in range(101 - len(ids))]  # more than a sheet takes (100)
+        page.goto(url)
+        page.evaluate("ids => localStorage.setItem('cam.list', JSON.stringify(ids))", listed)
+        page.goto(url + "list/")
+        expect(page.locator("#mylist-items li")).to_have_count(len(listed))
+        card = json.loads((split_site / f"assets/data/asset/{ids[0]}.json").read_text(encoding="utf-8"))
+        name = '#mylist-items li[data-asset-id="{}"] .cam-mylist__name'
+        expect(page.locator(name.format(ids[0]))).to_have_text(card["name"])
+        expect(page.locator(name.format("not-here-0"))).to_have_text("not-here-0")  # no card: its id
+        assert visit.errors == []
+    finally:
+        server.shutdown()

@@ -246,17 +246,22 @@
     var found = new Map();
     var listed = ids();
     var loaded;
-    if (opts.cards && listed.length <= CAM.SHEET_MAX) {
-      // A list of a sheet's length: each entry's own small card (the name), not the whole directory's data.
-      loaded = Promise.all(listed.map(function (id) {
+    /* Each entry's own small card (the name), not the whole directory's data. */
+    function fromCards() {
+      return Promise.all(listed.map(function (id) {
         return fetch(new URL(opts.cards + encodeURIComponent(id) + ".json", location.href).href)
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (card) { if (card && typeof card.name === "string") found.set(id, card.name); })
           .catch(function () { /* its id is shown instead of its name */ });
       }));
+    }
+    if (opts.cards && listed.length <= CAM.SHEET_MAX) {
+      loaded = fromCards();  // a list of a sheet's length
     } else {
       var url = new URL(opts.data || CAM.base + "assets/data/find.json", location.href).href;
       loaded = fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+        // a large directory's find.json holds no assets (they are split by area): the cards, then
+        if (!data.assets && !data.items && data.parts && opts.cards) return fromCards();
         (data.assets || data.items || []).forEach(function (item) { found.set(item.i, item.n); });
       }).catch(function () { /* ids are shown instead of names */ });
     }
