@@ -167,12 +167,13 @@ def _check(data_dir: Path, today: dt.date | None, workers: int | None, cache: Pa
     ]
     try:
         results = [check_chunk(chunks[0], today)]
+        if cache:  # the first shard, while the children finish: this process's chunk and the records from the cache
+            save_cache(cache, key, {p.name: entry for p, entry in hits.items()} | results[0].cached)
         results += [child.result() for child in children]
     finally:
         for child in children:
             child.stop()  # only those not waited for: a failure here
-    if cache:  # the first shard: this process's chunk and the records taken from the cache
-        save_cache(cache, key, {p.name: entry for p, entry in hits.items()} | results[0].cached)
+    if cache:
         prune_cache(cache, len(chunks))
     for result in results:
         problems += result.problems
