@@ -20,8 +20,6 @@
     } catch (e) { holdAddress = false; }
   }
 
-  /* The data is asked for now, while the rest of the page and the theme's script load: find.json, and, on a
-     large directory, the first piece of the part of an area named in the address (?area=). */
   /* A JSON file of this site; resolves to its parsed content (read as soon as it has come). */
   function fetchJson(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
@@ -30,6 +28,8 @@
     });
   }
 
+  /* The data is asked for now, while the rest of the page and the theme's script load: find.json, and, on a
+     large directory, the first piece of the part of an area named in the address (?area=). */
   var early = { data: null, piece: null };
   (function () {
     var element = document.getElementById("cam-find-options");
