@@ -160,9 +160,8 @@ def _time_find(browser, url: str, area: str, slowdown: float) -> dict:
     return figures
 
 
-def _median_of(runs: list[dict]) -> dict:
-    """The run whose headline timing (the first of its keys) is the median one, with every run's headline."""
-    key = next(iter(runs[0]))
+def _median_of(runs: list[dict], key: str) -> dict:
+    """The run whose timing key is the median one, with every run's (key_runs)."""
     ordered = sorted(runs, key=lambda r: r[key])
     return ordered[len(ordered) // 2] | {key + "_runs": [r[key] for r in runs]}
 
@@ -186,13 +185,14 @@ def measure(site: Path, verbose: bool = False, slowdown: float = SLOWDOWN, runs:
                         print(f"    {size:9,d}  {file}")
             browser.close()
             # each timing in a browser of its own, as on a phone that opens the link and nothing else
-            for timing, arg in ((_time_map, ids[0]), (_time_find, area)):
+            timings = ((_time_map, ids[0], "map_first_popup_ms"), (_time_find, area, "find_first_results_ms"))
+            for timing, arg, headline in timings:
                 results = []
                 for _ in range(runs):
                     browser = _launch(p)
                     results.append(timing(browser, url, arg, slowdown))
                     browser.close()
-                figures |= _median_of(results)
+                figures |= _median_of(results, headline)
             figures["find_area"] = area
     finally:
         server.shutdown()

@@ -249,15 +249,15 @@ def _distinct(table: Table, primary_key: list[str]) -> _Distinct | None:
     rows: list[list[str | None]] = []
     stands_for: list[list[int]] = []
     for index, values in enumerate(table.rows):
-        seen = list(values)
+        reduced = list(values)
         for i in reducible:
-            if seen[i]:
-                seen[i] = PRESENT
-        key = tuple(seen)
+            if reduced[i]:
+                reduced[i] = PRESENT
+        key = tuple(reduced)
         at = first.get(key)
         if at is None:
             first[key] = at = len(rows)
-            rows.append(seen)
+            rows.append(reduced)
             stands_for.append([])
         stands_for[at].append(index)
     columns = [f.name for f in fields]

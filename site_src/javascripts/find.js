@@ -28,6 +28,12 @@
     });
   }
 
+  /* The address of one piece of an area's part, from the parts' folder (see findsupport.py): <area>.json for
+     the first, then <area>.2.json and so on. */
+  function pieceUrl(folder, area, number) {
+    return folder + encodeURIComponent(area) + (number > 1 ? "." + number : "") + ".json";
+  }
+
   /* The data is asked for now, while the rest of the page and the theme's script load: find.json, and, on a
      large directory, the first piece of the part of an area named in the address (?area=). */
   var early = { data: null, piece: null };
@@ -40,7 +46,7 @@
     early.data.catch(function () { /* reported where it is used */ });
     var area = initialParams.get("area") || "";
     if (typeof options.parts === "string" && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(area)) {
-      early.piece = { area: area, json: fetchJson(options.parts + area + ".json") };
+      early.piece = { area: area, json: fetchJson(pieceUrl(options.parts, area, 1)) };
       early.piece.json.catch(function () { /* reported where it is used */ });
     }
   })();
@@ -248,10 +254,9 @@
 
     /* One piece of an area's part (number 1 is <area>.json, then <area>.2.json and so on); resolves to its assets. */
     function fetchPiece(index, number) {
-      var url = parts.base + encodeURIComponent(data.areas[index]) + (number > 1 ? "." + number : "") + ".json";
       var asked = early.piece && number === 1 && early.piece.area === data.areas[index] ? early.piece.json : null;
       if (asked) early.piece = null;  // (taken once)
-      return (asked || fetchJson(url))
+      return (asked || fetchJson(pieceUrl(parts.base, data.areas[index], number)))
         .then(function (json) {
           var items = json.assets || [];
           var fresh = items.filter(function (a) { return !parts.all.has(a.i); });
