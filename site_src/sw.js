@@ -16,7 +16,7 @@ var CACHE = PREFIX + BUILD;
 var FETCHED = "X-Cam-Fetched"; // when a kept copy came from the network (ISO 8601)
 var SCOPE = new URL(self.registration.scope);
 var SLOW_PAGE = 5000; // ms: a page the network has not answered by then comes from its kept copy, if any
-var NEVER = ["search/", "pagefind/", "data/"]; // never kept: search data, the open data downloads
+var NEVER = ["search/", "data/"]; // never kept: search data, the open data downloads (in any language's build too)
 
 /* True for an address this worker may keep: this site's own, not its search data. */
 function keepable(url) {
@@ -24,7 +24,8 @@ function keepable(url) {
   if (u.origin !== SCOPE.origin || u.pathname.indexOf(SCOPE.pathname) !== 0) return false;
   var rel = u.pathname.slice(SCOPE.pathname.length);
   if (rel === "sw.js") return false;
-  return !NEVER.some(function (prefix) { return rel.indexOf(prefix) === 0; });
+  var inBuild = rel.replace(/^[a-z]{2,3}\//, ""); // the same folders in a language's build (cy/search/...)
+  return !NEVER.some(function (prefix) { return rel.indexOf(prefix) === 0 || inBuild.indexOf(prefix) === 0; });
 }
 
 /* The address without its fragment: the key of a kept copy (the query, such as a sheet's ids, stays). */

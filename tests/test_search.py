@@ -1,4 +1,4 @@
-"""The header search: a Pagefind index per language, loaded only when a person starts to search."""
+"""The header search: the site's own index per language, loaded only when a person starts to search."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 
 import generator.site.search
 from generator.site.build import BuildError
+from generator.site import searchindex
 from generator.site.search import FOLDER, SearchIndexError, settle_search_files, write_search_index
-from tests.conftest import ROOT, build_into, make_data_dir
+from tests.conftest import ROOT, build_into, make_data_dir, serve_folder
 from tests.test_accessibility import run_axe
 
 READY = "() => (document.querySelector('.md-search-result__meta') || {}).textContent === 'Type to start searching'"
@@ -23,12 +24,25 @@ def _index(folder, lang: str, docs: list[dict]) -> None:
     (folder / "search" / "search_index.json").write_text(json.dumps({"config": {"lang": [lang]}, "docs": docs}))
 
 
-def test_the_built_site_has_a_pagefind_index_and_no_unused_pagefind_files(built_site):
-    bundle = built_site / FOLDER
-    assert (bundle / "pagefind.js").is_file()
-    assert json.loads((bundle / "pagefind-entry.json").read_text())["languages"].keys() == {"en"}
-    assert list((bundle / "fragment").iterdir()) and list((bundle / "index").iterdir())
-    assert not list(bundle.glob("pagefind-*ui*")) and not (bundle / "pagefind-highlight.js").exists()
+def _manifest(folder) -> dict:
+    return json.loads((folder / FOLDER / "manifest.json").read_text())
+
+
+def _pages(folder) -> list[list[str]]:
+    """Every page row of a build's index ([url, title, text]), in the index's order."""
+    manifest = _manifest(folder)
+    return [row for name in manifest["groups"] for row in json.loads((folder / FOLDER / "p" / f"{name}.json").read_text())]
+
+
+def test_the_built_site_has_a_search_index_of_every_entry(built_site):
+    manifest = _manifest(built_site)
+    docs = json.loads((built_site / "search" / "search_index.json").read_text())["docs"]
+    entries = [d for d in docs if d["title"] or d["text"]]  # an entry with neither is no result
+    assert manifest["language"] == "en" and manifest["pages"] == len(entries) == len(_pages(built_site))
+    listed = {f"w/{n}.json" for n in manifest["words"].values()} | {f"p/{n}.json" for n in manifest["groups"]}
+    written = {p.relative_to(built_site / FOLDER).as_posix() for p in (built_site / FOLDER).rglob("*.json")}
+    assert written == listed | {"manifest.json"}
+    assert not (built_site / "pagefind").exists()
     home = (built_site / "index.html").read_text()
     # no form named "search" and no theme search hooks: the theme neither fetches its index nor starts its worker
     assert 'name="search"' not in home and 'data-md-component="search' not in home
@@ -47,10 +61,9 @@ def test_each_language_build_gets_its_own_index_in_its_language(tmp_path):
     (tmp_path / "cy" / "index.html").write_text('<!doctype html><html lang="cy" class="no-js"><body></body></html>')
     assert write_search_index(tmp_path) == 2
     for folder, lang in ((tmp_path, "en"), (tmp_path / "cy", "cy")):
-        languages = json.loads((folder / FOLDER / "pagefind-entry.json").read_text())["languages"]
-        assert languages.keys() == {lang} and languages[lang]["page_count"] == 1
-    fragments = [gzip.decompress(p.read_bytes()) for p in (tmp_path / "cy" / FOLDER / "fragment").iterdir()]
-    assert b"Teithiau & paned" in fragments[0] and b'"url":"/support/walk/"' in fragments[0]
+        assert _manifest(folder)["language"] == lang and _manifest(folder)["pages"] == 1
+    assert _pages(tmp_path / "cy") == [["support/walk/", "Teithiau cerdded", "Teithiau & paned."]]
+    assert "walk" in _manifest(tmp_path)["words"] or "w" in _manifest(tmp_path)["words"]
 
 
 def test_an_unreadable_search_index_is_a_clear_error(tmp_path):
@@ -88,13 +101,13 @@ def test_a_search_index_that_fails_fails_the_build_and_leaves_the_site(tmp_path,
     out, before, data = two_language_build
     write = generator.site.search._write
 
-    def full_disk(folder, records):
+    def full_disk(folder, language, records):
         if folder.name != "cy":
             raise OSError(28, "No space left on device")
-        write(folder, records)
+        write(folder, language, records)
 
     monkeypatch.setattr(generator.site.search, "_write", full_disk)
-    with pytest.raises(BuildError, match="Pagefind could not write the search index: OSError: .*No space left"):
+    with pytest.raises(BuildError, match="could not write the search index in ./search/index/: OSError: .*No space left"):
         build_into(tmp_path, data)
     assert _tree(out) == before and _nothing_staged(tmp_path)
 
@@ -102,14 +115,16 @@ def test_a_search_index_that_fails_fails_the_build_and_leaves_the_site(tmp_path,
 def test_a_rebuild_keeps_published_index_files_and_removes_stale_ones(tmp_path):
     out, staged = tmp_path / "site", tmp_path / "staged"
     for folder, names in ((out, ["same", "stale"]), (staged, ["same", "new"])):
-        (folder / FOLDER / "fragment").mkdir(parents=True)
-        for name in names:
-            (folder / FOLDER / "fragment" / f"en_{name}.pf_fragment").write_text(name)
-        (folder / FOLDER / "pagefind-entry.json").write_text(str(folder))
+        for language in ("", "cy"):
+            (folder / language / FOLDER / "w").mkdir(parents=True)
+            for name in names:
+                (folder / language / FOLDER / "w" / f"{name}.json").write_text(name)
+            (folder / language / FOLDER / "manifest.json").write_text(str(folder))
     stale = settle_search_files(staged, out)
-    assert stale == [f"{FOLDER}/fragment/en_stale.pf_fragment"]
-    assert sorted(p.name for p in (staged / FOLDER / "fragment").iterdir()) == ["en_new.pf_fragment"]
-    assert (staged / FOLDER / "pagefind-entry.json").is_file()  # not named by its content: always replaced
+    assert stale == [f"{FOLDER}/w/stale.json", f"cy/{FOLDER}/w/stale.json"]
+    for language in ("", "cy"):
+        assert sorted(p.name for p in (staged / language / FOLDER / "w").iterdir()) == ["new.json"]
+        assert (staged / language / FOLDER / "manifest.json").is_file()  # not named by its content: always replaced
 
 
 def test_a_failed_search_index_leaves_the_site_as_it_was(tmp_path, built_site):
@@ -133,12 +148,12 @@ def test_nothing_for_search_is_fetched_until_a_person_searches(visit, site_url):
     page.on("request", lambda r: fetched.append(r.url))
     page.goto(site_url + "support/stroud-valleys-walkers/", wait_until="load")
     page.wait_for_timeout(500)
-    assert not [u for u in fetched if "/pagefind/" in u or "search_index" in u or "workers/search" in u]
+    assert not [u for u in fetched if "/search/" in u or "searchengine" in u or "workers/search" in u]
     page.locator("input.md-search__input").click()
     page.wait_for_function(READY, timeout=20000)
     page.locator("input.md-search__input").press_sequentially("whatever the weather", delay=20)
     page.wait_for_selector(".md-search-result__item a[href*='support/stroud-valleys-walkers/']", timeout=15000)
-    assert [u for u in fetched if "/pagefind/" in u]
+    assert [u for u in fetched if "/search/index/w/" in u] and [u for u in fetched if "/search/index/p/" in u]
     assert not [u for u in fetched if "search_index" in u or "workers/search" in u]
     assert page.locator(".md-search-result__meta").inner_text().endswith("matching documents") or (
         page.locator(".md-search-result__meta").inner_text() == "1 matching document"
@@ -189,4 +204,100 @@ def test_the_welsh_site_searches_its_own_pages_in_welsh(visit, site_url):
     hrefs = page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
     assert hrefs and all(href.startswith(site_url + "cy/") for href in hrefs)  # Welsh pages only
     assert "Paned a Sgwrs Coleford" in hit.first.inner_text()
+    assert visit.errors == []
+
+
+# The index's words and files (generator/site/searchindex.py) and the engine that reads them
+# (javascripts/searchengine.js).
+
+WORDS = [
+    ("Women's Café walks", "en", ["women", "cafe", "walk"]),
+    ("Carers’ support groups: activities for families", "en", ["carer", "support", "group", "activity", "for", "family"]),
+    ("Class, bus, Paris, a 10:30 walk", "en", ["class", "bus", "paris", "10", "30", "walk"]),
+    ("Paned a Sgwrs, Ŵyl Gymraeg yn y Goedwig", "cy", ["paned", "sgwrs", "wyl", "gymraeg", "yn", "goedwig"]),
+    ("Grwpiau cerdded i'r teulu", "cy", ["grwpiau", "cerdded", "ir", "teulu"]),
+    ("Żółć naïve CAFÉ ½ 東京 مرحبا x_y", "en", ["zołc", "naive", "cafe", "東京", "مرحبا"]),
+]
+
+
+@pytest.mark.parametrize("text,language,expected", WORDS)
+def test_the_index_reads_words_without_case_accents_apostrophes_or_plurals(text, language, expected):
+    assert searchindex.words(text, language) == expected
+
+
+def _word_file(keys: list[str], word: str) -> str:
+    """The rule the engine follows: a word is in the file of the longest key it begins with."""
+    return max((k for k in keys if word.startswith(k)), key=len)
+
+
+def test_a_large_index_splits_its_words_by_how_they_begin_and_every_word_is_where_the_engine_looks(monkeypatch):
+    monkeypatch.setattr(searchindex, "WORD_GROUP_BYTES", 60)
+    text = "walk walking walker walkers wall wales war warm water wat wa w2 and andrew anderson"
+    pages = [{"url": f"p{i}/", "title": f"Page {i}", "text": text if i % 2 else "and walking"} for i in range(30)]
+    files = searchindex.build(pages, "en")
+    manifest = json.loads(files["manifest.json"])
+    keys = list(manifest["words"])
+    assert len(keys) > 5 and any(len(k) >= 4 for k in keys)  # split below the first letters
+    for word in set(searchindex.words(text + " page", "en")):
+        entries = json.loads(files[f"w/{manifest['words'][_word_file(keys, word)]}.json"])
+        assert word in entries, word
+    and_pages = json.loads(files[f"w/{manifest['words'][_word_file(keys, 'and')]}.json"])["and"]
+    assert and_pages == [[], [0] + [1] * 29]  # in every page's text, as gaps between page numbers
+    assert manifest["pages"] == 30 and len(manifest["groups"]) == -(-30 // searchindex.PAGE_GROUP)
+
+
+def test_the_engine_reads_words_as_the_index_does(visit, site_url):
+    page = visit.page
+    page.goto(site_url)
+    page.add_script_tag(url=site_url + "javascripts/searchengine.js")
+    for text, language, expected in WORDS:
+        assert page.evaluate("([t, l]) => CamSearchEngine.words(t, l)", [text, language]) == expected, text
+
+
+@pytest.fixture
+def split_index(tmp_path, monkeypatch):
+    """A small index split into many files of words and of pages, served with the engine: its address."""
+    monkeypatch.setattr(searchindex, "WORD_GROUP_BYTES", 40)
+    monkeypatch.setattr(searchindex, "PAGE_GROUP", 2)
+    docs = [
+        {"location": "walk/", "title": "Walking group", "text": "<p>Gentle walks &amp; a cuppa.</p>"},
+        {"location": "walk-2/", "title": "Stroud Strollers", "text": "<p>A walking group for everyone.</p>"},
+        {"location": "wall/", "title": "Dry stone walling", "text": "<p>Learn a craft outdoors.</p>"},
+        {"location": "money/", "title": "Benefits advice", "text": "<p>Help with money and forms.</p>"},
+        {"location": "cafe/", "title": "Memory café", "text": "<p>For people living with dementia.</p>"},
+    ] + [{"location": f"x{i}/", "title": f"Other {i}", "text": "<p>Something else again.</p>"} for i in range(9)]
+    _index(tmp_path, "en", docs)
+    (tmp_path / "index.html").write_text('<!doctype html><html lang="en"><head><title>t</title></head><body></body></html>')
+    assert write_search_index(tmp_path) == len(docs)
+    (tmp_path / "javascripts").mkdir()
+    shutil.copy(ROOT / "site_src" / "javascripts" / "searchengine.js", tmp_path / "javascripts")
+    assert len(_manifest(tmp_path)["words"]) > 10 and len(_manifest(tmp_path)["groups"]) == 7
+    url, server = serve_folder(tmp_path)
+    yield url
+    server.shutdown()
+
+
+SEARCH = """async ([base, query]) => {
+    const index = await CamSearchEngine.open(base);
+    const found = await index.search(query);
+    return {count: found.count, first: (await Promise.all(found.first(3))).map(p => [p.url, p.title])};
+}"""
+
+
+def test_the_engine_finds_whole_words_and_their_starts_best_first(visit, split_index):
+    page = visit.page
+    page.goto(split_index)
+    page.add_script_tag(url=split_index + "javascripts/searchengine.js")
+    walking = page.evaluate(SEARCH, [split_index, "walking"])
+    # in a title first, then only in the text; "walks" is "walk", which does not begin "walking"
+    assert walking["count"] == 2 and [t for _, t in walking["first"]] == ["Walking group", "Stroud Strollers"]
+    walk = page.evaluate(SEARCH, [split_index, "walk"])  # the word and the words it begins
+    assert walk["count"] == 2 and walk["first"][0] == [split_index + "walk/", "Walking group"]
+    wal = page.evaluate(SEARCH, [split_index, "wal"])  # in titles first, equally good ones by title
+    assert [t for _, t in wal["first"]] == ["Dry stone walling", "Walking group", "Stroud Strollers"]
+    assert page.evaluate(SEARCH, [split_index, "WALKING group"])["count"] == 2  # every word, any case
+    assert page.evaluate(SEARCH, [split_index, "walking money"])["count"] == 0
+    assert page.evaluate(SEARCH, [split_index, "memory cafe"])["first"] == [[split_index + "cafe/", "Memory café"]]
+    assert page.evaluate(SEARCH, [split_index, "a"])["count"] == 0  # too short to look up
+    assert page.evaluate(SEARCH, [split_index, "Other"])["count"] == 9
     assert visit.errors == []

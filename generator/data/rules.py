@@ -16,7 +16,7 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Ids name pages (support/<id>/, need/<id>/, sheets/area/<id>/) and files, and are keys of objects in the
 # site's scripts. Reserved: `index` (need/index.md is the list of needs; support/index.md would be
 # /support/ itself), every name the build writes at the top of the site (GENERATED) or that MkDocs
-# does (search/, 404.html, sitemap.xml) or the search index does (pagefind/), and every property of
+# does (search/, where the search index goes too; 404.html, sitemap.xml), and every property of
 # JavaScript's Object.prototype, with `prototype`. Names with capitals or underscores (__proto__,
 # toString, ...) already break the id pattern.
 JS_OBJECT_PROPERTIES = (
@@ -35,7 +35,7 @@ JS_OBJECT_PROPERTIES = (
     "prototype",
 )
 SITE_NAMES = frozenset(
-    {"index", "search", "pagefind", "404", "sitemap"} | {g.split("/")[0].removesuffix(".md") for g in GENERATED}
+    {"index", "search", "404", "sitemap"} | {g.split("/")[0].removesuffix(".md") for g in GENERATED}
 )
 RESERVED_IDS = SITE_NAMES | frozenset(JS_OBJECT_PROPERTIES)
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

@@ -1,38 +1,32 @@
-"""Search that loads only when a person searches: a Pagefind index, split into small chunks, per language.
+"""Search that loads only when a person searches: the site's own search index, per language.
 
 The entries are the theme's search index (search/search_index.json, made by MkDocs' search plugin
 and, for generated pages, from their `cam_search` text: only the text a page offers to search, not
 its menus, key facts or buttons). Each build in the site (the root, and a language's build in its
-own folder such as cy/) gets its own Pagefind index in its own pagefind/, in the language of its
-pages' <html lang>, beside the javascripts/search.js its pages load. Pagefind (the pinned PyPI
-package `pagefind[extended]`, which carries its binary) writes the index and its browser script
-into the staged site, before the site is swapped in: a failure leaves the published site as it
-was. No Node, no third-party requests.
+own folder such as cy/) gets its own index in its own search/index/, in the language of its pages'
+<html lang>, beside the javascripts/search.js its pages load. `searchindex.py` makes the index
+(words split into small files, fetched per query); it is written into the staged site before the
+site is swapped in, so a failure leaves the published site as it was.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import re
-import subprocess
-import threading
 from functools import partial
 from pathlib import Path
 
+from generator.site import searchindex
 from generator.speed import forked
 
-FOLDER = "pagefind"  # in the site: pagefind.js, its WebAssembly and the index chunks
-UNUSED = [f"pagefind-{ui}.{ext}" for ui in ("ui", "modular-ui", "component-ui") for ext in ("js", "css")] + [
-    "pagefind-highlight.js"
-]
+FOLDER = "search/index"  # in each build's folder: the manifest, w/ (words) and p/ (pages)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
 class SearchIndexError(Exception):
-    """Pagefind could not index the site; the message says why."""
+    """The search index could not be written; the message says why."""
 
 
 def _text(value: str) -> str:
@@ -60,10 +54,10 @@ def _language(rel: str, roots: list[Path], data: dict) -> str:
     return (data.get("config", {}).get("lang") or ["en"])[0]
 
 
-def search_records(site_dir: Path, rel: str = "", previous: Path | None = None) -> list[dict]:
-    """The entries of one build's theme search index (in folder rel) as Pagefind records (url, content, language, meta).
+def search_records(site_dir: Path, rel: str = "", previous: Path | None = None) -> tuple[str, list[dict]]:
+    """The language of one build (in folder rel) and its theme search index's entries (url, title, text).
 
-    Addresses are relative to that build's folder, where its own pagefind/ goes.
+    Addresses are relative to that build's folder.
     """
     data = json.loads((site_dir / rel / "search" / "search_index.json").read_bytes())
     language = _language(rel, [site_dir] + ([previous] if previous else []), data)
@@ -72,141 +66,40 @@ def search_records(site_dir: Path, rel: str = "", previous: Path | None = None) 
         title = _text(doc.get("title", ""))
         content = _text(doc.get("text", ""))
         if title or content:
-            records.append(
-                {
-                    "url": "/" + doc["location"],
-                    "content": f"{title}. {content}" if content else title,
-                    "language": language,
-                    "meta": {"title": title or doc["location"]},
-                }
-            )
-    return records
+            records.append({"url": doc["location"], "title": title or doc["location"], "text": content})
+    return language, records
 
 
-class _Service:
-    """Pagefind's binary in service mode: base64 JSON messages, each ended by a comma, on stdin and stdout.
-
-    (The package's own asyncio client waits a tenth of a second before reading each answer, which
-    would be hours at 100,000 records; this one writes every request from a thread while it reads.)
-    """
-
-    def __init__(self) -> None:
-        from pagefind_bin_extended import get_executable
-
-        command = [str(get_executable()), "--service"]
-        pipe = subprocess.PIPE
-        self.process = subprocess.Popen(command, stdin=pipe, stdout=pipe, stderr=subprocess.DEVNULL)
-        self.sent = 0
-
-    def _message(self, payload: dict) -> bytes:
-        self.sent += 1
-        return base64.b64encode(json.dumps({"message_id": self.sent, "payload": payload}).encode()) + b","
-
-    def _answer(self) -> dict:
-        raw = bytearray()
-        while True:  # base64 has no comma: the first one ends the message (only each new chunk is looked through)
-            chunk = self.process.stdout.read1(1 << 20) if not self._pending else self._pending
-            self._pending = b""
-            if not chunk:
-                raise SearchIndexError("the Pagefind service stopped")
-            end = chunk.find(b",")
-            if end < 0:
-                raw += chunk
-                continue
-            raw += chunk[:end]
-            self._pending = chunk[end + 1 :]
-            break
-        payload = json.loads(base64.b64decode(raw))["payload"]
-        if payload.get("type") == "Error":
-            raise SearchIndexError(f"Pagefind: {payload.get('message')}")
-        return payload
-
-    _pending = b""
-
-    def ask(self, payload: dict) -> dict:
-        """Send one request and wait for its answer."""
-        self.process.stdin.write(self._message(payload))
-        self.process.stdin.flush()
-        return self._answer()
-
-    def stream(self, payloads: list[dict]) -> None:
-        """Send many requests from a thread while reading their answers (so neither pipe fills)."""
-        messages = [self._message(p) for p in payloads]
-
-        def feed() -> None:
-            for start in range(0, len(messages), 1000):
-                self.process.stdin.write(b"".join(messages[start : start + 1000]))
-            self.process.stdin.flush()
-
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
-        try:
-            for _ in messages:
-                self._answer()
-        finally:
-            writer.join()
-
-    def close(self) -> None:
-        """Let the service finish writing and stop (it stops at the end of its input)."""
-        self.process.stdin.close()
-        try:
-            self.process.wait(timeout=600)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def _write(folder: Path, records: list[dict]) -> None:
-    """Index the records and write Pagefind's files into folder/pagefind/.
-
-    The files are asked for (GetFiles) and written here, not left to Pagefind's WriteFiles: that
-    answers before its writes reach the disk, and the service exits at the end of its input without
-    waiting for them, so a file could be left empty (seen in CI as an empty pagefind-entry.json).
-    """
-    service = _Service()
-    try:
-        index = service.ask({"type": "NewIndex", "config": None})["index_id"]
-        service.stream([{"type": "AddRecord", "index_id": index, **r} for r in records])
-        files = service.ask({"type": "GetFiles", "index_id": index})["files"]
-    finally:
-        service.close()
-    target = (folder / FOLDER).resolve()
-    for file in files:
-        path = (target / file["path"]).resolve()
-        if not path.is_relative_to(target):
-            raise SearchIndexError(f"Pagefind named a file outside its folder: {file['path']}")
-        if path.name in UNUSED:  # Pagefind's own interfaces: the site draws results in the theme's style instead
-            continue
+def _write(folder: Path, language: str, records: list[dict]) -> None:
+    """Write the search index of one build's records into folder/FOLDER/ (its files, then its manifest)."""
+    target = folder / FOLDER
+    files = searchindex.build(records, language)
+    manifest = files.pop(searchindex.MANIFEST)
+    for rel, content in files.items():
+        path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(file["content"]))
+        path.write_bytes(content)
+    (target / searchindex.MANIFEST).write_bytes(manifest)
 
 
-def _records(site_dir: Path, rel: str, previous: Path | None) -> list[dict]:
+def _records(site_dir: Path, rel: str, previous: Path | None) -> tuple[str, list[dict]]:
     try:
         return search_records(site_dir, rel, previous)
     except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
         raise SearchIndexError(f"cannot read the theme's search index ({rel}/search/search_index.json): {exc}") from exc
 
 
-def _index_folder(folder: Path, rel: str, records: list[dict]) -> int:
-    """Write the Pagefind index of one build's records into folder/pagefind/; the number of records."""
+def _index_folder(folder: Path, rel: str, language: str, records: list[dict]) -> int:
+    """Write the search index of one build's records into folder/FOLDER/; the number of records."""
     try:
-        _write(folder, records)
-    except SearchIndexError:
-        raise
-    except Exception as exc:  # the service reports failures as assorted exceptions
-        raise SearchIndexError(f"Pagefind could not write the search index: {type(exc).__name__}: {exc}") from exc
-    try:
-        languages = json.loads((folder / FOLDER / "pagefind-entry.json").read_bytes())["languages"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise SearchIndexError(f"Pagefind wrote no complete index ({rel}/pagefind/pagefind-entry.json: {exc})") from exc
-    if not (folder / FOLDER / "pagefind.js").is_file() or (records and not languages):
-        raise SearchIndexError(f"Pagefind wrote no pagefind.js or an empty index in {rel}/pagefind/")
+        _write(folder, language, records)
+    except Exception as exc:  # a full disk, a folder that cannot be made...
+        raise SearchIndexError(f"could not write the search index in {rel or '.'}/{FOLDER}/: {type(exc).__name__}: {exc}") from exc
     return len(records)
 
 
 class Indexes:
-    """Each build's Pagefind index, written in the background while the next build's pages are made.
+    """Each build's search index, written in the background while the next build's pages are made.
 
     add(rel) starts the index of the build in folder rel (its theme search index must be written)
     in a forked child process (a thread would stop the next build from forking its own workers), if
@@ -231,7 +124,7 @@ class Indexes:
             self._running = (rel, forked.Child(partial(self._one, rel)))
 
     def _one(self, rel: str) -> int:
-        return _index_folder(self.site_dir / rel, rel, _records(self.site_dir, rel, self.previous))
+        return _index_folder(self.site_dir / rel, rel, *_records(self.site_dir, rel, self.previous))
 
     def _wait(self) -> None:
         if self._running:
@@ -256,14 +149,14 @@ class Indexes:
 
 
 def write_search_index(site_dir: Path, previous: Path | None = None) -> int:
-    """Write a Pagefind index of each build's search entries into its pagefind/ (the root's, cy/'s...).
+    """Write the search index of each build's search entries into its search/index/ (the root's, cy/'s...).
 
     The number of records.
     """
     return Indexes(site_dir, previous, background=False).finish()
 
 
-HASHED = ("fragment", "index")  # Pagefind's folders whose file names are hashes of their content
+HASHED = ("w", "p")  # the index's folders whose file names are hashes of their content
 
 
 def settle_search_files(staged: Path, out: Path) -> list[str]:
@@ -273,7 +166,7 @@ def settle_search_files(staged: Path, out: Path) -> list[str]:
     for the merge to remove.
     """
     stale = []
-    languages = {p.parent.name for root in (staged, out) for p in root.glob(f"*/{FOLDER}")}
+    languages = {p.relative_to(root).parts[0] for root in (staged, out) for p in root.glob(f"*/{FOLDER}")}
     for rel in ["", *sorted(languages)]:
         new, old = staged / rel / FOLDER, out / rel / FOLDER
         if not old.is_dir():

@@ -1,8 +1,9 @@
-/* Community Asset Map: the search box in every page's header, over the Pagefind index in pagefind/.
-   Nothing is fetched until a person focuses the box or types: then pagefind.js loads, and each query
-   fetches only the small index chunks and result fragments it needs, in the page's own language
-   (<html lang>). Results are drawn in the theme's markup and style; text is set with textContent only
-   (an excerpt's <mark> highlights are rebuilt from an inert parse, never inserted as HTML). */
+/* Community Asset Map: the search box in every page's header, over the site's own search index in
+   search/index/ (generator/site/searchindex.py). Nothing is fetched until a person focuses the box or
+   types: then searchengine.js and the index's manifest load, and each query fetches only the small
+   files of the words it looks up and of the pages it shows, in the page's own language (each
+   language's build has its own index). Results are drawn in the theme's markup and style; text is
+   set with textContent only. */
 (function () {
   "use strict";
 
@@ -22,17 +23,22 @@
 
   function say(text) { if (meta.textContent !== text) meta.textContent = text; }
 
-  /* Pagefind's script, loaded on first use (a module, imported from this site only). */
+  /* The engine's script, then the index's manifest, loaded on first use (from this site only). */
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = resolve;
+      tag.onerror = function () { tag.remove(); reject(new Error(src)); };
+      document.head.appendChild(tag);
+    });
+  }
+
   function load() {
     if (!engine) {
       say(box.getAttribute("data-loading"));
-      engine = import(base + "pagefind/pagefind.js").then(function (pagefind) {
-        return pagefind.options({ basePath: base + "pagefind/", baseUrl: new URL(base).pathname }).then(function () {
-          return pagefind.init();
-        }).then(function () {
-          return pagefind.filters();  /* loads the WebAssembly and the index's list of pages now, not at the first query */
-        }).then(function () { return pagefind; });
-      });
+      var ready = window.CamSearchEngine ? Promise.resolve() : loadScript(base + "javascripts/searchengine.js");
+      engine = ready.then(function () { return window.CamSearchEngine.open(base); });
       engine.then(function () {
         if (!input.value.trim()) say(box.getAttribute("data-placeholder"));
       }, function () { engine = null; });
@@ -55,34 +61,39 @@
     }
   }
 
-  /* An excerpt's text with its <mark> highlights, from an inert parse of Pagefind's HTML. */
-  function excerpt(html) {
+  /* A result's text with the words of the query marked (each piece set as text, never as HTML). */
+  function excerpt(text, asked, language) {
     var p = document.createElement("p");
-    var doc = new DOMParser().parseFromString("<body>" + html, "text/html");
-    doc.body.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") {
-        var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        p.appendChild(mark);
-      } else {
-        p.appendChild(document.createTextNode(node.textContent));
-      }
+    var at = 0;
+    String(text).replace(/[\p{L}\p{N}'\u2018\u2019`]+/gu, function (piece, offset) {
+      var found = window.CamSearchEngine.words(piece, language);
+      var hit = found.some(function (w) {
+        return asked.some(function (a) { return w === a || (a.length >= 3 && w.indexOf(a) === 0); });
+      });
+      if (!hit) return piece;
+      if (offset > at) p.appendChild(document.createTextNode(text.slice(at, offset)));
+      var mark = document.createElement("mark");
+      mark.textContent = piece;
+      p.appendChild(mark);
+      at = offset + piece.length;
+      return piece;
     });
+    if (at < text.length) p.appendChild(document.createTextNode(text.slice(at)));
     return p;
   }
 
-  function item(data) {
+  function item(page, asked, language) {
     var li = document.createElement("li");
     li.className = "md-search-result__item";
     var a = document.createElement("a");
     a.className = "md-search-result__link";
-    a.href = data.url;
+    a.href = page.url;
     var article = document.createElement("article");
     article.className = "md-search-result__article md-typeset";
     var h = document.createElement("h1");
-    h.textContent = (data.meta && data.meta.title) || data.url;
+    h.textContent = page.title || page.url;
     article.appendChild(h);
-    article.appendChild(excerpt(data.excerpt || ""));
+    if (page.text) article.appendChild(excerpt(page.text, asked, language));
     a.appendChild(article);
     li.appendChild(a);
     return li;
@@ -102,21 +113,20 @@
       say(box.getAttribute("data-placeholder"));
       return;
     }
-    load().then(function (pagefind) {
-      return pagefind.search(query);
-    }).then(function (found) {
-      if (ticket !== latest || !found) return null;
-      list.textContent = "";
-      say(count(found.results.length));
-      /* Each result is drawn as soon as it and those above it have arrived: the first shows first. */
-      var drawn = Promise.resolve();
-      found.results.slice(0, SHOWN).forEach(function (result) {
-        var data = result.data();
-        drawn = drawn.then(function () { return data; }).then(function (page) {
-          if (ticket === latest) list.appendChild(item(page));
+    load().then(function (index) {
+      return index.search(query).then(function (found) {
+        if (ticket !== latest) return null;
+        list.textContent = "";
+        say(count(found.count));
+        /* Each result is drawn as soon as it and those above it have arrived: the first shows first. */
+        var drawn = Promise.resolve();
+        found.first(SHOWN).forEach(function (result) {
+          drawn = drawn.then(function () { return result; }).then(function (page) {
+            if (ticket === latest) list.appendChild(item(page, found.words, index.language));
+          }, function () { /* a page whose file did not come is left out */ });
         });
+        return drawn;
       });
-      return drawn;
     }).catch(function () { if (ticket === latest) say(box.getAttribute("data-none")); });
   }
 
