@@ -6,7 +6,7 @@
     python -m benchmarks.run 10000 --one-language         # the sample's first language only
 
 Figures: wall time of validation, rendering, MkDocs and the whole build; peak memory of the largest
-process of the build, and of each program (the build's Python processes, Pagefind); total site size; one
+process of the build, and of each program it runs; total site size; one
 asset page's HTML; what the map page loads; map data per asset;
 search index; find support data; the bare MkDocs Material site with as many HTML pages (the floor: both
 languages' pages, when the sample's config.yaml builds two) and our build's ratio to it; and a rebuild
@@ -84,7 +84,7 @@ def _settle() -> None:
 class _Peaks:
     """The largest resident size seen, by program name, among a process and its descendants: /proc is read
     every PERIOD seconds in a thread while the process runs (Linux only; elsewhere nothing is seen). It tells
-    the build's own Python processes from Pagefind's, which getrusage folds together."""
+    the build's own processes from any other program it runs, which getrusage folds together."""
 
     PERIOD = 0.25
 
@@ -241,11 +241,11 @@ def measure(count: int, rebuild: bool = True, one_language: bool = False) -> dic
     figures["map_data_per_asset_gz"] = _gz(map_data) / points
     index = (site / "search" / "search_index.json").read_bytes()
     figures["search_index"], figures["search_index_gz"] = len(index), _gz(index)
-    bundle = site / "pagefind"
-    if bundle.is_dir():  # the search people use (generator/site/search.py): split into chunks, fetched per query
-        figures["pagefind_bytes"] = _size(bundle)
-        figures["pagefind_files"] = sum(1 for p in bundle.rglob("*") if p.is_file())
-        figures["pagefind_meta"] = sum(p.stat().st_size for p in bundle.glob("*.pf_meta"))
+    bundle = site / "search" / "index"
+    if bundle.is_dir():  # the search people use (generator/site/searchindex.py): small files, fetched per query
+        figures["words_bytes"] = _size(bundle)
+        figures["words_files"] = sum(1 for p in bundle.rglob("*") if p.is_file())
+        figures["words_manifest_gz"] = _gz((bundle / "manifest.json").read_bytes())
     figures |= find_figures(site)
     if rebuild:
         figures["rebuild"] = measure_rebuild(count)
@@ -296,10 +296,10 @@ def report(f: dict) -> str:
             else ""
         ),
     ]
-    if "pagefind_bytes" in f:
+    if "words_bytes" in f:
         lines.append(
-            f"Pagefind index: {f['pagefind_bytes'] / 1e6:.1f} MB in {f['pagefind_files']:,} files; "
-            f"its page list (fetched with the first query): {f['pagefind_meta'] / 1e3:.0f} kB (compressed)"
+            f"search index people use: {f['words_bytes'] / 1e6:.1f} MB in {f['words_files']:,} files; "
+            f"its manifest (fetched when a person starts to search): {f['words_manifest_gz'] / 1e3:.1f} kB gzipped"
         )
     if "rebuild" in f:
         r = f["rebuild"]

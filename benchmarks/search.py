@@ -4,11 +4,11 @@
     python -m benchmarks.search SITE --queries walking "memory café" Stroud
 
 For each query, from a freshly loaded home page: what was fetched for search before anyone searched,
-then the time from focusing the box until it is ready (Pagefind's script loaded; or Material's
-whole index loaded by its worker), the time from the query being typed (one input event) to the
-first result drawn, and the bytes the search fetched (gzip sizes of the files, as a server compressing them
-would send; Pagefind's index files are compressed already). Works on this project's Pagefind search
-and on Material's own (a site built before it), whose whole index is fetched and loaded in its worker.
+then the time from focusing the box until it is ready (the engine's script and the index's manifest
+loaded; or Pagefind's script, or Material's whole index loaded by its worker, in sites built by earlier
+versions), the time from the query being typed (one input event) to the first result drawn, and the
+bytes the search fetched (gzip sizes of the files, as a server compressing them would send; files
+compressed already count as they are).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from tests.conftest import CHROMIUM_ARGS, serve_folder  # noqa: E402
 
 QUERIES = ["walking", "memory café", "benefits advice", "Stroud", "knitting"]
-SEARCH_FILES = ("/pagefind/", "/search/search_index", "/workers/search")  # data and engines, not the page's script
+SEARCH_FILES = ("/search/", "/javascripts/searchengine", "/pagefind/", "/workers/search")  # data and engines
 
 
 def _gz(path: Path) -> int:
@@ -64,7 +64,7 @@ def measure_query(browser, site: Path, url: str, query: str, throttle: float) ->
     fetched.clear()
     page.locator("input.md-search__input").click()
     focused = time.perf_counter()
-    # ready: Pagefind's script loaded (ours), or the whole index loaded in the theme's worker (Material's)
+    # ready: the engine and manifest loaded (ours), Pagefind's script, or the whole index in the theme's worker
     page.wait_for_function(
         "() => (document.querySelector('.md-search-result__meta') || {}).textContent === 'Type to start searching'",
         timeout=120000,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import shutil
@@ -10,8 +9,8 @@ import shutil
 import pytest
 
 import generator.site.search
-from generator.site.build import BuildError
 from generator.site import searchindex
+from generator.site.build import BuildError
 from generator.site.search import FOLDER, SearchIndexError, settle_search_files, write_search_index
 from tests.conftest import ROOT, build_into, make_data_dir, serve_folder
 from tests.test_accessibility import run_axe
@@ -31,7 +30,9 @@ def _manifest(folder) -> dict:
 def _pages(folder) -> list[list[str]]:
     """Every page row of a build's index ([url, title, text]), in the index's order."""
     manifest = _manifest(folder)
-    return [row for name in manifest["groups"] for row in json.loads((folder / FOLDER / "p" / f"{name}.json").read_text())]
+    return [
+        row for name in manifest["groups"] for row in json.loads((folder / FOLDER / "p" / f"{name}.json").read_text())
+    ]
 
 
 def test_the_built_site_has_a_search_index_of_every_entry(built_site):
@@ -107,7 +108,9 @@ def test_a_search_index_that_fails_fails_the_build_and_leaves_the_site(tmp_path,
         write(folder, language, records)
 
     monkeypatch.setattr(generator.site.search, "_write", full_disk)
-    with pytest.raises(BuildError, match="could not write the search index in ./search/index/: OSError: .*No space left"):
+    with pytest.raises(
+        BuildError, match="could not write the search index in ./search/index/: OSError: .*No space left"
+    ):
         build_into(tmp_path, data)
     assert _tree(out) == before and _nothing_staged(tmp_path)
 
@@ -212,7 +215,11 @@ def test_the_welsh_site_searches_its_own_pages_in_welsh(visit, site_url):
 
 WORDS = [
     ("Women's Café walks", "en", ["women", "cafe", "walk"]),
-    ("Carers’ support groups: activities for families", "en", ["carer", "support", "group", "activity", "for", "family"]),
+    (
+        "Carers’ support groups: activities for families",
+        "en",
+        ["carer", "support", "group", "activity", "for", "family"],
+    ),
     ("Class, bus, Paris, a 10:30 walk", "en", ["class", "bus", "paris", "10", "30", "walk"]),
     ("Paned a Sgwrs, Ŵyl Gymraeg yn y Goedwig", "cy", ["paned", "sgwrs", "wyl", "gymraeg", "yn", "goedwig"]),
     ("Grwpiau cerdded i'r teulu", "cy", ["grwpiau", "cerdded", "ir", "teulu"]),
@@ -267,7 +274,9 @@ def split_index(tmp_path, monkeypatch):
         {"location": "cafe/", "title": "Memory café", "text": "<p>For people living with dementia.</p>"},
     ] + [{"location": f"x{i}/", "title": f"Other {i}", "text": "<p>Something else again.</p>"} for i in range(9)]
     _index(tmp_path, "en", docs)
-    (tmp_path / "index.html").write_text('<!doctype html><html lang="en"><head><title>t</title></head><body></body></html>')
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body></body></html>'
+    )
     assert write_search_index(tmp_path) == len(docs)
     (tmp_path / "javascripts").mkdir()
     shutil.copy(ROOT / "site_src" / "javascripts" / "searchengine.js", tmp_path / "javascripts")

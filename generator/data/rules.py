@@ -34,9 +34,7 @@ JS_OBJECT_PROPERTIES = (
     "valueOf",
     "prototype",
 )
-SITE_NAMES = frozenset(
-    {"index", "search", "404", "sitemap"} | {g.split("/")[0].removesuffix(".md") for g in GENERATED}
-)
+SITE_NAMES = frozenset({"index", "search", "404", "sitemap"} | {g.split("/")[0].removesuffix(".md") for g in GENERATED})
 RESERVED_IDS = SITE_NAMES | frozenset(JS_OBJECT_PROPERTIES)
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
