@@ -37,7 +37,7 @@ from generator.files import read_bytes
 from generator.speed import forked
 
 from generator.speed import pageworkers
-from generator.speed.buildstate import KEEP, Content
+from generator.speed.buildstate import KEEP, WRITTEN, Content
 from generator.render.pages import compiled_templates
 from generator.site.write import is_generated
 
@@ -206,6 +206,9 @@ class PrerenderedPages(BasePlugin):
                 continue
             if content is KEEP:
                 raise PluginError(f"{path} was left for the previous site to provide, but it is not kept.")
+            if content is WRITTEN:  # in the new site already (write.settle): known to MkDocs, never written
+                every.append(_mark(File.generated(config, path, content=b""), _Elsewhere))
+                continue
             file = File.generated(config, path, content=content)
             every.append(file)
             if path in self.parallel:

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from generator.files import LinkRefused, Writer, copy_tree, folder, kind, links_in, read_bytes, remove_tree, walk
-from generator.speed.buildstate import KEEP, Content, digest
+from generator.speed.buildstate import KEEP, WRITTEN, Content, digest
 
 # Paths inside the docs folder that the build generates (never written there: see mkdocs_plugin.py); everything
 # else there is hand-written. Older builds wrote generated files here; remove_generated clears them.
@@ -35,9 +35,11 @@ GENERATED = (
 )
 
 
-# Per-asset data files (three per asset: map card, calendar, ORUK service). The process that renders them
-# writes them straight into the new site, so that they are neither sent between processes nor handed to MkDocs.
-DIRECT = ("assets/data/asset/", "data/calendar/", "data/oruk/services/")
+# Generated files other than pages (data files) are written straight into the new site by the process that
+# rendered them, so that they are neither sent between processes nor held until MkDocs writes them (the open
+# data downloads alone were 133 MB at 10,000 assets). MkDocs is told of the site-wide ones (pages link to
+# them), not of the per-asset ones (three per asset: map card, calendar, ORUK service).
+PER_ASSET = ("assets/data/asset/", "data/calendar/", "data/oruk/services/")
 
 
 class WriteError(Exception):
@@ -75,22 +77,26 @@ def remove_generated(docs_dir: Path) -> int:
 def settle(
     files: dict[str, Content], previous: dict[str, str], staged: Path
 ) -> tuple[dict[str, Content], dict[str, str | None]]:
-    """Hash rendered files and write the per-asset data files among them that changed into staged.
+    """Hash rendered files and write the data files among them that changed into staged.
 
     previous holds the hashes of the data files of the previous build (empty for a full build).
-    Returns the files left for MkDocs and the hash of every file (None for a file left KEEP).
+    Returns the files left for MkDocs (pages; site-wide data files as WRITTEN, or KEEP) and the hash of
+    every file (None for a file left KEEP).
     """
     hashes = {path: None if content is KEEP else digest(as_bytes(content)) for path, content in files.items()}
     rest: dict[str, Content] = {}
     with Writer(staged) as writer:
         for path, content in files.items():
-            if not path.startswith(DIRECT):
+            if path.endswith(".md"):
                 rest[path] = content
-            elif content is not KEEP and previous.get(path) != hashes[path]:
+                continue
+            if content is not KEEP and previous.get(path) != hashes[path]:
                 try:
                     writer.write(path, as_bytes(content))
                 except (OSError, ValueError) as exc:
                     raise WriteError(f"cannot write {staged / path}: {exc.strerror or exc}") from exc
+            if not path.startswith(PER_ASSET):
+                rest[path] = KEEP if content is KEEP else WRITTEN
     return rest, hashes
 
 

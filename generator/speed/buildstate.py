@@ -43,7 +43,20 @@ class Keep:
 
 
 KEEP = Keep()
-Content = str | bytes | Keep  # a generated file: its text, its bytes, or KEEP
+
+
+class Written:
+    """The value of a generated file that the process which rendered it has written into the new site."""
+
+    def __repr__(self) -> str:
+        return "WRITTEN"
+
+    def __reduce__(self) -> str:
+        return "WRITTEN"  # unpickled as this module's WRITTEN
+
+
+WRITTEN = Written()
+Content = str | bytes | Keep | Written  # a generated file: its text, its bytes, KEEP or WRITTEN
 CODE_DIR = Path(__file__).resolve().parent.parent  # the generator package
 
 
