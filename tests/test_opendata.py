@@ -176,16 +176,23 @@ def test_oruk_ids_are_stable_uuid5_and_empty_fields_left_out(exported, site, sam
         assert path.read_bytes() == (tmp_path / "again" / path.relative_to(exported / "oruk")).read_bytes()
 
 
-@pytest.mark.parametrize("shares", [2, 3, 7, 100])  # 100: more shares than the sample has assets
-def test_oruk_services_shared_out_as_a_builds_tasks_are_the_whole_export(site, shares, monkeypatch):
-    monkeypatch.setattr(outputs, "SHARES", shares)
+def test_each_oruk_service_is_made_once_for_its_file_and_the_listing(site, monkeypatch):
+    import generator.opendata.publish as publish
+
+    made: list[str] = []
+    to_service = publish.to_service
+    monkeypatch.setattr(publish, "to_service", lambda asset, *rest: made.append(asset.id) or to_service(asset, *rest))
     tasks = outputs.plan_tasks(oruk_outputs(site), site.assets, {}, Plan(), lambda path: None, None)
-    assert len(tasks) > 2, "the services are shared out"
     merged = {}
     for task in tasks:
-        made = task.run()
-        assert not merged.keys() & made.keys(), "each file is made by one task only"
-        merged |= made
+        merged |= task.run()
+    assert sorted(made) == sorted(a.id for a in site.assets)  # once each
+    listing = json.loads(merged["services.json"])
+    assert listing["total_items"] == len(site.assets) == len(listing["contents"])
+    for service in listing["contents"]:  # the same service, byte for byte, in its own file
+        own = merged[f"services/{service['id']}.json"]
+        assert own == json.dumps(service, ensure_ascii=False, separators=(",", ":")) + "\n"
+    monkeypatch.undo()
     assert merged == oruk_files(site)
 
 

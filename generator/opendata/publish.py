@@ -319,45 +319,38 @@ def discovery_document() -> str:
 
 def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
     """The ORUK feed: the discovery document, services.json shaped like the paginated /services response (its
-    first page; later pages as services-page-N.json), and one file per service (services/<uuid>.json)."""
+    first page; later pages as services-page-N.json), and one file per service (services/<uuid>.json).
+
+    Each service is made once, as compact JSON (the part of its asset), and goes both into its own file
+    and into its page of the listing.
+    """
     categories = {c.id: (c.name, c.description) for c in site.categories}
     areas = {a.id: a.name for a in site.areas}
     region = site.config.area_name
 
-    def service(asset: Asset) -> dict:
-        return to_service(asset, site.t, categories, areas, region, site.today)
+    def service(asset: Asset) -> str:
+        return _compact(to_service(asset, site.t, categories, areas, region, site.today)).removesuffix("\n")
 
-    def listing() -> dict[str, str]:
-        ordered = sorted(site.assets, key=lambda a: a.id)
+    def assemble(parts: dict[str, str]) -> dict[str, str]:
+        ordered = sorted(parts)
+        files = {f"{folder}services/{oruk_id(asset_id)}.json": parts[asset_id] + "\n" for asset_id in ordered}
         pages = max(1, -(-len(ordered) // PAGE_SIZE))
-        files = {}
         for number in range(1, pages + 1):
-            contents = [service(asset) for asset in ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]]
+            contents = [parts[asset_id] for asset_id in ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]]
             name = "services.json" if number == 1 else f"services-page-{number}.json"
-            files[folder + name] = _compact(
-                {
-                    "total_items": len(ordered),
-                    "total_pages": pages,
-                    "page_number": number,
-                    "size": len(contents),
-                    "first_page": number == 1,
-                    "last_page": number == pages,
-                    "empty": not contents,
-                    "contents": contents,
-                }
-            )
+            head = {
+                "total_items": len(ordered),
+                "total_pages": pages,
+                "page_number": number,
+                "size": len(contents),
+                "first_page": number == 1,
+                "last_page": number == pages,
+                "empty": not contents,
+            }  # then "contents": the services' JSON as made, spliced in (as _compact would write it)
+            files[folder + name] = _compact(head).removesuffix("}\n") + ',"contents":[' + ",".join(contents) + "]}\n"
         return files | {folder + "index.json": discovery_document()}
 
-    return [
-        PerSubject(
-            "ORUK services",
-            "asset",
-            lambda asset: f"{folder}services/{oruk_id(asset.id)}.json",
-            lambda asset: _compact(service(asset)),
-            cost=7.5,
-        ),
-        SiteWide("ORUK services listing", listing, cost=0.8),
-    ]
+    return [Assembled("ORUK services", service, assemble, lambda read: {}, cost=8.3)]
 
 
 def oruk_files(site: Site) -> dict[str, str]:
