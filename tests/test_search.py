@@ -253,6 +253,15 @@ def test_a_large_index_splits_its_words_by_how_they_begin_and_every_word_is_wher
     assert manifest["pages"] == 30 and len(manifest["groups"]) == -(-30 // searchindex.PAGE_GROUP)
 
 
+def test_long_words_in_many_pages_are_indexed_without_running_out_of_stack(monkeypatch):
+    monkeypatch.setattr(searchindex, "WORD_GROUP_BYTES", 10)
+    long = "a" * 5000  # a page's text is the contributor's: any length, in any number of pages
+    pages = [{"url": f"p{i}/", "title": "Long", "text": f"{long}b {long}c {long}"} for i in range(50)]
+    manifest = json.loads(searchindex.build(pages, "en")["manifest.json"])
+    keys = list(manifest["words"])
+    assert {_word_file(keys, w) for w in (long, long + "b", long + "c")} == {long, long + "b", long + "c"}
+
+
 def test_the_engine_reads_words_as_the_index_does(visit, site_url):
     page = visit.page
     page.goto(site_url)

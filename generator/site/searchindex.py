@@ -74,26 +74,23 @@ def _group_words(sizes: dict[str, int]) -> dict[str, list[str]]:
     beginning stays in the group's own file. A word's file is then the longest key it begins with.
     """
     groups: dict[str, list[str]] = {}
-
-    def split(members: list[str], depth: int) -> None:
+    first: dict[str, list[str]] = {}
+    for w in sorted(sizes):
+        first.setdefault(w[0], []).append(w)
+    todo = [(members, 1) for members in first.values()]  # a list, not recursion: words can be long
+    while todo:
+        members, depth = todo.pop()
         key = members[0][:depth]
-        if sum(sizes[w] for w in members) <= WORD_GROUP_BYTES or all(len(w) <= depth for w in members):
-            groups[key] = members
-            return
+        if len(members) == 1 or sum(sizes[w] for w in members) <= WORD_GROUP_BYTES:
+            groups.setdefault(key, []).extend(members)
+            continue
         below: dict[str, list[str]] = {}
         for w in members:
             if len(w) == depth:
                 groups.setdefault(key, []).append(w)
             else:
                 below.setdefault(w[depth], []).append(w)
-        for part in below.values():
-            split(part, depth + 1)
-
-    first: dict[str, list[str]] = {}
-    for w in sorted(sizes):
-        first.setdefault(w[0], []).append(w)
-    for members in first.values():
-        split(members, 1)
+        todo += [(part, depth + 1) for part in below.values()]
     return groups
 
 
