@@ -321,22 +321,22 @@ def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
     """The ORUK feed: the discovery document, services.json shaped like the paginated /services response (its
     first page; later pages as services-page-N.json), and one file per service (services/<uuid>.json).
 
-    Each service is made once, as compact JSON (the part of its asset), and goes both into its own file
-    and into its page of the listing.
+    Each service is made once, as compact JSON ended by a newline (the part of its asset): that is its own
+    file, and goes without the newline into its page of the listing.
     """
     categories = {c.id: (c.name, c.description) for c in site.categories}
     areas = {a.id: a.name for a in site.areas}
     region = site.config.area_name
 
     def service(asset: Asset) -> str:
-        return _compact(to_service(asset, site.t, categories, areas, region, site.today)).removesuffix("\n")
+        return _compact(to_service(asset, site.t, categories, areas, region, site.today))
 
     def assemble(parts: dict[str, str]) -> dict[str, str]:
         ordered = sorted(parts)
-        files = {f"{folder}services/{oruk_id(asset_id)}.json": parts[asset_id] + "\n" for asset_id in ordered}
+        files = {f"{folder}services/{oruk_id(asset_id)}.json": parts[asset_id] for asset_id in ordered}
         pages = max(1, -(-len(ordered) // PAGE_SIZE))
         for number in range(1, pages + 1):
-            contents = [parts[asset_id] for asset_id in ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]]
+            contents = [parts[asset_id][:-1] for asset_id in ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]]
             name = "services.json" if number == 1 else f"services-page-{number}.json"
             head = {
                 "total_items": len(ordered),

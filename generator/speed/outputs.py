@@ -130,15 +130,19 @@ def plan_tasks(
 def run_outputs(tasks: list[Task], finish: Finish, fork: bool) -> tuple[dict[str, Content], dict[str, str | None]]:
     """Run the tasks here and, when fork, in a forked child too; each process hands what it made to finish.
 
-    finish (write.settle) writes what it can itself and returns the files left and the hash of every file.
+    finish (write.settle) writes what it can itself and returns the files left and the hash of every file;
+    it is given each task's files as the task ends.
     """
     tickets = forked.Tickets(len(tasks))
 
     def take_turns() -> tuple[dict[str, Content], dict[str, str | None]]:
         files: dict[str, Content] = {}
-        for number in tickets:
-            files |= tasks[number].run()
-        return finish(files)
+        hashes: dict[str, str | None] = {}
+        for number in tickets:  # each task's files finished as it ends: the data files need not wait in memory
+            left, made = finish(tasks[number].run())
+            files |= left
+            hashes |= made
+        return files, hashes
 
     later = forked.Child(take_turns) if fork else None
     try:
