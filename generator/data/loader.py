@@ -280,10 +280,16 @@ def parse_yaml(raw: bytes, display: str, max_bytes: int = MAX_BYTES) -> tuple[An
 
 def display_path(path: Path) -> str:
     """The path as a volunteer would type it: relative to the current folder when possible."""
+    text = os.fspath(path)
+    if not os.path.isabs(text):
+        return os.path.normpath(text)  # what relpath gives for a relative path, without two calls to the system
+    here = os.getcwd()
+    if text.startswith(here + os.sep):
+        return os.path.normpath(text[len(here) + 1 :])
     try:
-        return os.path.relpath(path)
+        return os.path.relpath(text)
     except ValueError:
-        return str(path)
+        return text
 
 
 def _link_problem(display: str) -> Problem:
