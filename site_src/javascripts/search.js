@@ -121,6 +121,7 @@
         /* Each result is drawn as soon as it and those above it have arrived: the first shows first. */
         var drawn = Promise.resolve();
         found.first(SHOWN).forEach(function (result) {
+          result.catch(function () {});  /* handled in turn below; not reported before its turn comes */
           drawn = drawn.then(function () { return result; }).then(function (page) {
             if (ticket === latest) list.appendChild(item(page, found.words, index.language));
           }, function () { /* a page whose file did not come is left out */ });
