@@ -65,11 +65,10 @@
   function excerpt(text, asked, language) {
     var p = document.createElement("p");
     var at = 0;
+    var finders = asked.map(window.CamSearchEngine.finder);
     String(text).replace(/[\p{L}\p{N}'\u2018\u2019`]+/gu, function (piece, offset) {
       var found = window.CamSearchEngine.words(piece, language);
-      var hit = found.some(function (w) {
-        return asked.some(function (a) { return w === a || (a.length >= 3 && w.indexOf(a) === 0); });
-      });
+      var hit = found.some(function (w) { return finders.some(function (finds) { return finds(w); }); });
       if (!hit) return piece;
       if (offset > at) p.appendChild(document.createTextNode(text.slice(at, offset)));
       var mark = document.createElement("mark");

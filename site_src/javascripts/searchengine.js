@@ -33,6 +33,15 @@
     return found.filter(function (w) { return length(w) >= SHORTEST; });
   }
 
+  /* True when a query word also finds the longer words it begins. */
+  function beginsOthers(word) { return length(word) >= PREFIX_FROM; }
+
+  /* For a query word, a test of an index word: the same word, or a longer one it begins when it may. */
+  function finder(asked) {
+    var prefix = beginsOthers(asked);
+    return function (word) { return word === asked || (prefix && word.indexOf(asked) === 0); };
+  }
+
   function fetchJson(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) throw new Error(url + ": " + response.status);
@@ -66,7 +75,8 @@
 
   /* The files of words a query word needs: the one its whole word is in, and, when it may begin
      longer words, every file of words that begin with it. */
-  Index.prototype.wordFiles = function (word, prefix) {
+  Index.prototype.wordFiles = function (word) {
+    var prefix = beginsOthers(word);
     var own = "";
     var wanted = [];
     this.keys.forEach(function (key) {
@@ -80,16 +90,16 @@
 
   /* For one query word: each page it is found in, with how much it counts there. */
   Index.prototype.lookUp = function (word) {
-    var prefix = length(word) >= PREFIX_FROM;
+    var finds = finder(word);
     var self = this;
-    return Promise.all(this.wordFiles(word, prefix).map(function (name) { return self.file("w/" + name); }))
+    return Promise.all(this.wordFiles(word).map(function (name) { return self.file("w/" + name); }))
       .then(function (files) {
         var best = new Map();
         function count(page, weight) { if (!(best.get(page) >= weight)) best.set(page, weight); }
         files.forEach(function (entries) {
           Object.keys(entries).forEach(function (found) {
+            if (!finds(found)) return;
             var whole = found === word;
-            if (!whole && !(prefix && found.indexOf(word) === 0)) return;
             numbers(entries[found][0], function (page) { count(page, whole ? WEIGHT.title : WEIGHT.titleStart); });
             numbers(entries[found][1], function (page) { count(page, whole ? WEIGHT.text : WEIGHT.textStart); });
           });
@@ -156,5 +166,5 @@
     });
   }
 
-  window.CamSearchEngine = { open: open, words: words };
+  window.CamSearchEngine = { open: open, words: words, finder: finder };
 })();
