@@ -115,7 +115,8 @@ def test_a_rebuilds_data_package_reuses_unchanged_rows_and_is_the_full_one(sampl
     [package] = format_outputs(site, sample.schema, "datapackage")
 
     def rebuilt(previous: dict[str, str]) -> dict:
-        return outputs.assembled(package, assets, unchanged, previous.get)
+        [files] = outputs.assembled(package, assets, unchanged, previous.get)
+        return files
 
     assert rebuilt(before) == full
     assert "zz-a-new-asset" in full["assets.csv"] and removed.id not in full["assets.csv"]
@@ -185,7 +186,8 @@ def test_each_oruk_service_is_made_once_for_its_file_and_the_listing(site, monke
     tasks = outputs.plan_tasks(oruk_outputs(site), site.assets, {}, Plan(), lambda path: None, None)
     merged = {}
     for task in tasks:
-        merged |= task.run()
+        for batch in task.run():
+            merged |= batch
     assert sorted(made) == sorted(a.id for a in site.assets)  # once each
     listing = json.loads(merged["services.json"])
     assert listing["total_items"] == len(site.assets) == len(listing["contents"])

@@ -39,9 +39,9 @@ def model():
 def _run(tasks) -> dict:
     files: dict = {}
     for task in tasks:
-        made = task.run()
-        assert not files.keys() & made.keys(), "each file comes from one task"
-        files |= made
+        for made in task.run():
+            assert not files.keys() & made.keys(), "each file comes from one task"
+            files |= made
     return files
 
 

@@ -9,7 +9,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
 
@@ -321,8 +321,9 @@ def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
     """The ORUK feed: the discovery document, services.json shaped like the paginated /services response (its
     first page; later pages as services-page-N.json), and one file per service (services/<uuid>.json).
 
-    Each service is made once, as compact JSON ended by a newline (the part of its asset): that is its own
-    file, and goes without the newline into its page of the listing.
+    Each service is made once, as compact JSON ended by a newline: that is its own file, and goes without
+    the newline into its page of the listing. The files are made a page of the listing at a time (the
+    whole feed is about 20 kB per asset, too much to hold at once in a national directory).
     """
     categories = {c.id: (c.name, c.description) for c in site.categories}
     areas = {a.id: a.name for a in site.areas}
@@ -331,12 +332,15 @@ def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
     def service(asset: Asset) -> str:
         return _compact(to_service(asset, site.t, categories, areas, region, site.today))
 
-    def assemble(parts: dict[str, str]) -> dict[str, str]:
-        ordered = sorted(parts)
-        files = {f"{folder}services/{oruk_id(asset_id)}.json": parts[asset_id] for asset_id in ordered}
+    def feed() -> Iterator[tuple[str, str]]:
+        ordered = sorted(site.assets, key=lambda asset: asset.id)
         pages = max(1, -(-len(ordered) // PAGE_SIZE))
         for number in range(1, pages + 1):
-            contents = [parts[asset_id][:-1] for asset_id in ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]]
+            contents = []
+            for asset in ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]:
+                made = service(asset)
+                yield f"{folder}services/{oruk_id(asset.id)}.json", made
+                contents.append(made[:-1])
             name = "services.json" if number == 1 else f"services-page-{number}.json"
             head = {
                 "total_items": len(ordered),
@@ -347,10 +351,10 @@ def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
                 "last_page": number == pages,
                 "empty": not contents,
             }  # then "contents": the services' JSON as made, spliced in (as _compact would write it)
-            files[folder + name] = _compact(head).removesuffix("}\n") + ',"contents":[' + ",".join(contents) + "]}\n"
-        return files | {folder + "index.json": discovery_document()}
+            yield folder + name, _compact(head).removesuffix("}\n") + ',"contents":[' + ",".join(contents) + "]}\n"
+        yield folder + "index.json", discovery_document()
 
-    return [Assembled("ORUK services", service, assemble, lambda read: {}, cost=8.3)]
+    return [SiteWide("ORUK services", feed, cost=8.3)]
 
 
 def oruk_files(site: Site) -> dict[str, str]:

@@ -8,11 +8,14 @@ every_file runs them all, once, in this process (the CLI's exports, the tests).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 Files = dict[str, str | bytes]  # path in the docs folder -> text or bytes
+# What a site-wide output makes: its files, or (path, content) pairs made one after another, so that an
+# output as large as the directory (the ORUK feed) is never held whole; see pairs().
+Made = Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,13 @@ class PerSubject:
 
 @dataclass(frozen=True)
 class SiteWide:
-    """Files made from the whole model: render() -> {path: content}, or render(value) given memo's value.
+    """Files made from the whole model: render() -> Made, or render(value) given memo's value.
 
     cost: rough work per asset in the site (see PerSubject).
     """
 
     name: str
-    render: Callable[..., Files]
+    render: Callable[..., Made]
     memo: Memo | None = None
     cost: float = 1.0
 
@@ -74,6 +77,11 @@ class Assembled:
 Output = PerSubject | SiteWide | Assembled
 
 
+def pairs(made: Made) -> Iterable[tuple[str, str | bytes]]:
+    """A site-wide output's files as (path, content) pairs, in the order it made them."""
+    return made.items() if isinstance(made, Mapping) else made
+
+
 def every_file(outputs: Iterable[Output], assets: list, groups: dict[str, Any]) -> Files:
     """Every output's files, made here and now (no previous build, no memo kept, one process)."""
     files: Files = {}
@@ -84,7 +92,7 @@ def every_file(outputs: Iterable[Output], assets: list, groups: dict[str, Any]) 
                 if (path := output.path(subject)) is not None:
                     files[path] = output.render(subject)
         elif isinstance(output, SiteWide):
-            files |= output.render(output.memo.make()) if output.memo else output.render()
+            files.update(pairs(output.render(output.memo.make()) if output.memo else output.render()))
         else:
             files |= output.assemble({a.id: output.part(a) for a in assets})
     return files

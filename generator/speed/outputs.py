@@ -7,26 +7,29 @@ reused rather than made again: an Assembled output's parts of unchanged assets, 
 previous site (when its files there are as the previous build recorded them), and a Memo's value,
 kept in the build's state under its key. The work is a list of tasks, heaviest first; this process
 and a forked child take them in turn until none is left (forked.Tickets), so that the two finish
-together whether a full build or a rebuild is running.
+together whether a full build or a rebuild is running. A task hands over its files in batches, and a
+site-wide output that makes its files one after another (contract.pairs) is handed over a batch at a
+time: the ORUK feed at 100,000 assets is 2 GB, which was held whole, twice over, at the build's peak.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from generator.files import read_bytes
-from generator.render.contract import Assembled, Memo, Output, PerSubject, SiteWide
+from generator.render.contract import Assembled, Memo, Output, PerSubject, SiteWide, pairs
 from generator.speed import forked
 from generator.speed.buildstate import KEEP, Content, Plan, code_digest, digest, read_sealed, write_sealed
 
 Finish = Callable[[dict[str, Content]], tuple[dict[str, Content], dict[str, str | None]]]
 SHARES = 8  # the work of a build in about this many tasks, so that two processes finish close together
 KEEP_COST = 0.05  # the work of naming a kept file, in the outputs' cost units
+BATCH_BYTES = 16_000_000  # about this much of a site-wide output's content is handed over at a time
 
 
 @dataclass
@@ -34,7 +37,7 @@ class Task:
     """A piece of the build's work, with its rough weight (cost units times assets)."""
 
     weight: float
-    run: Callable[[], dict[str, Content]]
+    run: Callable[[], Iterable[dict[str, Content]]]  # the task's files, in one batch or more
 
 
 def recall(memo: Memo, folder: Path | None) -> Any:
@@ -70,30 +73,38 @@ def previous_reader(site: Path, recorded: dict[str, str]) -> Callable[[str], str
     return read
 
 
-def _made(output: PerSubject, subjects: list) -> dict[str, Content]:
+def _made(output: PerSubject, subjects: list) -> Iterator[dict[str, Content]]:
     files: dict[str, Content] = {}
     for subject in subjects:
         if (path := output.path(subject)) is not None:
             files[path] = output.render(subject)
-    return files
+    yield files
 
 
-def _kept(output: PerSubject, subjects: list) -> dict[str, Content]:
-    return {path: KEEP for subject in subjects if (path := output.path(subject)) is not None}
+def _kept(output: PerSubject, subjects: list) -> Iterator[dict[str, Content]]:
+    yield {path: KEEP for subject in subjects if (path := output.path(subject)) is not None}
 
 
-def _site_wide(output: SiteWide, memos: Path | None) -> dict[str, Content]:
-    return dict(output.render(recall(output.memo, memos)) if output.memo else output.render())
+def _site_wide(output: SiteWide, memos: Path | None) -> Iterator[dict[str, Content]]:
+    batch: dict[str, Content] = {}
+    size = 0
+    for path, content in pairs(output.render(recall(output.memo, memos)) if output.memo else output.render()):
+        batch[path] = content
+        size += len(content)
+        if size >= BATCH_BYTES:
+            yield batch
+            batch, size = {}, 0
+    yield batch
 
 
-def assembled(output: Assembled, assets: list, unchanged: frozenset[str], read: Callable) -> dict[str, Content]:
+def assembled(output: Assembled, assets: list, unchanged: frozenset[str], read: Callable) -> Iterator[dict[str, Content]]:
     """output's files: the parts of unchanged assets read back from the previous site when it can, the others made."""
     recovered = output.recover(read) if unchanged else {}
     parts = {}
     for asset in assets:
         part = recovered.get(asset.id) if asset.id in unchanged else None
         parts[asset.id] = output.part(asset) if part is None else part
-    return dict(output.assemble(parts))
+    yield dict(output.assemble(parts))
 
 
 def plan_tasks(
@@ -131,17 +142,18 @@ def run_outputs(tasks: list[Task], finish: Finish, fork: bool) -> tuple[dict[str
     """Run the tasks here and, when fork, in a forked child too; each process hands what it made to finish.
 
     finish (write.settle) writes what it can itself and returns the files left and the hash of every file;
-    it is given each task's files as the task ends.
+    it is given each batch of a task's files as the task hands it over.
     """
     tickets = forked.Tickets(len(tasks))
 
     def take_turns() -> tuple[dict[str, Content], dict[str, str | None]]:
         files: dict[str, Content] = {}
         hashes: dict[str, str | None] = {}
-        for number in tickets:  # each task's files finished as it ends: the data files need not wait in memory
-            left, made = finish(tasks[number].run())
-            files |= left
-            hashes |= made
+        for number in tickets:  # each batch of files finished as it comes: the data files need not wait in memory
+            for batch in tasks[number].run():
+                left, made = finish(batch)
+                files |= left
+                hashes |= made
         return files, hashes
 
     later = forked.Child(take_turns) if fork else None
