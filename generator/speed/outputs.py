@@ -97,7 +97,9 @@ def _site_wide(output: SiteWide, memos: Path | None) -> Iterator[dict[str, Conte
     yield batch
 
 
-def assembled(output: Assembled, assets: list, unchanged: frozenset[str], read: Callable) -> Iterator[dict[str, Content]]:
+def assembled(
+    output: Assembled, assets: list, unchanged: frozenset[str], read: Callable
+) -> Iterator[dict[str, Content]]:
     """output's files: the parts of unchanged assets read back from the previous site when it can, the others made."""
     recovered = output.recover(read) if unchanged else {}
     parts = {}
