@@ -192,6 +192,37 @@ def test_cache_shards_give_unchanged_records_back_and_only_changed_ones_are_vali
     assert [a.id for a in valid.assets] == [a.id for a in fresh.assets]
 
 
+def test_a_very_large_folder_is_validated_in_children_only_with_the_same_outcome(
+    data_factory, base_record, monkeypatch, tmp_path
+):
+    from generator.data import check as pipeline
+
+    records = {f"r{i}.yaml": base_record.replace("valid-case", f"r{i}") for i in range(6)}
+    invalid = {f"{c.stem}.yaml": c.read_bytes() for c in INVALID[:3]}
+    data = data_factory(records | invalid)
+    single = pipeline.check(data, workers=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pipeline, "ISOLATED_FROM", 2)
+    seen = []
+    real_validate = pipeline.validate
+    monkeypatch.setattr(pipeline, "validate", lambda raw, **kw: seen.append(raw.records) or real_validate(raw, **kw))
+    assert pipeline.check(data, workers=2).problems == single.problems
+    assert seen == [], "nothing was validated in this process"
+    for name in invalid:
+        (data / "assets" / name).unlink()
+    fresh = pipeline.check(data, workers=1)
+    seen.clear()
+    cache = tmp_path / "state"
+    isolated = pipeline.check(data, cache=cache, workers=2)
+    assert seen == []
+    assert sorted(p.name for p in cache.iterdir()) == ["records-0.pickle", "records-1.pickle", "records-2.pickle"]
+    again = pipeline.check(data, cache=cache, workers=2)  # every record from the cache
+    assert not any(seen) and again.ok, "no record validated again"
+    for checked in (isolated, again):
+        assert [a.id for a in checked.assets] == [a.id for a in fresh.assets] == [f"r{i}" for i in range(6)]
+        assert checked.record_hashes == fresh.record_hashes
+
+
 def test_model_is_typed_from_the_schema():
     from generator.data.check import check
 

@@ -7,8 +7,8 @@ convert, no Markdown processor is made at all (_Prerendered). Asset, need and ar
 pages are excluded from the search plugin's HTML parsing (front matter `search: exclude`) and carry
 their searchable text, already escaped, in `cam_search`; the plugin adds those entries to the theme's
 search index after the build. Generated pages and the site-wide data files (JSON, CSV) come from
-the build in memory (`generated`) and are handed to MkDocs as generated files: they are written once,
-into the site, and never into the docs folder. (The per-asset data files are written into the new
+the build in memory (`generated`; pages compressed until read) and are handed to MkDocs as generated
+files: they are written once, into the site, and never into the docs folder. (The per-asset data files are written into the new
 site by the build itself: see write.settle.)
 
 For a rebuild, `assetmap build` names the previous site (`previous`) and the pages and data files
@@ -37,7 +37,7 @@ from generator.files import read_bytes
 from generator.speed import forked
 
 from generator.speed import pageworkers
-from generator.speed.buildstate import KEEP, WRITTEN, Content
+from generator.speed.buildstate import KEEP, WRITTEN, Content, Packed, unpack
 from generator.render.pages import compiled_templates
 from generator.site.write import is_generated
 
@@ -252,6 +252,11 @@ class PrerenderedPages(BasePlugin):
         for worker in self._running:
             pageworkers.stop(worker)
         self._running = []
+
+    def on_page_read_source(self, page, config) -> str | None:
+        """A generated page's text, unpacked (pages wait for MkDocs compressed: see buildstate.Packed)."""
+        content = self.generated.get(page.file.src_uri)
+        return unpack(content) if isinstance(content, Packed) else None
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         """Set aside everything after the marker; Markdown converts only what comes before it."""

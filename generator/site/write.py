@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from generator.files import LinkRefused, Writer, copy_tree, folder, kind, links_in, read_bytes, remove_tree, walk
-from generator.speed.buildstate import KEEP, WRITTEN, Content, digest
+from generator.speed.buildstate import KEEP, WRITTEN, Content, digest, pack
 
 # Paths inside the docs folder that the build generates (never written there: see mkdocs_plugin.py); everything
 # else there is hand-written. Older builds wrote generated files here; remove_generated clears them.
@@ -80,23 +80,30 @@ def settle(
     """Hash rendered files and write the data files among them that changed into staged.
 
     previous holds the hashes of the data files of the previous build (empty for a full build).
-    Returns the files left for MkDocs (pages; site-wide data files as WRITTEN, or KEEP) and the hash of
-    every file (None for a file left KEEP).
+    Returns the files left for MkDocs (pages, packed: see buildstate.Packed; site-wide data files as
+    WRITTEN, or KEEP) and the hash of every file (None for a file left KEEP).
     """
-    hashes = {path: None if content is KEEP else digest(as_bytes(content)) for path, content in files.items()}
+    hashes: dict[str, str | None] = {}
     rest: dict[str, Content] = {}
     with Writer(staged) as writer:
         for path, content in files.items():
-            if path.endswith(".md"):
-                rest[path] = content
+            if content is KEEP:
+                hashes[path] = None
+                if path.endswith(".md") or not path.startswith(PER_ASSET):
+                    rest[path] = KEEP
                 continue
-            if content is not KEEP and previous.get(path) != hashes[path]:
+            raw = as_bytes(content)
+            hashes[path] = digest(raw)
+            if path.endswith(".md"):
+                rest[path] = pack(raw)
+                continue
+            if previous.get(path) != hashes[path]:
                 try:
-                    writer.write(path, as_bytes(content))
+                    writer.write(path, raw)
                 except (OSError, ValueError) as exc:
                     raise WriteError(f"cannot write {staged / path}: {exc.strerror or exc}") from exc
             if not path.startswith(PER_ASSET):
-                rest[path] = KEEP if content is KEEP else WRITTEN
+                rest[path] = WRITTEN
     return rest, hashes
 
 

@@ -21,6 +21,7 @@ import pickle
 import secrets
 import shutil
 import stat
+import zlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -56,7 +57,28 @@ class Written:
 
 
 WRITTEN = Written()
-Content = str | bytes | Keep | Written  # a generated file: its text, its bytes, KEEP or WRITTEN
+
+
+class Packed(bytes):
+    """A generated page's text (UTF-8), compressed while it waits for MkDocs: see pack().
+
+    The pages of a large site wait in memory from rendering until MkDocs reads them, and every page
+    worker process starts with them all: about 6 kB a page, 0.6 GB at 100,000 assets. Compressed
+    (quickly, at level 1) they take about a quarter of that.
+    """
+
+
+def pack(text: bytes) -> Packed:
+    """A page's text (UTF-8), compressed to wait for MkDocs."""
+    return Packed(zlib.compress(text, 1))
+
+
+def unpack(packed: Packed) -> str:
+    """The text of a packed page."""
+    return zlib.decompress(packed).decode("utf-8")
+
+
+Content = str | bytes | Keep | Written  # a generated file: its text, its bytes (or Packed text), KEEP or WRITTEN
 CODE_DIR = Path(__file__).resolve().parent.parent  # the generator package
 
 

@@ -12,6 +12,7 @@ a lock held forever), and only with MkDocs' page functions present (they are int
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -65,6 +66,7 @@ def start(share: list, config, files, nav, env, collect: list[dict]) -> Worker:
         return Worker(pid, report)
     code = 1
     try:  # the worker: never returns
+        collect_own_cycles()
         warnings = WarningCollector()
         logging.getLogger("mkdocs").addHandler(warnings)
         collect.clear()
@@ -73,6 +75,7 @@ def start(share: list, config, files, nav, env, collect: list[dict]) -> Worker:
             if file.page is not None:
                 _populate_page(file.page, config, files)
                 _build_page(file.page, config, doc_files, nav, env)
+                _release(file.page)
             else:
                 file.copy_file()
         report.write(json.dumps({"search": collect, "warnings": warnings.messages}).encode("utf-8"))
@@ -82,6 +85,26 @@ def start(share: list, config, files, nav, env, collect: list[dict]) -> Worker:
     finally:
         report.flush()
         os._exit(code)
+
+
+def collect_own_cycles() -> None:
+    """In a forked worker: collect the reference cycles of what it makes, never looking at what it inherited.
+
+    The build pauses the cycle collector (see check.cycle_collection_paused), but the theme's templates
+    leave a few cycles (Jinja contexts) behind every page they render, about 7 kB a page: 0.4 GB in a
+    worker building 50,000 pages. Everything inherited is frozen (never examined), so collecting costs
+    only what the worker's own objects take.
+    """
+    gc.freeze()
+    gc.enable()
+
+
+def _release(page) -> None:
+    """Let go of what MkDocs keeps of a page once it is written (its text, HTML and anchors): nothing in
+    the worker reads them again, and they add up (with the cycles, a gigabyte in each of two workers
+    at 100,000 assets)."""
+    page.markdown = page.content = page.toc = None
+    page.present_anchor_ids = page.links_to_anchors = None
 
 
 def finish(worker: Worker) -> dict:
