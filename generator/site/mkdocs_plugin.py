@@ -132,6 +132,32 @@ def for_language(files: list[File], language: str, languages: tuple[str, ...], c
     return list(chosen.values())
 
 
+class ThemeText:
+    """The theme's interface strings in one language, each made by the theme's own tables once and kept.
+
+    Called as t(key) by overrides/partials/language.html, in place of the theme's macro of the same name
+    (which rebuilt its tables for every string); gives exactly what the theme's macro gives.
+    """
+
+    # the theme's partials/language.html, as it works out one string
+    LOOKUP = (
+        '{% import "partials/languages/" ~ language ~ ".html" as lang %}'
+        '{% import "partials/languages/en.html" as fallback %}'
+        "{{ lang.t(key) or fallback.t(key) or key }}"
+    )
+
+    def __init__(self, env, language: str) -> None:
+        self._lookup = env.from_string(self.LOOKUP)
+        self._language = language
+        self._made: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        text = self._made.get(key)
+        if text is None:
+            text = self._made[key] = self._lookup.render(language=self._language, key=key)
+        return text
+
+
 SERVICE_WORKER = "sw.js"  # the offline copy's service worker, at the site's root
 BUILD_PLACEHOLDER = "__CAM_BUILD__"
 
@@ -238,6 +264,7 @@ class PrerenderedPages(BasePlugin):
         """Note every page's place and output, for the search index and the build's state; start the workers."""
         if self.compiled:
             env.bytecode_cache = compiled_templates(self.compiled)
+        env.globals["cam_theme_text"] = ThemeText(env, config.theme["language"])
         pages = files.documentation_pages()
         self._order = {_page_url(file): i for i, file in enumerate(pages)}
         self._kept_urls = {_page_url(file) for file in pages if isinstance(file, _Unchanged)}
