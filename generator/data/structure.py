@@ -56,6 +56,14 @@ def _wrong_kind(doc: Document, line: int, path: str, shape: Shape, value: Any) -
     )
 
 
+def _plain(value: Any, shape: Shape) -> bool:
+    """True for a value that is certainly right where a single value belongs (most of a record): one line of text.
+
+    (Checked in the loops below before a value's record path is made: only a problem needs it.)
+    """
+    return shape.kind == "scalar" and type(value) is str and "\n" not in value
+
+
 def _check(doc: Document, value: Any, shape: Shape, path: str, line: int, out: list[Problem]) -> None:
     if value is None:
         return
@@ -78,26 +86,31 @@ def _check(doc: Document, value: Any, shape: Shape, path: str, line: int, out: l
         if not isinstance(value, Sequence):
             out.append(_wrong_kind(doc, line, path, shape, value))
             return
+        item_shape = shape.item
         for i, item in enumerate(value):
-            _check(doc, item, shape.item, f"{path}[{i}]", value.item_lines[i], out)
+            if item is not None and not _plain(item, item_shape):
+                _check(doc, item, item_shape, f"{path}[{i}]", value.item_lines[i], out)
         return
     if not isinstance(value, Mapping):
         out.append(_wrong_kind(doc, line, path, shape, value))
         return
     if shape.kind == "dict":
+        item_shape = shape.item
         for key, item in value.items():
-            _check(doc, item, shape.item, f"{path}.{key}", value.key_lines[key], out)
+            if item is not None and not _plain(item, item_shape):
+                _check(doc, item, item_shape, f"{path}.{key}", value.key_lines[key], out)
         return
+    children = shape.children
     for key, item in value.items():
-        sub = f"{path}.{key}" if path else key
-        child = shape.children.get(key)
+        child = children.get(key)
         if child is None:
-            hint = did_you_mean(key, shape.children) or "Allowed here: " + ", ".join(shape.children) + "."
+            sub = f"{path}.{key}" if path else key
+            hint = did_you_mean(key, children) or "Allowed here: " + ", ".join(children) + "."
             out.append(
                 Problem(doc.display, value.key_lines[key], sub, "unknown-key", f"'{key}' is not a known field.", hint)
             )
-            continue
-        _check(doc, item, child, sub, value.key_lines[key], out)
+        elif item is not None and not _plain(item, child):
+            _check(doc, item, child, f"{path}.{key}" if path else key, value.key_lines[key], out)
 
 
 def _has_min_items(shape: Shape | None) -> bool:
@@ -134,16 +147,15 @@ def _min_items(doc: Document, shape: Shape, value: Any, path: str, line: int, ou
                     f"{shape.table.description} For example: {path.split('.')[-1]}: {_inline(shape.table.example)}",
                 )
             )
-    items: list[tuple[Any, str, int]] = []
     if shape.kind == "list" and isinstance(value, Sequence):
-        items = [(v, f"{path}[{i}]", value.item_lines[i]) for i, v in enumerate(value)]
+        if shape.item.kind == "mapping" and _has_min_items(shape.item):
+            for i, item in enumerate(value):
+                _min_items(doc, shape.item, item, f"{path}[{i}]", value.item_lines[i], out)
     elif shape.kind == "mapping" and isinstance(value, Mapping):
         for key, child in shape.children.items():
-            sub = f"{path}.{key}" if path else key
-            _min_items(doc, child, value.get(key), sub, value.key_lines.get(key, value.line), out)
-    for item, sub, item_line in items:
-        if shape.item.kind == "mapping":
-            _min_items(doc, shape.item, item, sub, item_line, out)
+            if _has_min_items(child):  # (most parts of a record: nothing inside needs a count)
+                sub = f"{path}.{key}" if path else key
+                _min_items(doc, child, value.get(key), sub, value.key_lines.get(key, value.line), out)
 
 
 def check_structure(doc: Document, shape: Shape) -> list[Problem]:
