@@ -13,7 +13,8 @@ from generator.site.mkdocs_plugin import OVERRIDES, ThemeText
 
 THEME = Path(material.__file__).parent / "templates"
 USE = '{% import "partials/language.html" as lang with context %}{{ lang.t(key) }}'
-KEYS = re.findall(r'^\s*"([a-z0-9_.-]+)":', (THEME / "partials" / "languages" / "en.html").read_text(encoding="utf-8"), re.M)
+ENGLISH = (THEME / "partials" / "languages" / "en.html").read_text(encoding="utf-8")
+KEYS = re.findall(r'^\s*"([a-z0-9_.-]+)":', ENGLISH, re.M)
 
 
 def _env(*folders: Path) -> jinja2.Environment:
