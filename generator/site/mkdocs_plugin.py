@@ -60,6 +60,14 @@ class _Elsewhere(File):
         return False
 
 
+class _Later(File):
+    """A generated page this process builds itself once the workers are started (see on_env): MkDocs' dirty
+    build skips it, so that its text is neither read before then nor held by the workers."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
 class _Prerendered(Page):
     """A generated page: front matter read with YAML's C loader, and no Markdown run when there is none.
 
@@ -195,6 +203,7 @@ class PrerenderedPages(BasePlugin):
         self.languages: tuple[str, ...] = ()  # the codes a page's name may carry (about.cy.md): see for_language
         self.build_id: str | None = None  # the site's id, written into the offline copy's service worker
         self._shares: list[list[File]] = []
+        self._later: list[File] = []  # generated pages built here after the workers start (see _Later)
         self._running: list[pageworkers.Worker] = []
         self._nav = None
         # Read by `assetmap build` after it: where each page was written, by its source path.
@@ -214,6 +223,7 @@ class PrerenderedPages(BasePlugin):
     def on_files(self, files: Files, config) -> Files:
         """Add the build's generated files; mark what the previous site holds and what workers write."""
         every = []
+        self._later = []
         if self.defaults is not None:
             own = {file.src_uri for file in files}
             files = Files([*files, *_defaults(self.defaults, own, config)])
@@ -239,6 +249,8 @@ class PrerenderedPages(BasePlugin):
             every.append(file)
             if path in self.parallel:
                 (pages if file.is_documentation_page() else data).append(file)
+            elif file.is_documentation_page() and pageworkers.can_build():
+                self._later.append(_mark(file, _Later))
         self._shares = []
         if self.workers > 1 and len(pages) + len(data) >= pageworkers.MIN_SHARE and pageworkers.can_fork():
             # every parallel file goes to a worker, so that this process reads none of them before forking
@@ -261,7 +273,8 @@ class PrerenderedPages(BasePlugin):
         return nav
 
     def on_env(self, env, config, files: Files):
-        """Note every page's place and output, for the search index and the build's state; start the workers."""
+        """Note every page's place and output, for the search index and the build's state; start the workers,
+        then build the other generated pages here, one at a time."""
         if self.compiled:
             env.bytecode_cache = compiled_templates(self.compiled)
         env.globals["cam_theme_text"] = ThemeText(env, config.theme["language"])
@@ -272,6 +285,8 @@ class PrerenderedPages(BasePlugin):
         self._running = [
             pageworkers.start(share, config, files, self._nav, env, self._search) for share in self._shares
         ]
+        later, self._later = self._later, []
+        pageworkers.build(later, config, files, self._nav, env)  # (a need's page lists every asset it has)
         return env
 
     def on_build_error(self, error) -> None:

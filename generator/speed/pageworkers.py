@@ -31,9 +31,14 @@ except ImportError:  # pragma: no cover - a future MkDocs
 MIN_SHARE = 500  # pages; fewer are quicker to build than to fork for
 
 
+def can_build() -> bool:
+    """True when pages may be built one at a time by build() (MkDocs' page functions are present)."""
+    return _build_page is not None
+
+
 def can_fork() -> bool:
     """True when pages may be built in worker processes here."""
-    return _build_page is not None and forked.can_fork()
+    return can_build() and forked.can_fork()
 
 
 @dataclass
@@ -70,14 +75,7 @@ def start(share: list, config, files, nav, env, collect: list[dict]) -> Worker:
         warnings = WarningCollector()
         logging.getLogger("mkdocs").addHandler(warnings)
         collect.clear()
-        doc_files = files.documentation_pages()
-        for file in share:
-            if file.page is not None:
-                _populate_page(file.page, config, files)
-                _build_page(file.page, config, doc_files, nav, env)
-                _release(file.page)
-            else:
-                file.copy_file()
+        build(share, config, files, nav, env, anchors=False)
         report.write(json.dumps({"search": collect, "warnings": warnings.messages}).encode("utf-8"))
         code = 0
     except BaseException as exc:
@@ -99,12 +97,26 @@ def collect_own_cycles() -> None:
     gc.enable()
 
 
-def _release(page) -> None:
-    """Let go of what MkDocs keeps of a page once it is written (its text, HTML and anchors): nothing in
-    the worker reads them again, and they add up (with the cycles, a gigabyte in each of two workers
-    at 100,000 assets)."""
-    page.markdown = page.content = page.toc = None
-    page.present_anchor_ids = page.links_to_anchors = None
+def build(share: list, config, files, nav, env, anchors: bool = True) -> None:
+    """Read, render and write a share of pages here, one at a time, and copy its other files.
+
+    MkDocs keeps every page's text and HTML until the build ends; here each page lets go of them once
+    written (nothing reads them again), so that pages as large as a need's list of assets are not all held
+    at once. With anchors False (a worker: MkDocs checks links to anchors in this process only) the
+    page's anchors go too. With the cycles the theme leaves, a worker building 50,000 pages held a
+    gigabyte more without this.
+    """
+    doc_files = files.documentation_pages()
+    for file in share:
+        if file.page is None:
+            file.copy_file()
+            continue
+        page = file.page
+        _populate_page(page, config, files)
+        _build_page(page, config, doc_files, nav, env)
+        page.markdown = page.content = page.toc = None
+        if not anchors:
+            page.present_anchor_ids = page.links_to_anchors = None
 
 
 def finish(worker: Worker) -> dict:
