@@ -196,6 +196,7 @@ def test_a_very_large_folder_is_validated_in_children_only_with_the_same_outcome
     data_factory, base_record, monkeypatch, tmp_path
 ):
     from generator.data import check as pipeline
+    from generator.speed import forked
 
     records = {f"r{i}.yaml": base_record.replace("valid-case", f"r{i}") for i in range(6)}
     invalid = {f"{c.stem}.yaml": c.read_bytes() for c in INVALID[:3]}
@@ -203,19 +204,27 @@ def test_a_very_large_folder_is_validated_in_children_only_with_the_same_outcome
     single = pipeline.check(data, workers=1)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
     monkeypatch.setattr(pipeline, "ISOLATED_FROM", 2)
-    seen = []
-    real_validate = pipeline.validate
-    monkeypatch.setattr(pipeline, "validate", lambda raw, **kw: seen.append(raw.records) or real_validate(raw, **kw))
+    children = []
+
+    class Child(forked.Child):  # (a test process with threads runs each child's work itself, when asked for it)
+        def __init__(self, fn):
+            children.append(fn)
+            super().__init__(fn)
+
+    monkeypatch.setattr(pipeline.forked, "Child", Child)
     assert pipeline.check(data, workers=2).problems == single.problems
-    assert seen == [], "nothing was validated in this process"
+    assert len(children) == 2, "both chunks went to children"
     for name in invalid:
         (data / "assets" / name).unlink()
     fresh = pipeline.check(data, workers=1)
-    seen.clear()
+    children.clear()
     cache = tmp_path / "state"
     isolated = pipeline.check(data, cache=cache, workers=2)
-    assert seen == []
+    assert len(children) == 2
     assert sorted(p.name for p in cache.iterdir()) == ["records-0.pickle", "records-1.pickle", "records-2.pickle"]
+    seen = []
+    real_validate = pipeline.validate
+    monkeypatch.setattr(pipeline, "validate", lambda raw, **kw: seen.append(raw.records) or real_validate(raw, **kw))
     again = pipeline.check(data, cache=cache, workers=2)  # every record from the cache
     assert not any(seen) and again.ok, "no record validated again"
     for checked in (isolated, again):
