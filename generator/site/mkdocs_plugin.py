@@ -8,14 +8,16 @@ pages are excluded from the search plugin's HTML parsing (front matter `search: 
 their searchable text, already escaped, in `cam_search`; the plugin adds those entries to the theme's
 search index after the build. Generated pages and the site-wide data files (JSON, CSV) come from
 the build in memory (`generated`; pages compressed until read) and are handed to MkDocs as generated
-files: they are written once, into the site, and never into the docs folder. (The per-asset data files are written into the new
-site by the build itself: see write.settle.)
+files: they are written once, into the site, and never into the docs folder. (The per-asset data
+files are written into the new site by the build itself: see write.settle.) The theme's interface
+strings are made once per build (ThemeText).
 
 For a rebuild, `assetmap build` names the previous site (`previous`) and the pages and data files
 whose output there is still current (`keep`). MkDocs then runs a dirty build into an empty folder:
 kept files are marked unmodified, so only changed pages are read, rendered and written, and the
 search entries of kept pages are taken from the previous index. On a large build, worker
-processes build the pages named in `parallel` (see pageworkers.py) while this one builds the rest.
+processes build the pages named in `parallel` (see pageworkers.py); this one builds the other
+generated pages one at a time once they have started (_Later), and the hand-written ones as usual.
 Everything else is MkDocs and Material as usual.
 """
 

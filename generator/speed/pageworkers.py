@@ -2,7 +2,8 @@
 
 MkDocs renders pages one at a time. Once it has read every other page and built the navigation,
 the plugin forks workers that each read, render and write a share of the asset pages, through
-MkDocs' own page functions, while the main process writes everything else. A worker reports back
+MkDocs' own page functions, while the main process writes everything else (its other generated
+pages through build() too, one at a time, see mkdocs_plugin._Later). A worker reports back
 the search entries and warnings it collected, or its error; the main process waits for every worker
 before it writes the search index, so a strict build still fails on a worker's warning.
 
