@@ -183,11 +183,15 @@ def test_each_oruk_service_is_made_once_for_its_file_and_the_listing(site, monke
     made: list[str] = []
     to_service = publish.to_service
     monkeypatch.setattr(publish, "to_service", lambda asset, *rest: made.append(asset.id) or to_service(asset, *rest))
+    monkeypatch.setattr(outputs, "BATCH_BYTES", 100_000)  # handed over a little at a time, as made
     tasks = outputs.plan_tasks(oruk_outputs(site), site.assets, {}, Plan(), lambda path: None, None)
-    merged = {}
+    merged, batches = {}, 0
     for task in tasks:
         for batch in task.run():
+            assert not merged.keys() & batch.keys()
             merged |= batch
+            batches += 1
+    assert batches > 3
     assert sorted(made) == sorted(a.id for a in site.assets)  # once each
     listing = json.loads(merged["services.json"])
     assert listing["total_items"] == len(site.assets) == len(listing["contents"])
