@@ -290,3 +290,23 @@ def test_the_map_folium_drew_is_kept_until_its_settings_change(tmp_path, monkeyp
     cache.write_bytes(cache.read_bytes()[:49] + json.dumps(forged).encode("utf-8"))
     assert read_sealed(cache, "map") is None
     assert recall(mapview.folium_memo(zoomed, "../"), cache.parent) == again
+
+
+def test_generated_pages_outside_the_navigation_are_built_one_at_a_time_after_the_workers_start(tmp_path, monkeypatch):
+    import generator.speed.pageworkers as pageworkers
+
+    monkeypatch.chdir(ROOT)
+    data = make_data_dir(tmp_path / "data", {}, with_sample=True)
+    later: list[list[str]] = []
+    build = pageworkers.build
+    monkeypatch.setattr(
+        pageworkers, "build", lambda share, *a, **k: later.append([f.src_uri for f in share]) or build(share, *a, **k)
+    )
+    build_site(data, tmp_path / "site", ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
+    assert len(later) == len(LANGUAGES)  # once in each language's build
+    for names in later:
+        assert "sheet.md" in names and any(n.startswith("need/") and n != "need/index.md" for n in names)
+        # pages the navigation names are read first, as MkDocs reads them (the workers show their titles)
+        assert not {"index.md", "find.md", "map.md", "list.md", "need/index.md", "area/index.md"} & set(names)
+    site = tmp_path / "site"
+    assert "<h1" in (site / "sheet" / "index.html").read_text(encoding="utf-8")

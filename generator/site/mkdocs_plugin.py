@@ -264,8 +264,17 @@ class PrerenderedPages(BasePlugin):
         return Files(every)
 
     def on_nav(self, nav, config, files: Files):
-        """Keep the navigation for the page workers; make the generated pages _Prerendered."""
+        """Keep the navigation for the page workers; make the generated pages _Prerendered.
+
+        A generated page in the navigation is not left for later: MkDocs reads it before the workers
+        start, as usual, so that every page shows its title in the navigation (a nav entry may have none).
+        """
         self._nav = nav
+        in_nav = {id(page) for page in nav.pages}
+        for file in self._later:
+            if id(file.page) in in_nav:
+                _mark(file, File)
+        self._later = [file for file in self._later if id(file.page) not in in_nav]
         for file in files.documentation_pages():
             if file.src_uri in self.generated:
                 if file.page is None:  # not in the navigation: MkDocs would make it a Page next
