@@ -225,7 +225,6 @@ class PrerenderedPages(BasePlugin):
     def on_files(self, files: Files, config) -> Files:
         """Add the build's generated files; mark what the previous site holds and what workers write."""
         every = []
-        self._later = []
         if self.defaults is not None:
             own = {file.src_uri for file in files}
             files = Files([*files, *_defaults(self.defaults, own, config)])
@@ -251,8 +250,6 @@ class PrerenderedPages(BasePlugin):
             every.append(file)
             if path in self.parallel:
                 (pages if file.is_documentation_page() else data).append(file)
-            elif file.is_documentation_page() and pageworkers.can_build():
-                self._later.append(_mark(file, _Later))
         self._shares = []
         if self.workers > 1 and len(pages) + len(data) >= pageworkers.MIN_SHARE and pageworkers.can_fork():
             # every parallel file goes to a worker, so that this process reads none of them before forking
@@ -264,23 +261,24 @@ class PrerenderedPages(BasePlugin):
         return Files(every)
 
     def on_nav(self, nav, config, files: Files):
-        """Keep the navigation for the page workers; make the generated pages _Prerendered.
+        """Keep the navigation for the page workers; make the generated pages _Prerendered; leave for later
+        (_Later) those to be built here that are not in the navigation.
 
-        A generated page in the navigation is not left for later: MkDocs reads it before the workers
-        start, as usual, so that every page shows its title in the navigation (a nav entry may have none).
+        A generated page in the navigation is read before the workers start, as MkDocs reads it, so
+        that every page shows its title in the navigation (a nav entry may have none).
         """
         self._nav = nav
         in_nav = {id(page) for page in nav.pages}
-        for file in self._later:
-            if id(file.page) in in_nav:
-                _mark(file, File)
-        self._later = [file for file in self._later if id(file.page) not in in_nav]
+        self._later = []
         for file in files.documentation_pages():
             if file.src_uri in self.generated:
                 if file.page is None:  # not in the navigation: MkDocs would make it a Page next
                     _Prerendered(None, file, config)
                 else:
                     file.page.__class__ = _Prerendered
+                here = file.src_uri not in self.parallel and file.src_uri not in self.keep
+                if here and id(file.page) not in in_nav and pageworkers.can_build():
+                    self._later.append(_mark(file, _Later))
         return nav
 
     def on_env(self, env, config, files: Files):

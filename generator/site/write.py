@@ -89,7 +89,7 @@ def settle(
         for path, content in files.items():
             if content is KEEP:
                 hashes[path] = None
-                if path.endswith(".md") or not path.startswith(PER_ASSET):
+                if not path.startswith(PER_ASSET):  # (a page, or a site-wide data file)
                     rest[path] = KEEP
                 continue
             raw = as_bytes(content)
