@@ -108,17 +108,25 @@
   "use strict";
 
   var CAM = window.CAM;
-  var london = new Intl.DateTimeFormat("en-GB", {
-    timeZone: "Europe/London", year: "numeric", month: "numeric", day: "numeric",
-    hour: "numeric", minute: "numeric", hourCycle: "h23"
-  });
+  /* Made when first asked for: a formatter with a time zone is slow to make (15 ms or so of a slow phone's
+     start-up, on every page, and most pages never ask the time in London). */
+  var london = null;
+  function londonFormat() {
+    if (!london) {
+      london = new Intl.DateTimeFormat("en-GB", {
+        timeZone: "Europe/London", year: "numeric", month: "numeric", day: "numeric",
+        hour: "numeric", minute: "numeric", hourCycle: "h23"
+      });
+    }
+    return london;
+  }
 
   function minutes(hhmm) { var p = hhmm.split(":"); return +p[0] * 60 + +p[1]; }
 
   /* The London date (as a local Date at midnight of that calendar day) and minutes past midnight there. */
   function wallClock(instant) {
     var parts = {};
-    london.formatToParts(new Date(instant === undefined ? Date.now() : instant)).forEach(function (p) {
+    londonFormat().formatToParts(new Date(instant === undefined ? Date.now() : instant)).forEach(function (p) {
       parts[p.type] = p.value;
     });
     return { date: new Date(+parts.year, +parts.month - 1, +parts.day), minute: +parts.hour * 60 + +parts.minute };
