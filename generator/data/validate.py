@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 
 from frictionless import Package, Resource, system
 from frictionless import Schema as FrictionlessSchema
@@ -222,6 +223,12 @@ class _Distinct:
         """A problem for each row whose primary key an earlier row has (an absent value read as Frictionless does)."""
         if not self.primary_key:
             return []
+        keys = list(map(itemgetter(*self.primary_key), table.rows))  # (a value, not a tuple, for one column)
+        distinct = set(keys)
+        if len(distinct) == len(keys):  # nearly always: every key differs, so only absent values could be wrong
+            tuples = distinct if len(self.primary_key) > 1 else [(key,) for key in distinct]
+            if all(None not in key and "" not in key for key in tuples):
+                return []
         seen: set[tuple] = set()
         problems = []
         for row, values in enumerate(table.rows):
