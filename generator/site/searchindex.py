@@ -20,6 +20,7 @@ never mixes two builds' files), listed in the manifest.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -35,6 +36,7 @@ _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20
 _WORD = re.compile(r"[^\W_]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a directory's text repeats a few thousand words a million times
 def _plain(word: str) -> str:
     """An English word without its plural ending ("groups" -> "group", "activities" -> "activity")."""
     if len(word) > 4 and word.endswith("ies"):
@@ -51,7 +53,7 @@ def words(text: str, language: str) -> list[str]:
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
     found = _WORD.findall(text)
     if language.split("-")[0] == "en":
-        found = [_plain(w) for w in found]
+        found = list(map(_plain, found))
     return [w for w in found if len(w) >= SHORTEST]
 
 
