@@ -1,4 +1,4 @@
-"""The theme's menu, made once per folder for pages outside it (generator/speed/sharednav.py), is the theme's own."""
+"""Parts of the theme made once and given again (generator/speed/sharednav.py) are the theme's own."""
 
 from __future__ import annotations
 
@@ -18,16 +18,16 @@ def _pages(site: Path) -> dict[str, bytes]:
 def test_every_page_is_the_same_as_with_the_themes_own_menu(tmp_path, monkeypatch, english_sample):
     monkeypatch.chdir(ROOT)
     made = {"shared": 0}
-    share = sharednav.SharedNav.__call__
+    share = sharednav.Shared.__call__
 
     def counted(self, context):
-        made["shared"] += self._key(context.get("page")) in self._made
+        made["shared"] += self.key(context.get("page")) in self._made
         return share(self, context)
 
-    monkeypatch.setattr(sharednav.SharedNav, "__call__", counted)
+    monkeypatch.setattr(sharednav.Shared, "__call__", counted)
     shared = tmp_path / "shared"
     build_site(english_sample, shared, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs1", incremental=False)
-    assert made["shared"] > 50, "the asset pages were given the menu made for the first of them"
+    assert made["shared"] > 3 * 50, "the asset pages were given the parts made for the first of them"
 
     monkeypatch.setattr(sharednav, "install", lambda env, nav: None)
     own = tmp_path / "own"
@@ -40,12 +40,11 @@ def test_every_page_is_the_same_as_with_the_themes_own_menu(tmp_path, monkeypatc
 
 def test_which_pages_share_a_menu():
     nav = SimpleNamespace(pages=[SimpleNamespace(url=u) for u in ["", "find/", "need/", "need/walking/extra/"]])
-    shared = sharednav.SharedNav(lambda context: iter(()), nav)
-    key = shared._key
+    key = sharednav.menu_key(nav)
     page = SimpleNamespace
-    assert key(page(url="support/a/")) == key(page(url="support/b/")) == "support"
-    assert key(page(url="sheet/")) == ""
+    assert key(page(url="support/a/")) == key(page(url="support/b/")) != key(page(url="support/c.html"))
+    assert key(page(url="sheet/")) != key(page(url="support/a/"))
     assert key(None) is None and key(page(url="")) is None, "no page, and the home page: made for them"
     assert key(page(url="find/")) is None, "a page in the menu has its own entry marked"
     assert key(page(url="need/walking/")) is None, "a menu entry inside the page's own folder: its link differs"
-    assert key(page(url="need/food/")) == "need"
+    assert key(page(url="need/food/")) == key(page(url="need/arts/"))
