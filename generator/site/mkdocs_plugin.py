@@ -38,7 +38,7 @@ from mkdocs.utils.meta import YAML_RE
 from generator.files import read_bytes
 from generator.speed import forked
 
-from generator.speed import pageworkers, sharednav
+from generator.speed import pageworkers, sharedparts
 from generator.speed.buildstate import KEEP, WRITTEN, Content, Packed, unpack
 from generator.render.pages import compiled_templates
 from generator.site.write import is_generated
@@ -287,7 +287,7 @@ class PrerenderedPages(BasePlugin):
         if self.compiled:
             env.bytecode_cache = compiled_templates(self.compiled)
         env.globals["cam_theme_text"] = ThemeText(env, config.theme["language"])
-        sharednav.install(env, self._nav)
+        sharedparts.install(env, self._nav)
         pages = files.documentation_pages()
         self._order = {_page_url(file): i for i, file in enumerate(pages)}
         self._kept_urls = {_page_url(file) for file in pages if isinstance(file, _Unchanged)}

@@ -1,4 +1,4 @@
-"""Parts of the theme made once and given again (generator/speed/sharednav.py) are the theme's own."""
+"""Parts of the theme made once and given again (generator/speed/sharedparts.py) are the theme's own."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from generator.site.build import build_site
-from generator.speed import sharednav
+from generator.speed import sharedparts
 
 from .conftest import ROOT
 
@@ -18,18 +18,18 @@ def _pages(site: Path) -> dict[str, bytes]:
 def test_every_page_is_the_same_as_with_the_themes_own_menu(tmp_path, monkeypatch, english_sample):
     monkeypatch.chdir(ROOT)
     made = {"shared": 0}
-    share = sharednav.Shared.__call__
+    share = sharedparts.Shared.__call__
 
     def counted(self, context):
         made["shared"] += self.key(context.get("page")) in self._made
         return share(self, context)
 
-    monkeypatch.setattr(sharednav.Shared, "__call__", counted)
+    monkeypatch.setattr(sharedparts.Shared, "__call__", counted)
     shared = tmp_path / "shared"
     build_site(english_sample, shared, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs1", incremental=False)
     assert made["shared"] > 3 * 50, "the asset pages were given the parts made for the first of them"
 
-    monkeypatch.setattr(sharednav, "install", lambda env, nav: None)
+    monkeypatch.setattr(sharedparts, "install", lambda env, nav: None)
     own = tmp_path / "own"
     build_site(english_sample, own, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs2", incremental=False)
 
@@ -40,7 +40,7 @@ def test_every_page_is_the_same_as_with_the_themes_own_menu(tmp_path, monkeypatc
 
 def test_which_pages_share_a_menu():
     nav = SimpleNamespace(pages=[SimpleNamespace(url=u) for u in ["", "find/", "need/", "need/walking/extra/"]])
-    key = sharednav.menu_key(nav)
+    key = sharedparts.menu_key(nav)
     page = SimpleNamespace
     assert key(page(url="support/a/")) == key(page(url="support/b/")) != key(page(url="support/c.html"))
     assert key(page(url="sheet/")) != key(page(url="support/a/"))

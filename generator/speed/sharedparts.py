@@ -1,20 +1,19 @@
-"""Parts of the theme's pages made once and given again to the pages they are the same on (MkDocs' pages,
-here and in its workers).
+"""Parts of the theme's pages that are the same on many pages, made once and given again (MkDocs' pages, here
+and in its workers).
 
-Every page of the theme carries the site's menu (`partials/nav.html`, with one `nav-item.html` macro
-call per entry), the search box (`partials/search.html`) and the colour scheme's options
-(`partials/palette.html`). On a page that is not itself in the menu (an asset's page, a need's, a
-sheet...) no entry is current, so nothing in the menu depends on the page except where its links
-lead from: the menu of every such page in the same folder is the same HTML. The search box depends
-only on where its script's address leads from, and the colour options on nothing but the settings.
-A profile of MkDocs building 2,000 asset pages put these at about a third of a page's time
-(benchmarks/RESULTS.md, sixth session).
+Every page carries the site's menu (`partials/nav.html`, one `nav-item.html` macro call per entry),
+the search box (`partials/search.html`), the colour scheme's options (`partials/palette.html`), and
+our quick exit and offline banner. On a page that is not itself in the menu (an asset's page, a
+need's, a sheet...) no entry is current, so the menu depends only on where its links lead from: it
+is the same on every such page in a folder. So is the search box, on every page in a folder; the
+others are the same everywhere. A profile of MkDocs building 2,000 asset pages put the menu alone
+at about a quarter of a page's time (benchmarks/RESULTS.md, sixth session).
 
-`install` wraps each of these templates' render function, which `{% include %}` calls, so that the
-part is made on the first page that needs it and given again to the others with the same key; a
-page in the menu (and a page with a menu entry inside its own folder) gets a menu of its own, and
-anything without a page address gets every part as the theme makes it. A build installs it on its
-own Jinja environment (one per language), so nothing is kept from one build to the next.
+`install` wraps each template's render function, which `{% include %}` calls, so that a part is made
+for the first page with its key and given again to the others. A page in the menu (or with a menu
+entry inside its own folder) gets a menu of its own, and a page without an address gets the menu
+and search box as the theme makes them. A build installs it on its own Jinja environment (one per
+language), so nothing is kept from one build to the next.
 """
 
 from __future__ import annotations
@@ -23,7 +22,12 @@ import posixpath
 from collections.abc import Callable, Iterator
 
 NAV, SEARCH, PALETTE = "partials/nav.html", "partials/search.html", "partials/palette.html"
-_ANY = "*"  # the key of a part that is the same on every page
+QUICK_EXIT, OFFLINE = "partials/cam-quick-exit.html", "partials/cam-offline.html"  # (overrides/: the same everywhere)
+
+
+def _everywhere(page) -> str:
+    """The key of a part that is the same on every page."""
+    return ""
 
 
 def _folder(page) -> str | None:
@@ -67,7 +71,7 @@ def menu_key(nav) -> Callable[[object], str | None]:
 
 def install(env, nav) -> None:
     """Make each part once per key in pages built with env (see above)."""
-    keys = {SEARCH: _folder, PALETTE: lambda page: _ANY}
+    keys = {SEARCH: _folder, PALETTE: _everywhere, QUICK_EXIT: _everywhere, OFFLINE: _everywhere}
     if nav is not None:
         keys[NAV] = menu_key(nav)
     for name, key in keys.items():
