@@ -29,7 +29,7 @@ def test_every_page_is_the_same_as_with_the_themes_own_menu(tmp_path, monkeypatc
     build_site(english_sample, shared, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs1", incremental=False)
     assert made["shared"] > 3 * 50, "the asset pages were given the parts made for the first of them"
 
-    monkeypatch.setattr(sharedparts, "install", lambda env, nav: None)
+    monkeypatch.setattr(sharedparts, "install", lambda env, nav, folders: None)
     own = tmp_path / "own"
     build_site(english_sample, own, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs2", incremental=False)
 
@@ -48,3 +48,23 @@ def test_which_pages_share_a_menu():
     assert key(page(url="find/")) is None, "a page in the menu has its own entry marked"
     assert key(page(url="need/walking/")) is None, "a menu entry inside the page's own folder: its link differs"
     assert key(page(url="need/food/")) == key(page(url="need/arts/"))
+
+
+def test_an_areas_own_template_is_made_for_every_page(tmp_path):
+    import jinja2
+
+    from generator.site.mkdocs_plugin import OVERRIDES, THEME_TEMPLATES
+
+    own = tmp_path / "partials"
+    own.mkdir()
+    (own / "nav.html").write_text("<nav>{{ page.title }}</nav>", encoding="utf-8")
+    folders = [tmp_path, OVERRIDES, THEME_TEMPLATES]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]), auto_reload=False)
+    env.filters["url"] = str  # (MkDocs' own, which the theme's templates use)
+    sharedparts.install(env, SimpleNamespace(pages=[]), [OVERRIDES, THEME_TEMPLATES])
+    assert not isinstance(env.get_template(sharedparts.NAV).root_render_func, sharedparts.Shared)
+    assert isinstance(env.get_template(sharedparts.PALETTE).root_render_func, sharedparts.Shared)
+    assert isinstance(env.get_template(sharedparts.SEARCH).root_render_func, sharedparts.Shared)
+    page = SimpleNamespace(url="support/a/", title="A")
+    other = SimpleNamespace(url="support/b/", title="B")
+    assert env.get_template(sharedparts.NAV).render(page=page) != env.get_template(sharedparts.NAV).render(page=other)

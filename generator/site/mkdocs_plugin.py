@@ -27,6 +27,7 @@ import json
 import logging
 from pathlib import Path
 
+import material
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -44,6 +45,7 @@ from generator.render.pages import compiled_templates
 from generator.site.write import is_generated
 
 OVERRIDES = Path(__file__).parent / "overrides"  # the package's additions to the theme (main.html, partials)
+THEME_TEMPLATES = Path(material.__file__).parent / "templates"  # Material's own
 
 MARKER = "<!-- assetmap:html -->"
 
@@ -287,7 +289,7 @@ class PrerenderedPages(BasePlugin):
         if self.compiled:
             env.bytecode_cache = compiled_templates(self.compiled)
         env.globals["cam_theme_text"] = ThemeText(env, config.theme["language"])
-        sharedparts.install(env, self._nav)
+        sharedparts.install(env, self._nav, [OVERRIDES, THEME_TEMPLATES])
         pages = files.documentation_pages()
         self._order = {_page_url(file): i for i, file in enumerate(pages)}
         self._kept_urls = {_page_url(file) for file in pages if isinstance(file, _Unchanged)}

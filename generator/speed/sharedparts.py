@@ -12,7 +12,8 @@ at about a quarter of a page's time (benchmarks/RESULTS.md, sixth session).
 `install` wraps each template's render function, which `{% include %}` calls, so that a part is made
 for the first page with its key and given again to the others. A page in the menu (or with a menu
 entry inside its own folder) gets a menu of its own, and a page without an address gets the menu
-and search box as the theme makes them. A build installs it on its own Jinja environment (one per
+and search box as the theme makes them. An area's own template of the same name is left alone. A
+build installs it on its own Jinja environment (one per
 language), so nothing is kept from one build to the next.
 """
 
@@ -20,6 +21,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from jinja2 import TemplateNotFound
 
 NAV, SEARCH, PALETTE = "partials/nav.html", "partials/search.html", "partials/palette.html"
 QUICK_EXIT, OFFLINE = "partials/cam-quick-exit.html", "partials/cam-offline.html"  # (overrides/: the same everywhere)
@@ -69,13 +73,22 @@ def menu_key(nav) -> Callable[[object], str | None]:
     return key
 
 
-def install(env, nav) -> None:
-    """Make each part once per key in pages built with env (see above)."""
+def install(env, nav, folders: list[Path]) -> None:
+    """Make each part once per key in pages built with env (see above).
+
+    Only a template read from one of folders (the theme's, and the package's overrides) is made once:
+    an area's own template of the same name (in its custom_dir) may show anything of the page.
+    """
     keys = {SEARCH: _folder, PALETTE: _everywhere, QUICK_EXIT: _everywhere, OFFLINE: _everywhere}
     if nav is not None:
         keys[NAV] = menu_key(nav)
     for name, key in keys.items():
-        template = env.get_template(name)
+        try:
+            template = env.get_template(name)
+        except TemplateNotFound:  # another theme
+            continue
+        if not any(Path(template.filename or "").is_relative_to(folder) for folder in folders):
+            continue
         render = template.root_render_func
         if isinstance(render, Shared):  # installed already (the same environment built twice)
             render = render._render
