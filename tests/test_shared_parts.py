@@ -60,7 +60,7 @@ def test_an_areas_own_template_is_made_for_every_page(tmp_path):
     (own / "nav.html").write_text("<nav>{{ page.title }}</nav>", encoding="utf-8")
     folders = [tmp_path, OVERRIDES, THEME_TEMPLATES]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]), auto_reload=False)
-    env.filters["url"] = str  # (MkDocs' own, which the theme's templates use)
+    env.filters["url"] = env.filters["script_tag"] = str  # (MkDocs' own, which the theme's templates use)
     sharedparts.install(env, SimpleNamespace(pages=[]), [OVERRIDES, THEME_TEMPLATES])
     assert not isinstance(env.get_template(sharedparts.NAV).root_render_func, sharedparts.Shared)
     assert isinstance(env.get_template(sharedparts.PALETTE).root_render_func, sharedparts.Shared)

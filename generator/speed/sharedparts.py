@@ -5,11 +5,12 @@ Every page carries the site's menu (`partials/nav.html`, one `nav-item.html` mac
 the search box (`partials/search.html`), the colour scheme's options (`partials/palette.html`), and
 our quick exit and offline banner. On a page that is not itself in the menu (an asset's page, a
 need's, a sheet...) no entry is current, so the menu depends only on where its links lead from: it
-is the same on every such page in a folder. So is the search box, on every page in a folder; the
-others are the same everywhere. A profile of MkDocs building 2,000 asset pages put the menu alone
+is the same on every such page in a folder. So are the search box and three blocks of the theme's
+`base.html` (its styles, settings and scripts, whose addresses lead from the page), on every page in
+a folder; the others are the same everywhere. A profile of MkDocs building 2,000 asset pages put the menu alone
 at about a quarter of a page's time (benchmarks/RESULTS.md, sixth session).
 
-`install` wraps each template's render function, which `{% include %}` calls, so that a part is made
+`install` wraps each template's render function, which `{% include %}` calls (and each block's), so that a part is made
 for the first page with its key and given again to the others. A page in the menu (or with a menu
 entry inside its own folder) gets a menu of its own, and a page without an address gets the menu
 and search box as the theme makes them. An area's own template of the same name is left alone. A
@@ -27,6 +28,7 @@ from jinja2 import TemplateNotFound
 
 NAV, SEARCH, PALETTE = "partials/nav.html", "partials/search.html", "partials/palette.html"
 QUICK_EXIT, OFFLINE = "partials/cam-quick-exit.html", "partials/cam-offline.html"  # (overrides/: the same everywhere)
+BASE, BLOCKS = "base.html", ("styles", "config", "scripts")  # the theme's blocks that depend only on the folder
 
 
 def _everywhere(page) -> str:
@@ -73,6 +75,13 @@ def menu_key(nav) -> Callable[[object], str | None]:
     return key
 
 
+def _wrap(parts: dict, name: str, key: Callable[[object], str | None]) -> None:
+    """Give parts[name] (a template's or a block's render function) the part it made for a key again."""
+    render = parts.get(name)
+    if render is not None:
+        parts[name] = Shared(render._render if isinstance(render, Shared) else render, key)  # (once, however often)
+
+
 def install(env, nav, folders: list[Path]) -> None:
     """Make each part once per key in pages built with env (see above).
 
@@ -82,14 +91,15 @@ def install(env, nav, folders: list[Path]) -> None:
     keys = {SEARCH: _folder, PALETTE: _everywhere, QUICK_EXIT: _everywhere, OFFLINE: _everywhere}
     if nav is not None:
         keys[NAV] = menu_key(nav)
-    for name, key in keys.items():
+    for name, key in [*keys.items(), (BASE, None)]:
         try:
             template = env.get_template(name)
         except TemplateNotFound:  # another theme
             continue
         if not any(Path(template.filename or "").is_relative_to(folder) for folder in folders):
             continue
-        render = template.root_render_func
-        if isinstance(render, Shared):  # installed already (the same environment built twice)
-            render = render._render
-        template.root_render_func = Shared(render, key)
+        if key is not None:
+            _wrap(vars(template), "root_render_func", key)
+        else:
+            for block in BLOCKS:
+                _wrap(template.blocks, block, _folder)
