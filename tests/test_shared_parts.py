@@ -15,7 +15,7 @@ def _pages(site: Path) -> dict[str, bytes]:
     return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*.html"))}
 
 
-def test_every_page_is_the_same_as_with_the_themes_own_menu(tmp_path, monkeypatch, english_sample):
+def test_every_page_is_the_same_as_with_the_themes_own_parts(tmp_path, monkeypatch, english_sample):
     monkeypatch.chdir(ROOT)
     made = {"shared": 0}
     share = sharedparts.Shared.__call__

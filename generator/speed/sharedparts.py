@@ -1,20 +1,20 @@
-"""Parts of the theme's pages that are the same on many pages, made once and given again (MkDocs' pages, here
-and in its workers).
+"""Parts of the theme's pages that are the same on many pages, made once and given again (MkDocs' pages,
+here and in its workers).
 
 Every page carries the site's menu (`partials/nav.html`, one `nav-item.html` macro call per entry),
-the search box (`partials/search.html`), the colour scheme's options (`partials/palette.html`), and
-our quick exit and offline banner. On a page that is not itself in the menu (an asset's page, a
-need's, a sheet...) no entry is current, so the menu depends only on where its links lead from: it
-is the same on every such page in a folder. So are the search box and three blocks of the theme's
-`base.html` (its styles, settings and scripts, whose addresses lead from the page), on every page in
-a folder; the others are the same everywhere. A profile of MkDocs building 2,000 asset pages put the menu alone
-at about a quarter of a page's time (benchmarks/RESULTS.md, sixth session).
+the search box (`partials/search.html`), the colour scheme's options (`partials/palette.html`), our
+quick exit and offline banner, and the styles, settings and scripts blocks of the theme's
+`base.html`. On a page that is not itself in the menu (an asset's page, a need's, a sheet...) no
+entry is current, so the menu depends only on where its links lead from: it is the same on every
+such page in a folder. So are the search box and the three blocks, on every page in a folder; the
+others are the same everywhere. A profile of MkDocs building 2,000 asset pages put the menu alone at
+about a quarter of a page's time (benchmarks/RESULTS.md, sixth session).
 
-`install` wraps each template's render function, which `{% include %}` calls (and each block's), so that a part is made
-for the first page with its key and given again to the others. A page in the menu (or with a menu
-entry inside its own folder) gets a menu of its own, and a page without an address gets the menu
-and search box as the theme makes them. An area's own template of the same name is left alone. A
-build installs it on its own Jinja environment (one per
+`install` wraps the render function of each template (which `{% include %}` calls) and of each
+block, so that a part is made for the first page with its key and given again to the others. A
+page in the menu (or with a menu entry inside its own folder) gets a menu of its own; a page
+without an address gets every part that depends on the folder as the theme makes it. An area's own
+template of the same name is left alone. A build installs it on its own Jinja environment (one per
 language), so nothing is kept from one build to the next.
 """
 
