@@ -82,6 +82,15 @@ def _wrap(parts: dict, name: str, key: Callable[[object], str | None]) -> None:
         parts[name] = Shared(render._render if isinstance(render, Shared) else render, key)  # (once, however often)
 
 
+def _known_template(env, name: str, folders: list[Path]):
+    """The template of that name when it was read from one of folders, else None (another theme has none)."""
+    try:
+        template = env.get_template(name)
+    except TemplateNotFound:
+        return None
+    return template if any(Path(template.filename or "").is_relative_to(f) for f in folders) else None
+
+
 def install(env, nav, folders: list[Path]) -> None:
     """Make each part once per key in pages built with env (see above).
 
@@ -91,15 +100,10 @@ def install(env, nav, folders: list[Path]) -> None:
     keys = {SEARCH: _folder, PALETTE: _everywhere, QUICK_EXIT: _everywhere, OFFLINE: _everywhere}
     if nav is not None:
         keys[NAV] = menu_key(nav)
-    for name, key in [*keys.items(), (BASE, None)]:
-        try:
-            template = env.get_template(name)
-        except TemplateNotFound:  # another theme
-            continue
-        if not any(Path(template.filename or "").is_relative_to(folder) for folder in folders):
-            continue
-        if key is not None:
-            _wrap(vars(template), "root_render_func", key)
-        else:
-            for block in BLOCKS:
-                _wrap(template.blocks, block, _folder)
+    for name, key in keys.items():
+        template = _known_template(env, name, folders)
+        if template is not None:
+            _wrap(vars(template), "root_render_func", key)  # (an attribute of the template)
+    base = _known_template(env, BASE, folders)
+    for block in BLOCKS if base is not None else ():
+        _wrap(base.blocks, block, _folder)
