@@ -226,8 +226,11 @@ class _Distinct:
         keys = list(map(itemgetter(*self.primary_key), table.rows))  # (a value, not a tuple, for one column)
         distinct = set(keys)
         if len(distinct) == len(keys):  # nearly always: every key differs, so only absent values could be wrong
-            tuples = distinct if len(self.primary_key) > 1 else [(key,) for key in distinct]
-            if all(None not in key and "" not in key for key in tuples):
+            if len(self.primary_key) == 1:
+                absent = None in distinct or "" in distinct
+            else:
+                absent = any(None in key or "" in key for key in distinct)
+            if not absent:
                 return []
         seen: set[tuple] = set()
         problems = []

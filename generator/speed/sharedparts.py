@@ -75,11 +75,9 @@ def menu_key(nav) -> Callable[[object], str | None]:
     return key
 
 
-def _wrap(parts: dict, name: str, key: Callable[[object], str | None]) -> None:
-    """Give parts[name] (a template's or a block's render function) the part it made for a key again."""
-    render = parts.get(name)
-    if render is not None:
-        parts[name] = Shared(render._render if isinstance(render, Shared) else render, key)  # (once, however often)
+def _shared(render: Callable, key: Callable[[object], str | None]) -> Shared:
+    """render (a template's or a block's render function) giving the part it made for a key again."""
+    return Shared(render._render if isinstance(render, Shared) else render, key)  # (wrapped once, however often)
 
 
 def _known_template(env, name: str, folders: list[Path]):
@@ -103,7 +101,8 @@ def install(env, nav, folders: list[Path]) -> None:
     for name, key in keys.items():
         template = _known_template(env, name, folders)
         if template is not None:
-            _wrap(vars(template), "root_render_func", key)  # (an attribute of the template)
+            template.root_render_func = _shared(template.root_render_func, key)
     base = _known_template(env, BASE, folders)
     for block in BLOCKS if base is not None else ():
-        _wrap(base.blocks, block, _folder)
+        if block in base.blocks:
+            base.blocks[block] = _shared(base.blocks[block], _folder)
