@@ -149,6 +149,8 @@ BUILD = """
 import json, sys, time
 from pathlib import Path
 from generator.site.build import build_site
+from generator.speed.shutdown import skip_final_collection
+skip_final_collection()  # as the assetmap command does
 t = time.perf_counter()
 r = build_site(Path(sys.argv[1]), Path(sys.argv[2]), Path("mkdocs.yml"), docs_dir=Path(sys.argv[3]))
 print(json.dumps(r.timings | {"total": time.perf_counter() - t, "pages": r.pages, "written": r.written,

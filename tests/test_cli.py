@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
 from generator.cli.main import main
 
-from .conftest import CASES
+from .conftest import CASES, ROOT, SAMPLE
 
 
 def invoke(*args: str):
@@ -68,3 +70,26 @@ def test_usage_error_exits_two(tmp_path):
 
 def test_unknown_format_is_a_usage_error():
     assert invoke("validate", "--format", "xml").exit_code == 2
+
+
+def test_the_command_leaves_without_walking_what_is_left_in_memory():
+    """At exit the interpreter collects every reference cycle still there, calling finalisers; the
+    command freezes what is left instead (generator/speed/shutdown.py). A cycle with a finaliser shows
+    which happened."""
+    script = (
+        "import gc, sys\n"
+        "class Loop:\n"
+        "    def __del__(self): print('finalised', flush=True)\n"
+        "gc.disable()\n"
+        "loop = Loop(); loop.me = loop; del loop\n"
+        "if sys.argv[1:]:\n"
+        "    from generator.cli.main import main\n"
+        "    main(sys.argv[1:])\n"
+    )
+    left = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert left.stdout == "finalised\n"  # the collector's last walk
+    command = subprocess.run(
+        [sys.executable, "-c", script, "validate", "--data", str(SAMPLE)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert command.returncode == 0, command.stderr
+    assert "valid" in command.stdout and "finalised" not in command.stdout

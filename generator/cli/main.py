@@ -43,6 +43,7 @@ from generator.render.strings import load_catalogue
 from generator.site.build import BuildError, BuildResult, build_site
 from generator.site.project import Project
 from generator.site.settings import MkDocsConfigError, check_settings, load_mkdocs
+from generator.speed.shutdown import skip_final_collection
 
 
 def data_folder(data_dir: Path) -> Path:
@@ -61,6 +62,7 @@ def run_validation(data_dir: Path) -> Checked:
 @click.version_option(__version__, prog_name="assetmap")
 def main() -> None:
     """Community Asset Map: validate asset records and build the website."""
+    skip_final_collection()
 
 
 @main.command("validate")
