@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
 import pytest
 
+from generator.data.check import cycle_collection_paused
 from generator.data.loader import load_dataset
 from generator.data.schema import load_schema
 from generator.data.validate import validate
@@ -244,3 +246,14 @@ def test_model_is_typed_from_the_schema():
         ("monthly", ("saturday",), "10:00", "first"),
     ]
     assert len(result.categories) >= 12 and result.areas[0].id == "gloucester"
+
+
+def test_what_a_paused_collector_leaves_goes_to_its_oldest_generation():
+    """Else the next collection walks everything a build made and kept (see cycle_collection_paused)."""
+    assert gc.isenabled()
+    with cycle_collection_paused():
+        assert not gc.isenabled()
+        kept = [[n] for n in range(5000)]  # (lists: the collector tracks every one)
+    assert gc.isenabled()
+    oldest = {id(item) for item in gc.get_objects(generation=2)}
+    assert all(id(item) in oldest for item in kept)

@@ -123,6 +123,11 @@ def cycle_collection_paused() -> Iterator[None]:
     peak there, in the page workers (see benchmarks/RESULTS.md). Forked workers inherit the pause.
     Afterwards the collector runs as before, and collects whatever cycles the build left. (Pauses
     from two threads at once may end early; that costs speed, never correctness.)
+
+    What the pause leaves goes to the collector's oldest generation as it ends (gc.freeze, then
+    gc.unfreeze: moved, not walked). Left in the youngest, the very next collection walked every
+    object the check or build had made and kept: 1.4 s after validating 100,000 records. The oldest
+    generation is still collected, only less often.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -130,6 +135,9 @@ def cycle_collection_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if not gc.get_freeze_count():  # (none frozen by anyone else: unfreeze would let theirs go too)
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
