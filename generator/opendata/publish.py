@@ -298,7 +298,7 @@ def format_outputs(site: Site, schema: Schema, fmt: str, folder: str = "") -> li
     if fmt == "oruk":
         return oruk_outputs(site, folder)
     if fmt == "geojson":
-        return [SiteWide("GeoJSON", lambda: {folder + "assets.geojson": _compact(geojson(site))}, cost=1.4)]
+        return [SiteWide("GeoJSON", lambda: {folder + "assets.geojson": _compact(geojson(site))}, cost=1.6)]
     if fmt == "ics":
         return [
             PerSubject(
@@ -306,7 +306,7 @@ def format_outputs(site: Site, schema: Schema, fmt: str, folder: str = "") -> li
                 "asset",
                 lambda asset: f"{folder}{asset.id}.ics" if asset.sessions else None,
                 lambda asset: asset_calendar(asset, site.t),
-                cost=2.7,
+                cost=5,
             )
         ]
     raise ValueError(f"unknown format {fmt}")
@@ -354,7 +354,7 @@ def oruk_outputs(site: Site, folder: str = "") -> list[Output]:
             yield folder + name, _compact(head).removesuffix("}\n") + ',"contents":[' + ",".join(contents) + "]}\n"
         yield folder + "index.json", discovery_document()
 
-    return [SiteWide("ORUK services", feed, cost=8.3)]
+    return [SiteWide("ORUK services", feed, cost=20)]
 
 
 def oruk_files(site: Site) -> dict[str, str]:

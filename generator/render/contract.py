@@ -35,8 +35,9 @@ class Memo:
 class PerSubject:
     """One file (or none) for each asset or each group: path(subject) says where (None: it has none), render makes it.
 
-    cost: rough work per asset, in units of about 40 µs (for groups: per asset they list); the build
-    shares out the heaviest work first.
+    cost: rough work per asset, in units of about 40 µs (for groups: per asset they list), writing
+    its files included; the build shares out the heaviest work first. The outputs' costs were timed
+    task by task in a build of 100,000 assets (benchmarks/RESULTS.md).
     """
 
     name: str

@@ -170,7 +170,7 @@ def _json(value) -> str:
 
 def render_find_page(site: Site, env) -> list[Output]:
     """The find support page, its data file and the "on today" files of the home page."""
-    return [SiteWide("find support page and data", lambda: find_page(site, env), cost=3)]
+    return [SiteWide("find support page and data", lambda: find_page(site, env), cost=1.3)]
 
 
 def find_page(site: Site, env) -> dict[str, str]:

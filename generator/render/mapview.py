@@ -177,6 +177,6 @@ def render_map_page(site: Site, env) -> list[Output]:
             "asset",
             lambda asset: f"assets/data/asset/{asset.id}.json",
             lambda asset: json.dumps(asset_card(site, asset), ensure_ascii=False, separators=(",", ":")),
-            cost=1,
+            cost=5,
         ),
     ]

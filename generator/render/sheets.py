@@ -115,5 +115,5 @@ def render_sheets(site: Site, env, site_url: str) -> list[Output]:
 
     return [
         SiteWide("sheet and list pages", pages, cost=0.03),
-        PerSubject("pre-built sheets", "group", lambda group: f"sheets/{group.key}.md", sheet, cost=5),
+        PerSubject("pre-built sheets", "group", lambda group: f"sheets/{group.key}.md", sheet, cost=4),
     ]
