@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import pytest
+import yaml
+from markupsafe import escape
 
 import generator.site.search
 from generator.site import searchindex
@@ -319,3 +322,29 @@ def test_the_engine_finds_whole_words_and_their_starts_best_first(visit, split_i
     assert page.evaluate(SEARCH, [split_index, "a"])["count"] == 0  # too short to look up
     assert page.evaluate(SEARCH, [split_index, "Other"])["count"] == 9
     assert visit.errors == []
+
+
+def test_the_themes_search_plugin_scans_no_html_of_generated_pages_it_leaves_out(tmp_path, monkeypatch, english_sample):
+    """It strips its own attributes from every page, indexed or not: pages of a large directory's lists took
+    seconds (mkdocs_plugin._set_aside_from_search). The HTML is given back: the page is whole."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    from generator.site.build import build_site
+
+    seen: dict[str, int] = {}
+    scan = SearchPlugin.on_page_context
+
+    def watched(self, context, *, page, config, nav):
+        seen[page.file.src_uri] = len(page.content or "")
+        return scan(self, context, page=page, config=config, nav=nav)
+
+    monkeypatch.setattr(SearchPlugin, "on_page_context", watched)
+    monkeypatch.chdir(ROOT)
+    site = tmp_path / "site"
+    build_site(english_sample, site, ROOT / "mkdocs.yml", docs_dir=tmp_path / "docs", incremental=False)
+    assets = [uri for uri in seen if uri.startswith("support/")]
+    assert len(assets) > 50 and all(seen[uri] == 0 for uri in assets)
+    assert seen["about.md"] > 1000 and seen["index.md"] > 1000, "pages it indexes: scanned as before"
+    page = (site / assets[0].removesuffix(".md").removesuffix("/index") / "index.html").read_text(encoding="utf-8")
+    record = yaml.safe_load((english_sample / "assets" / f"{Path(assets[0]).stem}.yaml").read_text(encoding="utf-8"))
+    assert str(escape(record["name"])) in page and f'data-cam-add="{record["id"]}"' in page

@@ -30,7 +30,7 @@ from pathlib import Path
 import material
 import yaml
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -192,6 +192,7 @@ class PrerenderedPages(BasePlugin):
 
     def __init__(self) -> None:
         self._html: dict[str, str] = {}
+        self._aside: dict[str, str] = {}  # HTML kept from the theme's search plugin (see _set_aside_from_search)
         self._search: list[dict] = []
         self._order: dict[str, int] = {}
         self._kept_urls: set[str] = set()
@@ -325,12 +326,30 @@ class PrerenderedPages(BasePlugin):
         stored = self._html.pop(page.file.src_uri, None)
         return html if stored is None else html + stored
 
-    def on_page_context(self, context, page, config, nav):
-        """Collect the search entry a generated page carries in its front matter."""
+    @event_priority(100)  # before the theme's search plugin
+    def _set_aside_from_search(self, context, page, config, nav):
+        """A generated page kept out of the theme's search index gives the theme's plugin no HTML to scan.
+
+        The theme's search plugin strips its own attributes (data-search-*="…") from every page's HTML,
+        indexed or not: 5 s at 100,000 assets, on pages that cannot hold them (the templates write none,
+        and contributor text is escaped). The page's HTML is set aside and given back afterwards.
+        """
+        if page.file.src_uri in self.generated and (page.meta.get("search") or {}).get("exclude"):
+            self._aside[page.file.src_uri] = page.content
+            page.content = ""
+        return context
+
+    @event_priority(-100)  # after every other plugin's
+    def _collect_search_entry(self, context, page, config, nav):
+        """Give back what was set aside; collect the search entry a generated page carries in its front matter."""
+        if page.file.src_uri in self._aside:
+            page.content = self._aside.pop(page.file.src_uri)
         text = page.meta.get("cam_search")
         if text:
             self._search.append({"location": page.url, "title": page.title, "text": text})
         return context
+
+    on_page_context = CombinedEvent(_set_aside_from_search, _collect_search_entry)
 
     def on_post_build(self, config) -> None:
         """Wait for the page workers; complete the search index: our entries, the kept pages' entries, one order."""
