@@ -222,8 +222,9 @@ class PrerenderedPages(BasePlugin):
         return config
 
     def on_pre_build(self, config) -> None:
-        """Start each build with no collected search entries."""
+        """Start each build with no collected search entries (and nothing set aside by a build that failed)."""
         self._search = []
+        self._aside = {}
 
     def on_files(self, files: Files, config) -> Files:
         """Add the build's generated files; mark what the previous site holds and what workers write."""

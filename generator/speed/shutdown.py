@@ -4,9 +4,10 @@ Python's last act before exiting is a full run of its cycle collector over every
 alive. After a build of 100,000 assets that is tens of millions of objects (the model, caches,
 pages) that the system is about to take back anyway: validating 100,000 records, then exiting,
 took 2.3 s from the end of the work to the end of the process; with the objects frozen first
-(gc.freeze), 0.5 s. Files are closed and flushed as before (the build closes its own); only the
-walk is skipped. For a command-line process only: a long-lived one still collects as usual
-until it exits.
+(gc.freeze), 0.5 s. Objects are still let go of as the modules holding them are emptied; only
+reference cycles left over are not finalised (the build closes every file it writes before it
+returns). Registered by the command line: a long-lived process (assetmap serve) still collects as
+usual until it exits.
 """
 
 from __future__ import annotations
