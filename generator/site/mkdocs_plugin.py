@@ -6,9 +6,10 @@ plugin sets it aside before conversion and puts it back as the page content; wit
 convert, no Markdown processor is made at all (_Prerendered). Asset, need and area
 pages are excluded from the search plugin's HTML parsing (front matter `search: exclude`; the theme's
 plugin is not shown their HTML at all) and carry their searchable text, already escaped, in
-`cam_search`; the plugin adds those entries to the theme's search index after the build. Generated pages and the site-wide data files (JSON, CSV) come from
-the build in memory (`generated`; pages compressed until read) and are handed to MkDocs as generated
-files: they are written once, into the site, and never into the docs folder. (The per-asset data
+`cam_search`; the plugin adds those entries to the theme's search index after the build. Generated
+pages and the site-wide data files (JSON, CSV) come from the build in memory (`generated`; pages
+compressed until read) and are handed to MkDocs as generated files: they are written once, into the
+site, and never into the docs folder. (The per-asset data
 files are written into the new site by the build itself: see write.settle.) The theme's interface
 strings are made once per build (ThemeText).
 

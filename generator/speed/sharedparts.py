@@ -103,6 +103,7 @@ def install(env, nav, folders: list[Path]) -> None:
         if template is not None:
             template.root_render_func = _shared(template.root_render_func, key)
     base = _known_template(env, BASE, folders)
-    for block in BLOCKS if base is not None else ():
-        if block in base.blocks:
-            base.blocks[block] = _shared(base.blocks[block], _folder)
+    if base is not None:
+        for block in BLOCKS:
+            if block in base.blocks:
+                base.blocks[block] = _shared(base.blocks[block], _folder)
