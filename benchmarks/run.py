@@ -378,10 +378,10 @@ def main() -> None:
         if args.rounds < 1:
             parser.error("--rounds must be 1 or more")
         figures = measure(args.count, not args.no_rebuild, args.one_language, args.rounds)
-    _empty_trash()
-    print(report(figures))
+    print(report(figures), flush=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
+    _empty_trash()  # (after the figures: deleting several runs' output can take many minutes)
 
 
 if __name__ == "__main__":
