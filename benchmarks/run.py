@@ -21,7 +21,6 @@ import gzip
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -127,11 +126,10 @@ class _Peaks:
         return self.peaks
 
 
-def _run_child(code: str, *args: str) -> tuple[dict, float, int, dict[str, int]]:
-    """Run python code in a child; return its JSON output, wall seconds, the peak RSS (KiB) of its processes,
-    and the peaks seen by program name (see _Peaks)."""
+def _run_child(code: str, *args: str) -> tuple[dict, float, dict[str, int]]:
+    """Run python code in a child; return its JSON output, wall seconds and the peaks seen by program name
+    (see _Peaks)."""
     _settle()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
@@ -142,20 +140,21 @@ def _run_child(code: str, *args: str) -> tuple[dict, float, int, dict[str, int]]
     by_name = peaks.stop()
     if child.returncode:
         raise SystemExit(f"child failed:\n{out}\n{err}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return json.loads(out.strip().splitlines()[-1]), wall, max(peak, before), by_name
+    return json.loads(out.strip().splitlines()[-1]), wall, by_name
 
 
 BUILD = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from generator.site.build import build_site
 from generator.speed.shutdown import skip_final_collection
 skip_final_collection()  # as the assetmap command does
 t = time.perf_counter()
 r = build_site(Path(sys.argv[1]), Path(sys.argv[2]), Path("mkdocs.yml"), docs_dir=Path(sys.argv[3]))
+# the largest process: this one, or any it started and waited for (page workers, validation's children)
+peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 print(json.dumps(r.timings | {"total": time.perf_counter() - t, "pages": r.pages, "written": r.written,
-                               "incremental": r.incremental}))
+                               "incremental": r.incremental, "peak_kib": peak}))
 """
 
 FLOOR = """
@@ -206,12 +205,14 @@ def find_figures(site: Path) -> dict:
 
 
 def _build(count: int, data: Path) -> tuple[dict, float, int, dict[str, int]]:
-    """One cold build of data into OUT/build-<count> (the last one's output set aside first): see _run_child."""
+    """One cold build of data into OUT/build-<count> (the last one's output set aside first): its timings, wall
+    seconds, the peak resident size (KiB) of its largest process, and the peaks seen by program name."""
     work = OUT / f"build-{count}"
     _set_aside(work)
     site, docs = work / "site", work / "docs"
     clear_state(site)  # a cold build: nothing validated, rendered or compiled before is kept for it
-    return _run_child(BUILD, str(data), str(site), str(docs))
+    timings, wall, by_name = _run_child(BUILD, str(data), str(site), str(docs))
+    return timings, wall, timings.pop("peak_kib"), by_name
 
 
 def _floor(config: Path) -> float:
@@ -293,7 +294,7 @@ def measure_rebuild(count: int) -> dict:
     # a new text each time, so that it differs from whatever the last build was made from
     record.write_text(original.replace("summary: ", f"summary: Changed {time.time_ns()}. ", 1))
     try:
-        again, again_wall, _, _ = _run_child(BUILD, str(data), str(work / "site"), str(work / "docs"))
+        again, again_wall, _ = _run_child(BUILD, str(data), str(work / "site"), str(work / "docs"))
     finally:
         record.write_text(original)
     return again | {"wall": again_wall}
