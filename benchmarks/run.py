@@ -234,18 +234,17 @@ def measure(count: int, rebuild: bool = True, one_language: bool = False, rounds
     if one_language:
         _only_first_language(data)
     _set_aside(OUT / f"floor-{count}")
-    timings, wall, peak, by_name = _build(count, data)
     site = OUT / f"build-{count}" / "site"
-    # every HTML page of the site, in every language it is built in: the floor has as many
-    html_pages = sum(1 for _ in site.rglob("*.html"))
-    floor_config = floor_project(html_pages, OUT / f"floor-{count}")
-    floor_walls, builds = [_floor(floor_config)], [(wall, timings)]
-    for _ in range(rounds - 1):
-        again, again_wall, again_peak, again_by_name = _build(count, data)
-        builds.append((again_wall, again))
-        peak = max(peak, again_peak)
-        for name, kib in again_by_name.items():
+    builds, floor_walls, peak, by_name = [], [], 0, {}
+    for _ in range(rounds):
+        timings, wall, run_peak, run_by_name = _build(count, data)
+        builds.append((wall, timings))
+        peak = max(peak, run_peak)
+        for name, kib in run_by_name.items():
             by_name[name] = max(kib, by_name.get(name, 0))
+        if not floor_walls:  # every HTML page of the site, in every language it is built in: the floor has as many
+            html_pages = sum(1 for _ in site.rglob("*.html"))
+            floor_config = floor_project(html_pages, OUT / f"floor-{count}")
         floor_walls.append(_floor(floor_config))
     wall, timings = min(builds, key=lambda run: run[0])
     figures: dict = {"assets": count, "build": timings, "build_wall": wall, "peak_rss_mb": peak / 1024}
