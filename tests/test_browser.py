@@ -7,6 +7,7 @@ import re
 
 import pytest
 import yaml
+from babel.numbers import format_decimal
 from playwright.sync_api import expect
 
 from .conftest import SAMPLE
@@ -137,3 +138,15 @@ def test_map_popup_and_find_results_offer_add_to_list(visit, site_url):
     page.wait_for_selector("#cam-results li button[data-cam-add]", timeout=15000)
     first = page.locator("#cam-results li button[data-cam-add]").first
     assert first.inner_text() in ("Add to list", "Remove from list")
+
+
+@pytest.mark.parametrize("path,locale", [("", "en_GB"), ("cy/", "cy")])
+def test_counts_are_written_as_the_page_language_writes_them(visit, site_url, path, locale):
+    """CAM.wholeNumber writes counts of results without the browser's number formatting: as CLDR does."""
+    numbers = [0, 7, 999, 1000, 1234, 12345, 100000, 123456, 1234567]
+    page = visit.page
+    page.goto(site_url + path)
+    assert page.evaluate("() => document.documentElement.lang") == locale[:2]
+    assert page.evaluate("ns => ns.map(n => CAM.wholeNumber(n))", numbers) == [
+        format_decimal(n, locale=locale) for n in numbers
+    ]

@@ -24,6 +24,11 @@
   /* The language for dates and numbers: Welsh pages in Welsh, everything else in British English. */
   function lang() { return document.documentElement.lang === "cy" ? "cy-GB" : "en-GB"; }
 
+  /* A whole number as both of lang()'s languages write it (CLDR, en-GB and cy: "1,234", "12,345"). Not
+     by Intl.NumberFormat, whose first use starts the browser's number formatting: 60 to 70 ms on a CPU
+     slowed 4 times, in the way of a search's first results and find support's. */
+  function wholeNumber(n) { return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+
   /* --- asset ids ------------------------------------------------------------------------------------ */
 
   var ID = /^[a-z0-9-]+$/;
@@ -181,6 +186,7 @@
   CAM.base = base;
   CAM.el = el;
   CAM.lang = lang;
+  CAM.wholeNumber = wholeNumber;
   CAM.formatDate = formatDate;
   CAM.isId = isId;
   CAM.cleanIds = cleanIds;

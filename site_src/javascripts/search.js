@@ -101,7 +101,8 @@
   function count(n) {
     if (n === 0) return box.getAttribute("data-none");
     if (n === 1) return box.getAttribute("data-one");
-    return box.getAttribute("data-other").replace("#", n.toLocaleString(document.documentElement.lang || "en"));
+    var CAM = window.CAM;  /* (core.js, on every page: this script is deferred, so it has run) */
+    return box.getAttribute("data-other").replace("#", CAM && CAM.wholeNumber ? CAM.wholeNumber(n) : String(n));
   }
 
   function run() {
