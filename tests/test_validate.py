@@ -231,6 +231,7 @@ def test_a_very_large_folder_is_validated_in_children_only_with_the_same_outcome
     assert not any(seen) and again.ok, "no record validated again"
     for checked in (isolated, again):
         assert [a.id for a in checked.assets] == [a.id for a in fresh.assets] == [f"r{i}" for i in range(6)]
+        assert checked.assets == fresh.assets  # (whole: a child's came back inside its pickled cache entries)
         assert checked.record_hashes == fresh.record_hashes
 
 

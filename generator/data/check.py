@@ -26,7 +26,15 @@ from generator.data.validate import validate
 from generator.files import read_bytes
 from generator.problems import WARNING, Problem, sort_problems
 from generator.speed import forked
-from generator.speed.buildstate import code_digest, digest, load_cache, prune_cache, save_cache, tree_digest
+from generator.speed.buildstate import (
+    code_digest,
+    digest,
+    entries_of,
+    load_cache,
+    prune_cache,
+    save_cache,
+    tree_digest,
+)
 
 PARALLEL_FROM = 1500  # records; below this one process is quicker than starting workers
 # records; from this many every chunk is validated in a child and this process only gathers the model.
@@ -66,6 +74,15 @@ class _ChunkResult:
     config: Config | None
     hashes: dict[Path, str]  # of each record file read
     cached: dict[str, tuple]  # what the chunk gives the cache (see _cache_entries)
+    # a chunk validated in a child with a cache: its cache entries as pickled for the cache, which hold its
+    # assets too; those travel back in them alone (pickling them twice took a quarter of a second at 5,000)
+    packed: bytes = b""
+
+    def unpack(self) -> None:
+        """Take the assets back out of packed (in the process that gathers the chunks)."""
+        if self.packed:
+            self.assets = [entry[3] for entry in entries_of(self.packed).values()]
+            self.packed = b""
 
 
 def _check_chunk(
@@ -87,7 +104,9 @@ def _check_chunk(
         chunk = _ChunkResult(result.problems, ids, assets, categories, areas, result.config, hashes, {})
         chunk.cached = _cache_entries(chunk, paths, hashes)
     if shard:
-        save_cache(*shard[:2], chunk.cached, shard=shard[2])
+        packed = save_cache(*shard[:2], chunk.cached, shard=shard[2])
+        if len(chunk.cached) == len(chunk.assets):  # (every asset is in an entry: see _cache_entries)
+            chunk.packed, chunk.assets = packed, []
         chunk.cached = {}  # kept: no need to send it back
     return chunk
 
@@ -185,7 +204,9 @@ def _check(data_dir: Path, today: dt.date | None, workers: int | None, cache: Pa
         results = [check_chunk(chunks[0], today)] if here else []
         if cache:  # the first shard, while the children finish: this process's chunk and the records from the cache
             save_cache(cache, key, {p.name: entry for p, entry in hits.items()} | (results[0].cached if here else {}))
-        results += [child.result() for child in children]
+        for child in children:
+            results.append(child.result())
+            results[-1].unpack()  # (now: its packed bytes go as soon as they are read)
     finally:
         for child in children:
             child.stop()  # only those not waited for: a failure here

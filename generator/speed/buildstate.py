@@ -288,10 +288,19 @@ def load_cache(folder: Path, key: str) -> dict:
     return entries
 
 
-def save_cache(folder: Path, key: str, entries: dict, shard: int = 0) -> None:
-    """Keep validated records for the next build: one shard per process that validated them."""
+def save_cache(folder: Path, key: str, entries: dict, shard: int = 0) -> bytes:
+    """Keep validated records for the next build: one shard per process that validated them.
+
+    Returns the shard's pickle of (key, entries), for a child to hand its entries back in (see entries_of).
+    """
     data = pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL)
     write_sealed(Path(folder) / f"records-{shard}.pickle", data, "records")
+    return data
+
+
+def entries_of(data: bytes) -> dict:
+    """The entries in a pickle that save_cache returned (in this build, from a child forked by it)."""
+    return pickle.loads(data)[1]
 
 
 def prune_cache(folder: Path, shards: int) -> None:
