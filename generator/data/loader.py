@@ -25,6 +25,7 @@ NULLS = {"", "~", "null", "Null", "NULL"}
 PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_SCALAR = yaml.ScalarNode
 
 
 class _Loader(_BaseLoader):
@@ -73,7 +74,7 @@ class _Refused(Exception):
         self.args5 = (line, field, code, message, hint)
 
 
-def _convert(node: yaml.Node, seen: set[int], path: str, written_at: int = 0) -> Any:
+def _convert(node: yaml.Node, seen: set[int] | None, path: str, written_at: int = 0) -> Any:
     """Turn a composed node into Mapping / Sequence / str / None, refusing aliases and tags."""
     try:
         return _converted(node, seen, written_at)
@@ -104,24 +105,29 @@ def _refused_at(refused: _Refused, step: str) -> _Refused:
     return refused
 
 
-def _converted(node: yaml.Node, seen: set[int], written_at: int) -> Any:
-    """_convert's work; record paths in refusals are relative to node (built on the way up, only then)."""
+def _converted(node: yaml.Node, seen: set[int] | None, written_at: int) -> Any:
+    """_convert's work; record paths in refusals are relative to node (built on the way up, only then).
+
+    seen is None when the file holds no '*', so no alias (see parse_yaml). Then an item or value that
+    is a plain, untagged scalar, as most are, is taken in its list or mapping's loop without a call.
+    """
     line = node.start_mark.line + 1
-    ident = id(node)
-    if ident in seen:
-        raise _Refused(
-            written_at or line,
-            "",
-            "yaml-alias",
-            "YAML anchors and aliases (& and *) are not allowed.",
-            "Write the value out in full where it is needed.",
-        )
-    seen.add(ident)
+    if seen is not None:
+        ident = id(node)
+        if ident in seen:
+            raise _Refused(
+                written_at or line,
+                "",
+                "yaml-alias",
+                "YAML anchors and aliases (& and *) are not allowed.",
+                "Write the value out in full where it is needed.",
+            )
+        seen.add(ident)
     tag = node.tag
     if tag not in PLAIN_TAGS:
         raise _Refused(line, "", "yaml-tag", f"the YAML tag '{tag or ''}' is not allowed.", "Remove the tag.")
     kind = type(node)
-    if kind is yaml.ScalarNode:
+    if kind is _SCALAR:
         style = node.style
         if style == '"':  # only double quotes have escapes; other text was in the file, checked whole
             _bad_characters(node.value, line)
@@ -132,10 +138,13 @@ def _converted(node: yaml.Node, seen: set[int], written_at: int) -> Any:
         seq = Sequence(line)
         lines = seq.item_lines
         for i, item in enumerate(node.value):
-            try:
-                seq.append(_converted(item, seen, line))
-            except _Refused as refused:
-                raise _refused_at(refused, f"[{i}]") from None
+            if seen is None and type(item) is _SCALAR and not item.style and item.tag == _STR:
+                seq.append(None if item.value in NULLS else item.value)
+            else:
+                try:
+                    seq.append(_converted(item, seen, line))
+                except _Refused as refused:
+                    raise _refused_at(refused, f"[{i}]") from None
             lines.append(item.start_mark.line + 1)
         return seq
     mapping = Mapping(line)
@@ -167,6 +176,9 @@ def _converted(node: yaml.Node, seen: set[int], written_at: int) -> Any:
                 key,
             )
         key_lines[key] = key_line
+        if seen is None and type(value_node) is _SCALAR and not value_node.style and value_node.tag == _STR:
+            mapping[key] = None if value_node.value in NULLS else value_node.value
+            continue
         try:
             mapping[key] = _converted(value_node, seen, key_line)
         except _Refused as refused:
@@ -270,7 +282,7 @@ def parse_yaml(raw: bytes, display: str, max_bytes: int = MAX_BYTES) -> tuple[An
     if node is None:
         return refuse(1, "empty-file", "the file is empty.", "Start from an existing record or run `assetmap new`.")
     try:
-        return _convert(node, set(), ""), []
+        return _convert(node, set() if "*" in text else None, ""), []  # (an alias is written with '*')
     except _Refused as refused:
         line, fld, code, message, hint = refused.args5
         return None, [Problem(display, line, fld, code, message, hint)]
