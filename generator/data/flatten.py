@@ -60,11 +60,25 @@ def _expand(ctx: Context, kind: str, keys: list[str]) -> Iterator[Context]:
             yield Context(ctx.doc, item, _join(target.path, key), target.item.key_lines[key], key=key, parent=ctx)
 
 
-def contexts(doc: Document, steps: list[tuple[str, list[str]]]) -> list[Context]:
-    """Every part of doc that gives a table a row (steps: the table's path segments, parsed)."""
+def contexts(doc: Document, steps: list[tuple[str, list[str]]], walked: dict | None = None) -> list[Context]:
+    """Every part of doc that gives a table a row (steps: the table's path segments, parsed).
+
+    walked, when given, keeps the contexts each leading run of steps led to in doc (keyed by the run's
+    length and the steps themselves), for the doc's other tables: several are drawn from the same parts
+    (sessions and their days, places and their accessibility), and every one from the record itself.
+    """
+    key: tuple = ()
     current = [Context(doc, doc.data, "", getattr(doc.data, "line", 1))]
+    if walked is not None:
+        current = walked.setdefault(key, current)
     for kind, keys in steps:
+        key += ((kind, *keys),)
+        if walked is not None and key in walked:
+            current = walked[key]
+            continue
         current = [nxt for ctx in current for nxt in _expand(ctx, kind, keys)]
+        if walked is not None:
+            walked[key] = current
     return current
 
 
@@ -143,20 +157,22 @@ def record_id(doc: Document) -> str | None:
 
 
 def flatten(schema: Schema, documents: dict[str, list[Document]]) -> dict[str, Table]:
-    """Flatten the documents of each source into the tables that draw on it."""
-    tables = {}
-    ids = {id(doc): record_id(doc) for doc in documents.get("assets", []) if doc.data is not None}
+    """Flatten the documents of each source into the tables that draw on it (each document's tables in
+    turn, so that they share the parts of it they are drawn from: see contexts)."""
+    tables = {spec.name: Table(spec) for spec in schema.tables}
+    plans: dict[str, list] = {}  # source -> (table, its column readers, its path segments parsed)
     for spec in schema.tables:
-        table = Table(spec)
-        readers = [reader(f) for f in spec.fields]
         steps = [_parse(segment) for segment in spec.segments]
-        rows, origins = table.rows, table.origins
-        for doc in documents.get(spec.source, []):
+        plans.setdefault(spec.source, []).append((tables[spec.name], [reader(f) for f in spec.fields], steps))
+    for source, plan in plans.items():
+        for doc in documents.get(source, []):
             if doc.data is None:
                 continue
-            asset_id = ids[id(doc)] if spec.source == "assets" else None
-            for ctx in contexts(doc, steps):
-                rows.append([read(ctx, asset_id) for read in readers])
-                origins.append(ctx)
-        tables[spec.name] = table
+            asset_id = record_id(doc) if source == "assets" else None
+            walked: dict = {}
+            for table, readers, steps in plan:
+                rows, origins = table.rows, table.origins
+                for ctx in contexts(doc, steps, walked):
+                    rows.append([read(ctx, asset_id) for read in readers])
+                    origins.append(ctx)
     return tables
