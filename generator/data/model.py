@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.data.flatten import Table
@@ -186,16 +187,31 @@ def _text(text: str) -> str:
 _CASTS = {"integer": int, "number": float, "date": dt.date.fromisoformat, "time": _time}
 
 
+def _casts(table: Table, skip: set[str] = frozenset()) -> list[tuple[int, str, Callable[[str], object]]]:
+    """Each column's position, name and cast, without the named columns."""
+    return [(i, f.name, _CASTS.get(f.type, _text)) for i, f in enumerate(table.spec.fields) if f.name not in skip]
+
+
 def rows(table: Table, skip: set[str] = frozenset()) -> list[dict[str, object]]:
     """The table's rows as dicts of typed values, without the named columns."""
-    casts = [(i, f.name, _CASTS.get(f.type, _text)) for i, f in enumerate(table.spec.fields) if f.name not in skip]
+    casts = _casts(table, skip)
     return [{name: cast(row[i]) if row[i] else None for i, name, cast in casts} for row in table.rows]
 
 
+def _held(table: Table) -> list[dict[str, object]]:
+    """The table's rows as dicts of the typed values they hold: rows() without its Nones, made in one go."""
+    casts = _casts(table)
+    return [{name: cast(row[i]) for i, name, cast in casts if row[i]} for row in table.rows]
+
+
 def _grouped(table: Table, value: str, *keys: str) -> dict[tuple, tuple]:
+    """The typed values of one column, grouped by the typed values of others (read from those columns alone)."""
+    columns = {name: (i, cast) for i, name, cast in _casts(table)}
+    (at, cast), by = columns[value], [columns[k] for k in keys]
     out: dict[tuple, list] = defaultdict(list)
-    for row in rows(table):
-        out[tuple(row[k] for k in keys)].append(row[value])
+    for row in table.rows:
+        key = tuple(c(row[i]) if row[i] else None for i, c in by)
+        out[key].append(cast(row[at]) if row[at] else None)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -265,28 +281,28 @@ def build_assets(tables: dict[str, Table], holidays: tuple[dt.date, ...] = ()) -
     features = _grouped(tables["location_accessibility"], "feature", "asset_id", "location_id")
     days = _grouped(tables["session_days"], "day", "asset_id", "session")
     locations: dict[str, list[Location]] = defaultdict(list)
-    for row in rows(tables["locations"]):
+    for row in _held(tables["locations"]):
         asset_id = row.pop("asset_id")
         row["accessibility"] = features.get((asset_id, row["id"]), ())
-        locations[asset_id].append(Location(**_without_none(row)))
+        locations[asset_id].append(Location(**row))
     sessions: dict[str, list[Session]] = defaultdict(list)
-    for row in rows(tables["sessions"]):
+    for row in _held(tables["sessions"]):
         asset_id = row.pop("asset_id")
         row["days"] = days.get((asset_id, row["index"]), ())
-        session = Session(**_without_none(row))
+        session = Session(**row)
         sessions[asset_id].append(_with_exceptions(session, changes.get(asset_id, ()), holidays))
     translations: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
-    for row in rows(tables["translations"]):
+    for row in _held(tables["translations"]):
         asset_id, language = row.pop("asset_id"), row.pop("language")
-        translations[asset_id][language] = _without_none(row)
+        translations[asset_id][language] = row
     assets = []
     assets_table = tables["assets"]
-    for ctx, row in zip(assets_table.origins, rows(assets_table), strict=True):
+    for ctx, row in zip(assets_table.origins, _held(assets_table), strict=True):
         asset_id = row["id"]
         extra = {name: values.get((asset_id,), ()) for name, values in singles.items()}
         assets.append(
             Asset(
-                **_without_none(row),
+                **row,
                 **extra,
                 source=ctx.doc.path.name,
                 locations=tuple(locations.get(asset_id, ())),
