@@ -249,6 +249,7 @@ def measure(count: int, rebuild: bool = True, one_language: bool = False, rounds
     wall, timings = min(builds, key=lambda run: run[0])
     figures: dict = {"assets": count, "build": timings, "build_wall": wall, "peak_rss_mb": peak / 1024}
     figures["build_walls"], figures["floor_walls"] = [run[0] for run in builds], floor_walls
+    figures["validate_runs"] = [run[1]["validate"] for run in builds]  # (each build's, in turn)
     figures["peak_rss_mb_by_program"] = {name: kib / 1024 for name, kib in sorted(by_name.items())}
     figures["site_bytes"] = _size(site)
     figures["html_pages"] = html_pages
@@ -305,7 +306,13 @@ def report(f: dict) -> str:
     lines = [
         f"assets: {f['assets']:,}   machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
-        f"validation {b['validate']:.1f} s, rendering {b['render']:.1f} s, writing {b['write']:.1f} s, "
+        f"validation {b['validate']:.1f} s"
+        + (
+            " (each build's: " + ", ".join(f"{s:.1f}" for s in f["validate_runs"]) + " s)"
+            if len(f.get("validate_runs", ())) > 1
+            else ""
+        )
+        + f", rendering {b['render']:.1f} s, writing {b['write']:.1f} s, "
         f"MkDocs {b['mkdocs']:.1f} s, search index {b.get('search', 0):.1f} s after the pages; "
         f"whole build {f['build_wall']:.1f} s "
         f"(generated pages: {b['pages']:,}; HTML pages in {f.get('languages', 1)} language(s): "
