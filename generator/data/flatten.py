@@ -63,9 +63,9 @@ def _expand(ctx: Context, kind: str, keys: list[str]) -> Iterator[Context]:
 def contexts(doc: Document, steps: list[tuple[str, list[str]]], walked: dict | None = None) -> list[Context]:
     """Every part of doc that gives a table a row (steps: the table's path segments, parsed).
 
-    walked, when given, keeps the contexts each leading run of steps led to in doc (keyed by the run's
-    length and the steps themselves), for the doc's other tables: several are drawn from the same parts
-    (sessions and their days, places and their accessibility), and every one from the record itself.
+    walked, when given, keeps the contexts each leading run of steps led to in doc (keyed by that run),
+    for the doc's other tables: several are drawn from the same parts (sessions and their days, places
+    and their accessibility), and every one from the record itself.
     """
     key: tuple = ()
     current = [Context(doc, doc.data, "", getattr(doc.data, "line", 1))]
