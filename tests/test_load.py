@@ -6,6 +6,8 @@ import pytest
 
 from generator.data.loader import Mapping, Sequence, parse_yaml
 
+from .conftest import SAMPLE
+
 
 def parse(text: str | bytes):
     raw = text.encode("utf-8") if isinstance(text, str) else text
@@ -93,3 +95,24 @@ def test_huge_file_is_refused():
 def test_deep_nesting_is_refused_not_crashed():
     data, problems = parse("a: " + "[" * 2000 + "]" * 2000 + "\n")
     assert data is None and problems
+
+
+def _with_lines(value):
+    """A loaded value with the lines it remembers, for comparing two loads whole."""
+    if isinstance(value, Mapping):
+        return ("map", value.line, value.key_lines, {k: _with_lines(v) for k, v in value.items()})
+    if isinstance(value, Sequence):
+        return ("seq", value.line, value.item_lines, [_with_lines(v) for v in value])
+    return value
+
+
+@pytest.mark.parametrize("record", sorted((SAMPLE / "assets").glob("*.yaml"))[:12], ids=lambda p: p.stem)
+def test_a_file_without_aliases_loads_the_same_on_the_quick_way(record):
+    """A file with no '*' cannot hold an alias, and its plain values are taken without the alias checks:
+    the same file with a '*' in a comment (read the careful way) must give the same values and lines."""
+    text = record.read_text(encoding="utf-8") + 'extra: [plain, "quoted", ~, "", null, 12:30]\n'
+    text += "nulls:\n  a: ~\n  b:\n  c: null\n  d: ''\n  e: NO\n"
+    quick, problems = parse(text)
+    careful, careful_problems = parse(text + "# * (a star, so every node is checked for aliases)\n")
+    assert problems == careful_problems == []
+    assert _with_lines(quick) == _with_lines(careful)
