@@ -60,25 +60,22 @@ def _expand(ctx: Context, kind: str, keys: list[str]) -> Iterator[Context]:
             yield Context(ctx.doc, item, _join(target.path, key), target.item.key_lines[key], key=key, parent=ctx)
 
 
-def contexts(doc: Document, steps: list[tuple[str, list[str]]], walked: dict | None = None) -> list[Context]:
+def contexts(doc: Document, steps: list[tuple[str, list[str]]], walked: dict) -> list[Context]:
     """Every part of doc that gives a table a row (steps: the table's path segments, parsed).
 
-    walked, when given, keeps the contexts each leading run of steps led to in doc (keyed by that run),
-    for the doc's other tables: several are drawn from the same parts (sessions and their days, places
-    and their accessibility), and every one from the record itself.
+    walked keeps the contexts each leading run of steps led to in doc (keyed by that run), for the doc's
+    other tables: several are drawn from the same parts (sessions and their days, places and their
+    accessibility), and every one from the record itself.
     """
     key: tuple = ()
-    current = [Context(doc, doc.data, "", getattr(doc.data, "line", 1))]
-    if walked is not None:
-        current = walked.setdefault(key, current)
+    if key not in walked:
+        walked[key] = [Context(doc, doc.data, "", getattr(doc.data, "line", 1))]
+    current = walked[key]
     for kind, keys in steps:
         key += ((kind, *keys),)
-        if walked is not None and key in walked:
-            current = walked[key]
-            continue
-        current = [nxt for ctx in current for nxt in _expand(ctx, kind, keys)]
-        if walked is not None:
-            walked[key] = current
+        if key not in walked:
+            walked[key] = [nxt for ctx in current for nxt in _expand(ctx, kind, keys)]
+        current = walked[key]
     return current
 
 

@@ -187,19 +187,13 @@ def _text(text: str) -> str:
 _CASTS = {"integer": int, "number": float, "date": dt.date.fromisoformat, "time": _time}
 
 
-def _casts(table: Table, skip: set[str] = frozenset()) -> list[tuple[int, str, Callable[[str], object]]]:
-    """Each column's position, name and cast, without the named columns."""
-    return [(i, f.name, _CASTS.get(f.type, _text)) for i, f in enumerate(table.spec.fields) if f.name not in skip]
+def _casts(table: Table) -> list[tuple[int, str, Callable[[str], object]]]:
+    """Each column's position, name and cast."""
+    return [(i, f.name, _CASTS.get(f.type, _text)) for i, f in enumerate(table.spec.fields)]
 
 
-def rows(table: Table, skip: set[str] = frozenset()) -> list[dict[str, object]]:
-    """The table's rows as dicts of typed values, without the named columns."""
-    casts = _casts(table, skip)
-    return [{name: cast(row[i]) if row[i] else None for i, name, cast in casts} for row in table.rows]
-
-
-def _held(table: Table) -> list[dict[str, object]]:
-    """The table's rows as dicts of the typed values they hold: rows() without its Nones, made in one go."""
+def rows(table: Table) -> list[dict[str, object]]:
+    """The table's rows as dicts of the typed values they hold (an empty cell is left out)."""
     casts = _casts(table)
     return [{name: cast(row[i]) for i, name, cast in casts if row[i]} for row in table.rows]
 
@@ -215,16 +209,12 @@ def _grouped(table: Table, value: str, *keys: str) -> dict[tuple, tuple]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _without_none(row: dict[str, object]) -> dict[str, object]:
-    return {k: v for k, v in row.items() if v is not None}
-
-
 def _vocabulary_translations(table: Table | None, key: str) -> dict[str, dict[str, dict[str, str]]]:
     """Vocabulary id -> language -> field -> text (empty for a data package from before translated vocabularies)."""
     out: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
     for row in rows(table) if table is not None else []:
         entry, language = row.pop(key), row.pop("language")
-        out[entry][language] = _without_none(row)
+        out[entry][language] = row
     return out
 
 
@@ -232,10 +222,8 @@ def build_vocabulary(tables: dict[str, Table]) -> tuple[list[Category], list[Are
     """Typed categories and areas with their translations, in the order the vocabulary files give them."""
     category_text = _vocabulary_translations(tables.get("category_translations"), "category")
     area_text = _vocabulary_translations(tables.get("area_translations"), "area")
-    categories = [
-        Category(**_without_none(r), translations=category_text.get(r["id"], {})) for r in rows(tables["categories"])
-    ]
-    areas = [Area(**_without_none(r), translations=area_text.get(r["id"], {})) for r in rows(tables["areas"])]
+    categories = [Category(**r, translations=category_text.get(r["id"], {})) for r in rows(tables["categories"])]
+    areas = [Area(**r, translations=area_text.get(r["id"], {})) for r in rows(tables["areas"])]
     return categories, areas
 
 
@@ -245,8 +233,10 @@ def _changes(tables: dict[str, Table]) -> dict[str, tuple[Change, ...]]:
         return {}
     for row in rows(tables["changes"]):
         asset_id = row.pop("asset_id")
-        row["first"], row["last"] = row.pop("from"), row.pop("to")
-        out[asset_id].append(Change(**_without_none(row)))
+        for written, name in (("from", "first"), ("to", "last")):
+            if written in row:
+                row[name] = row.pop(written)
+        out[asset_id].append(Change(**row))
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -281,23 +271,23 @@ def build_assets(tables: dict[str, Table], holidays: tuple[dt.date, ...] = ()) -
     features = _grouped(tables["location_accessibility"], "feature", "asset_id", "location_id")
     days = _grouped(tables["session_days"], "day", "asset_id", "session")
     locations: dict[str, list[Location]] = defaultdict(list)
-    for row in _held(tables["locations"]):
+    for row in rows(tables["locations"]):
         asset_id = row.pop("asset_id")
         row["accessibility"] = features.get((asset_id, row["id"]), ())
         locations[asset_id].append(Location(**row))
     sessions: dict[str, list[Session]] = defaultdict(list)
-    for row in _held(tables["sessions"]):
+    for row in rows(tables["sessions"]):
         asset_id = row.pop("asset_id")
         row["days"] = days.get((asset_id, row["index"]), ())
         session = Session(**row)
         sessions[asset_id].append(_with_exceptions(session, changes.get(asset_id, ()), holidays))
     translations: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
-    for row in _held(tables["translations"]):
+    for row in rows(tables["translations"]):
         asset_id, language = row.pop("asset_id"), row.pop("language")
         translations[asset_id][language] = row
     assets = []
     assets_table = tables["assets"]
-    for ctx, row in zip(assets_table.origins, _held(assets_table), strict=True):
+    for ctx, row in zip(assets_table.origins, rows(assets_table), strict=True):
         asset_id = row["id"]
         extra = {name: values.get((asset_id,), ()) for name, values in singles.items()}
         assets.append(
