@@ -125,6 +125,33 @@ def test_the_first_results_show_while_the_rest_of_the_area_arrives(split_site, v
         server.shutdown()
 
 
+def test_the_area_is_asked_for_while_the_page_styles_load(split_site, visit):
+    """The page's head asks for find.json and the area's first piece before its stylesheets: with the theme's
+    stylesheet held back (scripts after it wait for it), both are asked for, once each, and used."""
+    url, server = serve_folder(split_site)
+    try:
+        held, asked = [], []
+        page = visit.page
+        page.on("request", lambda request: asked.append(request.url))
+        page.route("**/assets/stylesheets/main.*.css", lambda route: held.append(route))
+        with page.expect_request(url + "assets/data/find/stroud.json", timeout=10000):
+            page.goto(url + "find/?area=stroud", wait_until="commit")
+        assert held, "the theme's stylesheet was not asked for"
+        assert url + "assets/data/find.json" in asked
+        assert url + "assets/data/find/stroud.json" in asked
+        assert page.evaluate("() => window.CAM.t === undefined")  # core.js has not run: the page waits for its styles
+        for route in held:
+            route.continue_()
+        index = json.loads((split_site / "assets/data/find.json").read_text(encoding="utf-8"))
+        stroud = index["parts"]["counts"][index["areas"].index("stroud")]
+        expect(page.locator("#cam-results li")).to_have_count(stroud)
+        assert asked.count(url + "assets/data/find.json") == 1
+        assert asked.count(url + "assets/data/find/stroud.json") == 1
+        assert visit.errors == []
+    finally:
+        server.shutdown()
+
+
 def test_a_long_list_on_a_split_directory_shows_names(split_site, visit):
     """My list longer than a sheet reads names from find.json, which holds no assets once the data is split:
     it reads each entry's card instead, rather than showing ids."""

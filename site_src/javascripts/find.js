@@ -34,10 +34,11 @@
     return folder + encodeURIComponent(area) + (number > 1 ? "." + number : "") + ".json";
   }
 
-  /* The data is asked for now, while the rest of the page and the theme's script load: find.json, and, on a
-     large directory, the first piece of the part of an area named in the address (?area=). */
-  var early = { data: null, piece: null };
-  (function () {
+  /* The data is asked for as early as it can be: by the page's head (cam-find-early.html), before the
+     stylesheets; otherwise now, while the rest of the page and the theme's script load: find.json, and, on
+     a large directory, the first piece of the part of an area named in the address (?area=). */
+  var early = (window.CAM && window.CAM.findEarly) || { data: null, piece: null, collator: null };
+  if (!early.data) (function () {
     var element = document.getElementById("cam-find-options");
     var options = null;
     try { options = element ? JSON.parse(element.textContent) : null; } catch (e) { options = null; }
@@ -71,7 +72,8 @@
     var COST = { f: "cost_free", d: "cost_donation", p: "cost_fee" };
     var PAGE_SIZE = 200;
     var lang = CAM.lang();
-    var collator = window.Intl ? new Intl.Collator(lang, { sensitivity: "base", numeric: true }) : null;
+    var collator = early.collator ||
+      (window.Intl ? new Intl.Collator(lang, { sensitivity: "base", numeric: true }) : null);
     // the distances' number format is made when first needed (results by distance): the first one made took
     // 30 ms on a CPU slowed 4 times (counts are written by CAM.wholeNumber)
     var kmFormat;
