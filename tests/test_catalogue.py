@@ -12,7 +12,8 @@ from .conftest import ROOT
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.j2"))
 FRONT_MATTER_KEYS = re.compile(
-    r"^(---|title:.*|description:.*|cam_search:.*|hide:|search:|  exclude: true|  - (navigation|toc))$", re.M
+    r"^(---|title:.*|description:.*|cam_(search|find_early):.*|hide:|search:|  exclude: true|  - (navigation|toc))$",
+    re.M,
 )
 
 

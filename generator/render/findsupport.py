@@ -204,7 +204,7 @@ def find_page(site: Site, env) -> dict[str, str]:
         getting_in={"taking": t("capacity.filter_taking"), "turn-up": t("capacity.filter_turn_up")},
         features=t.section("accessibility"),
         options=json_script(options),
-        early={"data": options["data"], "parts": options.get("parts")},  # for the page's head (cam-find-early.html)
+        early={"data": options["data"], "parts": options.get("parts", "")},  # for the page's head: cam-find-early.html
         root="../",
         postcode_label=strings["postcode"],
     )
