@@ -65,8 +65,8 @@ def test_duplicate_ids_name_the_other_file(data_factory, base_record):
 
 
 def test_a_value_repeated_across_records_is_reported_in_each(data_factory, base_record):
-    """Frictionless checks each distinct row of a list's table once: every record holding a bad value still
-    gets its own problem, at its own line, and a value repeated within one record is still found."""
+    """Frictionless checks each column's distinct values once: every record holding a bad value still gets
+    its own problem, at its own line, and a value repeated within one record is still found."""
     unknown = base_record.replace("  - social-groups", "  - social-grups")
     repeated = base_record.replace("  - social-groups", "  - arts-and-crafts").replace("valid-case", "repeated")
     day = base_record.replace("valid-case", "third").replace("  - gloucester", "  - glocester")
@@ -84,6 +84,36 @@ def test_a_value_repeated_across_records_is_reported_in_each(data_factory, base_
         ("third.yaml", area, "areas[0]", "unknown-area"),
         ("valid-case.yaml", line, "categories[1]", "unknown-category"),
     ]
+
+
+def test_a_bad_value_that_a_part_repeats_is_reported_once_per_record(data_factory, base_record):
+    """A column with fewer distinct values than the others in its part repeats its first filled-in value
+    (see validate._Parts): a bad one is reported once, for the record that holds it, and no other."""
+    records = {"valid-case.yaml": base_record.replace("last_checked: 2026-10-01", "last_checked: 2026-13-40")}
+    for name in ("second", "third", "fourth"):
+        records[f"{name}.yaml"] = base_record.replace("valid-case", name)
+    found = [(Path(p.file).name, p.field, p.code) for p in run(data_factory(records)).problems if p.is_error]
+    assert found == [("valid-case.yaml", "last_checked", "type-error")]
+
+
+def test_a_session_at_a_place_without_an_id_is_reported_not_a_crash(data_factory, base_record):
+    """A place with no id (null) beside one with an id, and a session naming a place neither has: the
+    missing id and the unknown place are reported (the list of known places once raised a TypeError), and
+    not the missing id again for each of the place's accessibility features, which carry it."""
+    annexe = (
+        "  - id: annexe\n    name: Tuffley Annexe\n    address: Windsor Drive\n    town: Gloucester\n"
+        '    postcode: GL4 0QT\n    latitude: "51.8395"\n    longitude: "-2.2404"\n'
+    )
+    record = base_record.replace("  - id: community-centre", "  - id: null")
+    record = record.replace(
+        "sessions:\n  - frequency: weekly", annexe + "sessions:\n  - frequency: weekly\n    location: hall"
+    )
+    problems = [p for p in run(data_factory({"valid-case.yaml": record})).problems if p.is_error]
+    assert sorted((p.field, p.code) for p in problems) == [
+        ("locations[0].id", "required"),
+        ("sessions[0].location", "unknown-location"),
+    ]
+    assert problems[-1].message == "'hall' is not one of this record's locations (annexe)."
 
 
 def test_all_problems_are_reported_at_once_and_sorted(data_factory, base_record):

@@ -161,11 +161,18 @@ def check_reserved_ids(tables: dict[str, Table]) -> Iterator[Problem]:
                 )
 
 
-def check_sessions(sessions: Table, locations: Table, session_days: Table) -> Iterator[Problem]:
-    """Times in order, monthly and fortnightly details present, locations that exist."""
+def _location_ids(locations: Table) -> dict[str, set[str]]:
+    """Each record's location ids (a location without one is reported by Frictionless: required)."""
     location_ids: dict[str, set[str]] = defaultdict(set)
     for values in locations.rows:
-        location_ids[values[0]].add(values[1])
+        if values[1]:
+            location_ids[values[0]].add(values[1])
+    return location_ids
+
+
+def check_sessions(sessions: Table, locations: Table, session_days: Table) -> Iterator[Problem]:
+    """Times in order, monthly and fortnightly details present, locations that exist."""
+    location_ids = _location_ids(locations)
     days: dict[tuple[str, str], set[str]] = defaultdict(set)
     for asset_id, session, day in session_days.rows:
         days[(asset_id, session)].add(day)
@@ -351,9 +358,7 @@ CHANGE_EXAMPLE = {
 
 def check_changes(changes: Table, locations: Table, today: dt.date) -> Iterator[Problem]:
     """Each dated change has what its kind needs, its dates in order, and is removed once it has passed."""
-    location_ids: dict[str, set[str]] = defaultdict(set)
-    for values in locations.rows:
-        location_ids[values[0]].add(values[1])
+    location_ids = _location_ids(locations)
     month_ago = months_before(today, 1)
     for row in range(len(changes.rows)):
         v = _values(changes, row)

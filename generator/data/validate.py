@@ -130,6 +130,8 @@ def _map_error(error, tables: dict[str, Table], table: Table, schema: Schema, ro
                 else f"For example: {key_name}: {fld.example}",
             )
         match = re.search(r'constraint "(\w+)"', error.note or "")
+        if fld.generated and match and match.group(1) == "required":
+            return None  # copied from the enclosing item (a place's id, say): reported where it is missing
         code, message, hint = _constraint_message(fld, match.group(1) if match else "", cell, key_name)
         return Problem(ctx.doc.display, line, path, code, message, hint)
     if kind == "primary-key":
@@ -195,32 +197,66 @@ def _unique_by_construction(schema: Schema, name: str, primary_key: list[str]) -
     return levels == 1 and "@asset" in keys and bool(keys & {"@index", "@key"})
 
 
-def _csv_bytes(table: Table, rows: list[list[str | None]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([f.name for f in table.spec.fields])
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+PRESENT = "0"  # stands for a filled-in value that is there (valid as text and as a whole number)
+BAND = 8  # a column joins a part when it has at least 1/BAND as many distinct values as the part's first
+SMALL = 64  # columns with at most this many distinct values all go in one part
+ROW = "_row"  # each part's first column: its row's number (so that no row of a part is blank)
+
+
+def _reducible(fld: FieldSpec) -> bool:
+    """A column the flattener fills in (the record's id, a position, the enclosing item's id) whose only
+    constraint is that it is there: it passes or fails on that alone, so any value there stands for all."""
+    return fld.generated and set(fld.constraints) <= {"required"} and fld.type in ("string", "integer")
 
 
 @dataclass
-class _Distinct:
-    """A table's distinct rows, as Frictionless sees them, and which of the table's rows each one stands for.
+class _Parts:
+    """A table handed to Frictionless as parts, each a resource of some of its columns holding their
+    distinct values once.
 
-    A column the flattener fills in (the record's id, a position, the enclosing item's id) whose only
-    constraint is that it is there passes or fails on that alone, and the same value in every row
-    would do: with those columns reduced to present or absent, the rows of a list of vocabulary
-    terms (a record's needs, a place's accessibility, a session's days) are the same few over and
-    over. Frictionless checks each distinct row once. Repeated values within a record (the table's
+    Checking a cell depends on its value and its field alone, so each column's distinct values are
+    checked once: a part lists them side by side, row after row, a column with fewer values than the
+    others repeating its first filled-in one. A part keeps columns with similar numbers of distinct
+    values, so that little is repeated: the free text of 5,000 records in one, the few statuses and
+    costs in another. A foreign key's columns make a part of their own, of the distinct combinations
+    of their values. A column the flattener fills in counts as one value while it is there (see
+    _reducible), so the rows of a list of vocabulary terms (a record's needs, a place's accessibility)
+    come down to a few. An error found in a part is the error of every row of the table holding the
+    same values in the columns it is about (rows_for). Repeated values within a record (the table's
     primary key) are found on the whole rows instead (duplicates).
     """
 
-    rows: list[list[str | None]]
-    stands_for: list[list[int]]  # per distinct row: the indexes of the table's rows
+    table: Table
+    parts: dict[str, list[int]]  # resource name -> the table's columns in it, after its first (ROW)
+    rows: dict[str, list[list[str | None]]]  # resource name -> its rows
+    reducible: frozenset[int]
     primary_key: list[int]  # the columns of the table's primary key, when it is checked here (otherwise none)
 
-    def duplicates(self, table: Table) -> list[Problem]:
+    def value(self, values: list[str | None], column: int) -> str | None:
+        """A table row's value in column as the parts hold it (empty as None, a filled-in value as PRESENT)."""
+        value = values[column]
+        if value == "":
+            return None
+        return PRESENT if value is not None and column in self.reducible else value
+
+    def rows_for(self, part: str, at: int, field_names: list[str]) -> list[int]:
+        """The table's rows standing for row at of part, in the columns named (those an error is about); none
+        when no column of the table is named."""
+        names = [f.name for f in self.table.spec.fields]
+        columns = [names.index(name) for name in field_names if name in names]
+        if not columns:
+            return []
+        held = self.rows[part][at]
+        wanted = [held[1 + self.parts[part].index(c)] for c in columns]
+        return [
+            row
+            for row, values in enumerate(self.table.rows)
+            if all(self.value(values, c) == w for c, w in zip(columns, wanted, strict=True))
+        ]
+
+    def duplicates(self) -> list[Problem]:
         """A problem for each row whose primary key an earlier row has (an absent value read as Frictionless does)."""
+        table = self.table
         if not self.primary_key:
             return []
         keys = list(map(itemgetter(*self.primary_key), table.rows))  # (a value, not a tuple, for one column)
@@ -242,92 +278,152 @@ class _Distinct:
         return problems
 
 
-PRESENT = "0"  # stands for a filled-in value that is there (valid as text and as a whole number)
+def _bands(counts: list[int], columns: list[int]) -> list[list[int]]:
+    """The columns grouped into parts by how many distinct values each has (most first; see BAND, SMALL)."""
+    bands: list[list[int]] = []
+    for column in sorted(columns, key=lambda c: -counts[c]):
+        if bands and (counts[column] * BAND >= counts[bands[-1][0]] or counts[bands[-1][0]] <= SMALL):
+            bands[-1].append(column)
+        else:
+            bands.append([column])
+    return bands
 
 
-def _distinct(table: Table, primary_key: list[str]) -> _Distinct | None:
-    """The table's distinct rows, or None when no column of it can be reduced (see _Distinct)."""
+def _parts(table: Table, foreign_keys: list[dict], primary_key: list[str]) -> _Parts:
+    """The table as parts (see _Parts)."""
     fields = table.spec.fields
-    reducible = [
-        i
-        for i, f in enumerate(fields)
-        if f.generated and set(f.constraints) <= {"required"} and f.type in ("string", "integer")
-    ]
-    if not reducible:
-        return None
-    first: dict[tuple, int] = {}
-    rows: list[list[str | None]] = []
-    stands_for: list[list[int]] = []
-    for index, values in enumerate(table.rows):
-        reduced = list(values)
-        for i in reducible:
-            if reduced[i]:
-                reduced[i] = PRESENT
-        key = tuple(reduced)
-        at = first.get(key)
-        if at is None:
-            first[key] = at = len(rows)
-            rows.append(reduced)
-            stands_for.append([])
-        stands_for[at].append(index)
-    columns = [f.name for f in fields]
-    return _Distinct(rows, stands_for, [columns.index(name) for name in primary_key])
+    names = [f.name for f in fields]
+    reducible = frozenset(i for i, f in enumerate(fields) if _reducible(f))
+    columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in fields]
+    distinct = []
+    for i, values in enumerate(columns):
+        found = dict.fromkeys(values)
+        if i in reducible:
+            found = dict.fromkeys(PRESENT if v else None for v in found)
+        elif "" in found:
+            del found[""]
+            found[None] = None
+        distinct.append(list(found))
+    keyed: list[set[int]] = []  # the columns of each foreign key, those sharing one merged
+    for fk in foreign_keys:
+        cols = {names.index(name) for name in _names(fk)}
+        for other in [k for k in keyed if k & cols]:
+            keyed.remove(other)
+            cols |= other
+        keyed.append(cols)
+    in_keys = set().union(*keyed)
+    parts: dict[str, list[int]] = {}
+    rows: dict[str, list[list[str | None]]] = {}
+    reduced = _Parts(table, parts, rows, reducible, [names.index(n) for n in primary_key])
+    for band in _bands([len(d) for d in distinct], [i for i in range(len(fields)) if i not in in_keys]):
+        pads = [next((v for v in distinct[c] if v is not None), None) for c in band]
+        height = max(len(distinct[c]) for c in band)
+        lists = [distinct[c] for c in band]
+        part = [
+            [str(k)] + [d[k] if k < len(d) else pad for d, pad in zip(lists, pads, strict=True)] for k in range(height)
+        ]
+        _add(parts, rows, table.spec.name, band, part)
+    for cols in keyed:
+        ordered = sorted(cols)
+        combinations = dict.fromkeys(tuple(reduced.value(values, c) for c in ordered) for values in table.rows)
+        _add(parts, rows, table.spec.name, ordered, [[str(k), *c] for k, c in enumerate(combinations)])
+    return reduced
 
 
-def frictionless_package(schema: Schema, tables: dict[str, Table]) -> tuple[Package, dict[str, _Distinct]]:
-    """A Frictionless package over the flattened tables, each handed over as an in-memory CSV, and the
-    tables handed over as their distinct rows (see _Distinct).
+def _add(parts: dict, rows: dict, table_name: str, columns: list[int], part_rows: list[list[str | None]]) -> None:
+    name = table_name if not parts else f"{table_name}.{len(parts) + 1}"
+    parts[name] = columns
+    rows[name] = part_rows
+
+
+def _csv_bytes(header: list[str], rows: list[list[str | None]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def frictionless_package(schema: Schema, tables: dict[str, Table]) -> tuple[Package, dict[str, _Parts]]:
+    """A Frictionless package over the flattened tables, each handed over as in-memory CSV: whole when
+    another table refers to it or a column of it must be unique, otherwise as parts (see _Parts).
 
     Foreign keys from a part of a record to the record itself (a location's accessibility to that
     location, say) hold by construction and are left out here, as are primary keys made of positions
-    (a session's index); references to the vocabularies and repeated values are checked by Frictionless,
-    or, in a table handed over as its distinct rows, repeated values by _Distinct.
+    (a session's index); references to the vocabularies are checked by Frictionless, and repeated
+    values by Frictionless in a whole table, by _Parts in one handed over as parts.
     """
+    described = frictionless_descriptor(schema.descriptor)["resources"]
+    kept: dict[str, list[dict]] = {}
+    for res in described:
+        name = res["name"]
+        kept[name] = [fk for fk in res["schema"].get("foreignKeys", []) if not _structural(schema, name, fk)]
+    referred = {fk["reference"]["resource"] for keys in kept.values() for fk in keys}
     resources = []
-    distinct: dict[str, _Distinct] = {}
-    for res in frictionless_descriptor(schema.descriptor)["resources"]:
+    in_parts: dict[str, _Parts] = {}
+    for res in described:
         name, table_schema = res["name"], res["schema"]
-        keys = [fk for fk in table_schema.get("foreignKeys", []) if not _structural(schema, name, fk)]
-        table_schema["foreignKeys"] = keys
+        table_schema["foreignKeys"] = kept[name]
         primary_key = table_schema.get("primaryKey", [])
         if _unique_by_construction(schema, name, primary_key):
             del table_schema["primaryKey"]
             primary_key = []
-        reduced = _distinct(tables[name], primary_key)
-        if reduced:
-            distinct[name] = reduced
-            table_schema.pop("primaryKey", None)
-        resources.append(
-            Resource(
-                _csv_bytes(tables[name], reduced.rows if reduced else tables[name].rows),
-                format="csv",
-                name=name,
-                schema=FrictionlessSchema.from_descriptor(table_schema),
-            )
-        )
-    return Package(resources=resources), distinct
+        unique = any(f.get("constraints", {}).get("unique") for f in table_schema["fields"])
+        if name in referred or unique:
+            header = [f.name for f in tables[name].spec.fields]
+            resources.append(_resource(name, header, tables[name].rows, table_schema))
+            continue
+        if name == "assets":  # (repeated ids are reported by the duplicate-id rule, across every chunk)
+            primary_key = []
+        reduced = in_parts[name] = _parts(tables[name], kept[name], primary_key)
+        table_schema.pop("primaryKey", None)
+        for part, columns in reduced.parts.items():
+            fields = [{"name": ROW, "type": "string"}] + [table_schema["fields"][c] for c in columns]
+            header = [f["name"] for f in fields]
+            keys = [fk for fk in kept[name] if set(_names(fk)) <= set(header)]
+            part_schema = table_schema | {"fields": fields, "foreignKeys": keys}
+            resources.append(_resource(part, header, reduced.rows[part], part_schema))
+    return Package(resources=resources), in_parts
+
+
+def _names(fk: dict) -> list[str]:
+    return fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+
+
+def _resource(name: str, header: list[str], rows: list[list[str | None]], table_schema: dict) -> Resource:
+    return Resource(
+        _csv_bytes(header, rows), format="csv", name=name, schema=FrictionlessSchema.from_descriptor(table_schema)
+    )
 
 
 def run_frictionless(schema: Schema, tables: dict[str, Table]) -> list[Problem]:
     """Validate every table with Frictionless and map its errors back to the records."""
     problems = []
-    package, distinct = frictionless_package(schema, tables)
+    package, in_parts = frictionless_package(schema, tables)
+    owner = {part: reduced for reduced in in_parts.values() for part in reduced.parts}
     with system.use_context(trusted=False):
         report = package.validate(limit_errors=100_000)
     for task in report.tasks:
-        table, reduced = tables[task.name], distinct.get(task.name)
+        reduced = owner.get(task.name)
+        table = reduced.table if reduced else tables[task.name]
         for error in task.errors:
             if getattr(error, "row_number", None) is None:
-                problems.append(Problem(task.name, 0, "", error.type, error.message, "Check datapackage.json."))
+                problems.append(Problem(table.spec.name, 0, "", error.type, error.message, "Check datapackage.json."))
                 continue
             at = error.row_number - 2
-            for row in reduced.stands_for[at] if reduced else [at]:
+            rows = [at]
+            if reduced:
+                about = list(getattr(error, "field_names", None) or [getattr(error, "field_name", "")])
+                rows = reduced.rows_for(task.name, at, about)
+                if not rows:  # (about no column of the table: nothing here makes such an error)
+                    problems.append(Problem(table.spec.name, 0, "", error.type, error.message, ""))
+            for row in rows:
                 mapped = _map_error(error, tables, table, schema, row)
                 if mapped:
                     problems.append(mapped)
-    for name, reduced in distinct.items():
-        problems += reduced.duplicates(tables[name])
-    return problems
+    for reduced in in_parts.values():
+        problems += reduced.duplicates()
+    return problems  # (a value a part repeats gives the same problem again: sort_problems keeps one)
 
 
 def validate(raw: RawDataset, today: dt.date | None = None, check_all_ids: bool = True) -> Validated:
