@@ -5,7 +5,10 @@
 (function () {
   "use strict";
 
-  // find.js and map.js are loaded in the page, before this file: they may have made CAM already.
+  // The page's head, find.js and map.js may have made CAM already. Find support loads this file in the
+  // page, so as to show its first results before the theme's script has run: the second load, with the
+  // theme's scripts at the end of the page, finds it done.
+  if (window.CAM && window.CAM.card) return;
   var CAM = window.CAM = window.CAM || {};
 
   var script = document.currentScript;

@@ -5,9 +5,11 @@
 (function () {
   "use strict";
 
-  /* This script is loaded without "defer", before the theme's own script. The theme opens its site
-     search, and moves focus into it, when the address has ?q= (which the home page's search form sends
-     here), so q is hidden from the address until the theme has started, then put back. */
+  /* This script is loaded without "defer", in the page after the results list and after core.js,
+     schedule.js and list.js, before the theme's own script: it starts at once, so that the first results can show
+     before the theme's script has run. The theme opens its site search, and moves focus into it, when the
+     address has ?q= (which the home page's search form sends here), so q is hidden from the address until
+     the theme has started, then put back. */
   var initialParams = new URLSearchParams(location.search);
   var holdAddress = false;
   if (initialParams.has("q") && document.readyState === "loading") {
@@ -52,9 +54,21 @@
     }
   })();
 
-  // core.js (CAM) is loaded after this script, at the end of the page: start once the page is parsed.
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
-  else start();
+  // Start now when the page's form and core.js (CAM) are there already; otherwise once the page is parsed.
+  if (document.readyState !== "loading" || (window.CAM && window.CAM.card && document.getElementById("cam-results"))) {
+    start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start, { once: true });
+  }
+
+  /* Runs fn once the theme has started: after the handlers of DOMContentLoaded, the theme's among them. */
+  function afterTheme(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { setTimeout(fn, 0); }, { once: true });
+    } else {
+      setTimeout(fn, 0);
+    }
+  }
 
   function start() {
     var CAM = window.CAM;
@@ -612,8 +626,6 @@
         if (window.console) console.warn("Find support: could not load the list", error);
       });
 
-    if (holdAddress) {
-      setTimeout(function () { holdAddress = false; writeAddress(readForm()); }, 0);
-    }
+    if (holdAddress) afterTheme(function () { holdAddress = false; writeAddress(readForm()); });
   }
 })();

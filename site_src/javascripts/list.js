@@ -6,6 +6,7 @@
   "use strict";
 
   var CAM = window.CAM;
+  if (CAM.list) return;  // loaded again (find support loads it in the page too, for its first results' buttons)
   var KEY = "cam.list";
   var t = CAM.t;
 

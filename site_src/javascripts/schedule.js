@@ -12,6 +12,7 @@
 (function () {
   "use strict";
 
+  if (window.CAM && window.CAM.schedule) return;  // loaded again (find support loads it in the page too)
   var DAY_MS = 86400000;
 
   function isoWeekday(date) { return ((date.getDay() + 6) % 7) + 1; }
@@ -108,6 +109,7 @@
   "use strict";
 
   var CAM = window.CAM;
+  if (CAM.schedule.openAt) return;  // loaded again
   /* Made when first asked for: a formatter with a time zone is slow to make (about 60 ms of every page's
      start-up with the CPU slowed four times, as on a cheap phone), and most pages never ask London's time. */
   var london = null;
