@@ -9,7 +9,8 @@
   the first area: a large directory's page loads that area's part only), and for a filter change to
   update them; the map: time from navigation until the markers are drawn and until the first popup
   is open. These run with the CPU slowed four times (CDP Emulation.setCPUThrottlingRate), as on a
-  cheap phone, three times each in a browser of their own; the median is printed, with every run's.
+  cheap phone, three times each (--runs N: N times) in a browser of their own; the median is printed, with
+  every run's.
 Map tiles are refused (their host does not resolve), so only the site itself is measured; nothing is
 routed through Playwright, which would turn the browser's HTTP cache off.
 """
@@ -206,10 +207,11 @@ def main() -> None:
     parser.add_argument("--files", action="store_true", help="list every file each first visit fetched")
     parser.add_argument("--slowdown", type=float, default=SLOWDOWN, help="CPU slowdown for the timings (1: none)")
     parser.add_argument("--no-offline-copy", action="store_true", help="block service workers (the offline copy)")
+    parser.add_argument("--runs", type=int, default=RUNS, help=f"times each timing is taken (default {RUNS})")
     args = parser.parse_args()
     if args.no_offline_copy:
         SERVICE_WORKERS[0] = "block"
-    figures = measure(args.site, args.files, args.slowdown)
+    figures = measure(args.site, args.files, args.slowdown, args.runs)
     for name, label in (("home", "home page"), ("asset", "an asset page"), ("sheet", "a sheet of three")):
         total = figures[f"first_visit_{name}"]
         search = sum(size for path, size in figures[f"first_visit_{name}_files"] if "/search" in path)
@@ -218,7 +220,8 @@ def main() -> None:
             f"first visit, {label}: {total / 1024:.1f} KB gzipped in {len(figures[f'first_visit_{name}_files'])} "
             f"files ({search / 1024:.1f} KB of it search), {verdict} the 120 KB budget"
         )
-    print(f"(timings below with the CPU slowed {args.slowdown:g} times: the median of {RUNS} runs, a browser each)")
+    slowed = f"the CPU slowed {args.slowdown:g} times"
+    print(f"(timings below with {slowed}: the median of {args.runs} runs, a browser each)")
     print(
         f"map: first popup open {figures['map_first_popup_ms']:.0f} ms after navigation start "
         f"(runs: {', '.join(f'{ms:.0f}' for ms in figures['map_first_popup_ms_runs'])}), every marker "
