@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from frictionless import Package, Resource, system
@@ -231,6 +231,8 @@ class _Parts:
     rows: dict[str, list[list[str | None]]]  # resource name -> its rows
     reducible: frozenset[int]
     primary_key: list[int]  # the columns of the table's primary key, when it is checked here (otherwise none)
+    # per set of columns an error was about: the table's rows by their values there (made on the first error)
+    _rows_by: dict[tuple[int, ...], dict[tuple, list[int]]] = field(default_factory=dict)
 
     def value(self, values: list[str | None], column: int) -> str | None:
         """A table row's value in column as the parts hold it (empty as None, a filled-in value as PRESENT)."""
@@ -247,12 +249,14 @@ class _Parts:
         if not columns:
             return []
         held = self.rows[part][at]
-        wanted = [held[1 + self.parts[part].index(c)] for c in columns]
-        return [
-            row
-            for row, values in enumerate(self.table.rows)
-            if all(self.value(values, c) == w for c, w in zip(columns, wanted, strict=True))
-        ]
+        wanted = tuple(held[1 + self.parts[part].index(c)] for c in columns)
+        key = tuple(columns)
+        if key not in self._rows_by:  # (once per set of columns: a bad feed can have an error in every row)
+            index: dict[tuple, list[int]] = {}
+            for row, values in enumerate(self.table.rows):
+                index.setdefault(tuple(self.value(values, c) for c in columns), []).append(row)
+            self._rows_by[key] = index
+        return self._rows_by[key].get(wanted, [])
 
     def duplicates(self) -> list[Problem]:
         """A problem for each row whose primary key an earlier row has (an absent value read as Frictionless does)."""

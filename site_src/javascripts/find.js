@@ -6,10 +6,10 @@
   "use strict";
 
   /* This script is loaded without "defer", in the page after the results list and after core.js,
-     schedule.js and list.js, before the theme's own script: it starts at once, so that the first results can show
-     before the theme's script has run. The theme opens its site search, and moves focus into it, when the
-     address has ?q= (which the home page's search form sends here), so q is hidden from the address until
-     the theme has started, then put back. */
+     schedule.js and list.js, before the theme's own script: it starts at once, so that the first results
+     can show before the theme's script has run. The theme opens its site search, and moves focus into it,
+     when the address has ?q= (which the home page's search form sends here), so q is hidden from the
+     address until the theme has started, then put back. */
   var initialParams = new URLSearchParams(location.search);
   var holdAddress = false;
   if (initialParams.has("q") && document.readyState === "loading") {
