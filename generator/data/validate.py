@@ -227,19 +227,21 @@ class _Parts:
     """
 
     table: Table
-    parts: dict[str, list[int]]  # resource name -> the table's columns in it, after its first (ROW)
-    rows: dict[str, list[list[str | None]]]  # resource name -> its rows
     reducible: frozenset[int]
     primary_key: list[int]  # the columns of the table's primary key, when it is checked here (otherwise none)
+    # resource name -> the table's columns in it (after its first, ROW), and its rows
+    parts: dict[str, tuple[list[int], list[list[str | None]]]] = field(default_factory=dict)
     # per set of columns an error was about: the table's rows by their values there (made on the first error)
     _rows_by: dict[tuple[int, ...], dict[tuple, list[int]]] = field(default_factory=dict)
 
+    def add(self, columns: list[int], rows: list[list[str | None]]) -> None:
+        """A part of these columns: the first is named as the table, the others <table>.2 and so on."""
+        name = self.table.spec.name if not self.parts else f"{self.table.spec.name}.{len(self.parts) + 1}"
+        self.parts[name] = (columns, rows)
+
     def value(self, values: list[str | None], column: int) -> str | None:
-        """A table row's value in column as the parts hold it (empty as None, a filled-in value as PRESENT)."""
-        value = values[column]
-        if value == "":
-            return None
-        return PRESENT if value is not None and column in self.reducible else value
+        """A table row's value in column as the parts hold it (see _held)."""
+        return _held(values[column], column in self.reducible)
 
     def rows_for(self, part: str, at: int, field_names: list[str]) -> list[int]:
         """The table's rows standing for row at of part, in the columns named (those an error is about); none
@@ -248,8 +250,8 @@ class _Parts:
         columns = [names.index(name) for name in field_names if name in names]
         if not columns:
             return []
-        held = self.rows[part][at]
-        wanted = tuple(held[1 + self.parts[part].index(c)] for c in columns)
+        in_part, rows = self.parts[part]
+        wanted = tuple(rows[at][1 + in_part.index(c)] for c in columns)
         key = tuple(columns)
         if key not in self._rows_by:  # (once per set of columns: a bad feed can have an error in every row)
             index: dict[tuple, list[int]] = {}
@@ -282,6 +284,13 @@ class _Parts:
         return problems
 
 
+def _held(value: str | None, reducible: bool) -> str | None:
+    """A value as a part holds it: empty as None, a filled-in value of a reducible column as PRESENT."""
+    if value == "" or value is None:
+        return None
+    return PRESENT if reducible else value
+
+
 def _bands(counts: list[int], columns: list[int]) -> list[list[int]]:
     """The columns grouped into parts by how many distinct values each has (most first; see BAND, SMALL)."""
     bands: list[list[int]] = []
@@ -299,15 +308,8 @@ def _parts(table: Table, foreign_keys: list[dict], primary_key: list[str]) -> _P
     names = [f.name for f in fields]
     reducible = frozenset(i for i, f in enumerate(fields) if _reducible(f))
     columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in fields]
-    distinct = []
-    for i, values in enumerate(columns):
-        found = dict.fromkeys(values)
-        if i in reducible:
-            found = dict.fromkeys(PRESENT if v else None for v in found)
-        elif "" in found:
-            del found[""]
-            found[None] = None
-        distinct.append(list(found))
+    # each column's distinct values, as the parts hold them (the raw ones first: far fewer to convert)
+    distinct = [list(dict.fromkeys(_held(v, i in reducible) for v in dict.fromkeys(c))) for i, c in enumerate(columns)]
     keyed: list[set[int]] = []  # the columns of each foreign key, those sharing one merged
     for fk in foreign_keys:
         cols = {names.index(name) for name in _names(fk)}
@@ -316,9 +318,7 @@ def _parts(table: Table, foreign_keys: list[dict], primary_key: list[str]) -> _P
             cols |= other
         keyed.append(cols)
     in_keys = set().union(*keyed)
-    parts: dict[str, list[int]] = {}
-    rows: dict[str, list[list[str | None]]] = {}
-    reduced = _Parts(table, parts, rows, reducible, [names.index(n) for n in primary_key])
+    reduced = _Parts(table, reducible, [names.index(n) for n in primary_key])
     for band in _bands([len(d) for d in distinct], [i for i in range(len(fields)) if i not in in_keys]):
         pads = [next((v for v in distinct[c] if v is not None), None) for c in band]
         height = max(len(distinct[c]) for c in band)
@@ -326,18 +326,12 @@ def _parts(table: Table, foreign_keys: list[dict], primary_key: list[str]) -> _P
         part = [
             [str(k)] + [d[k] if k < len(d) else pad for d, pad in zip(lists, pads, strict=True)] for k in range(height)
         ]
-        _add(parts, rows, table.spec.name, band, part)
+        reduced.add(band, part)
     for cols in keyed:
         ordered = sorted(cols)
         combinations = dict.fromkeys(tuple(reduced.value(values, c) for c in ordered) for values in table.rows)
-        _add(parts, rows, table.spec.name, ordered, [[str(k), *c] for k, c in enumerate(combinations)])
+        reduced.add(ordered, [[str(k), *c] for k, c in enumerate(combinations)])
     return reduced
-
-
-def _add(parts: dict, rows: dict, table_name: str, columns: list[int], part_rows: list[list[str | None]]) -> None:
-    name = table_name if not parts else f"{table_name}.{len(parts) + 1}"
-    parts[name] = columns
-    rows[name] = part_rows
 
 
 def _csv_bytes(header: list[str], rows: list[list[str | None]]) -> bytes:
@@ -381,12 +375,12 @@ def frictionless_package(schema: Schema, tables: dict[str, Table]) -> tuple[Pack
             primary_key = []
         reduced = in_parts[name] = _parts(tables[name], kept[name], primary_key)
         table_schema.pop("primaryKey", None)
-        for part, columns in reduced.parts.items():
+        for part, (columns, rows) in reduced.parts.items():
             fields = [{"name": ROW, "type": "string"}] + [table_schema["fields"][c] for c in columns]
             header = [f["name"] for f in fields]
             keys = [fk for fk in kept[name] if set(_names(fk)) <= set(header)]
             part_schema = table_schema | {"fields": fields, "foreignKeys": keys}
-            resources.append(_resource(part, header, reduced.rows[part], part_schema))
+            resources.append(_resource(part, header, rows, part_schema))
     return Package(resources=resources), in_parts
 
 
